@@ -1,0 +1,1 @@
+"""Use cases: the things audio-ident does, written against ports only."""

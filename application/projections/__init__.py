@@ -1,0 +1,1 @@
+"""Projections: indexes rebuilt from the event log (fingerprints, embeddings)."""

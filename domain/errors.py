@@ -1,0 +1,40 @@
+"""Errors that carry a stable code and a message meant for the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AudioIdentError(Exception):
+    """Base of every expected failure; `code` is stable and machine-readable."""
+
+    code = "INTERNAL_ERROR"
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class InvalidAudio(AudioIdentError):
+    """The input cannot be used as audio; `code` says why."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, details)
+        self.code = code
+
+
+class DecodingFailed(AudioIdentError):
+    """The decoder could not read the audio (not audio, unsupported or corrupt)."""
+
+    code = "UNSUPPORTED_FORMAT"
+
+
+class TrackNotFound(AudioIdentError):
+    code = "NOT_FOUND"
+
+
+class LaneUnavailable(AudioIdentError):
+    """A search lane (exact or vibe) cannot answer right now."""
+
+    code = "LANE_UNAVAILABLE"

@@ -1,0 +1,60 @@
+"""Domain events: the append-only log from which every index is projected."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEvent:
+    """Something that happened to a track. Subclasses are plain data with a stable type name."""
+
+    type_name: ClassVar[str] = "DomainEvent"
+    track_id: UUID
+
+    def payload(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {key: str(value) if isinstance(value, UUID) else value for key, value in data.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class TrackIngested(DomainEvent):
+    """A track row and its stored audio were committed; indexes should now learn it."""
+
+    type_name: ClassVar[str] = "TrackIngested"
+    storage_key: str
+    duration_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrackDeleted(DomainEvent):
+    """A track left the library; indexes must forget it."""
+
+    type_name: ClassVar[str] = "TrackDeleted"
+    storage_key: str
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.type_name: cls for cls in (TrackIngested, TrackDeleted)
+}
+
+
+def event_from_payload(type_name: str, payload: dict[str, Any]) -> DomainEvent:
+    """Rebuild an event read back from the log; unknown types raise KeyError."""
+    cls = EVENT_TYPES[type_name]
+    names = {f.name for f in fields(cls)}
+    values = {key: value for key, value in payload.items() if key in names}
+    values["track_id"] = UUID(str(values["track_id"]))
+    return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as the log holds it: with its position (total order) and commit time."""
+
+    position: int
+    recorded_at: datetime
+    event: DomainEvent

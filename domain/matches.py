@@ -1,0 +1,28 @@
+"""What a search answers: exact matches (this recording, at this offset) and vibe matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class ExactMatch:
+    """The query is a piece of `track_id` starting `offset_seconds` into it."""
+
+    track_id: UUID
+    offset_seconds: float
+    aligned_hashes: int
+    confidence: float
+    query_start: float
+    query_end: float
+
+
+@dataclass(frozen=True, slots=True)
+class VibeMatch:
+    """`track_id` sounds like the query; `similarity` is cosine similarity aggregated over chunks."""
+
+    track_id: UUID
+    similarity: float
+    best_chunk_offset_seconds: float
+    matched_chunks: int

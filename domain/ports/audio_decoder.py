@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from domain.audio import AudioInfo, PcmAudio
+
+
+class AudioDecoder(Protocol):
+    """Reads any supported audio file. Raises DecodingFailed with a clear reason."""
+
+    async def probe(self, path: Path) -> AudioInfo:
+        """Container and stream facts without decoding the whole file."""
+        ...
+
+    async def decode(self, path: Path, sample_rate: int) -> PcmAudio:
+        """The first audio stream, downmixed to mono float32 at `sample_rate`."""
+        ...

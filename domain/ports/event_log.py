@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.events import DomainEvent, StoredEvent
+
+
+class EventLog(Protocol):
+    """The append-only event log, the source of truth from which projections are built."""
+
+    async def append(self, event: DomainEvent) -> None:
+        """Append inside the current unit of work; the event exists once it commits.
+
+        Positions become visible in increasing order: a reader that saw position N will
+        never later see a committed event below N.
+        """
+        ...
+
+    async def read_after(self, position: int, limit: int) -> list[StoredEvent]:
+        """Committed events with a position above `position`, oldest first."""
+        ...
+
+    async def head(self) -> int:
+        """Position of the newest committed event (0 for an empty log)."""
+        ...

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+from uuid import UUID
+
+from domain.fingerprint import Chromaprint
+from domain.track import Track
+
+
+class TrackRepository(Protocol):
+    """The library's track rows. Writes take effect when the unit of work commits."""
+
+    async def add(self, track: Track) -> None:
+        """Insert a new track and index its Chromaprint for near-duplicate lookups."""
+        ...
+
+    async def get(self, track_id: UUID) -> Track | None: ...
+
+    async def get_many(self, track_ids: Sequence[UUID]) -> dict[UUID, Track]: ...
+
+    async def get_by_sha256(self, sha256: str) -> Track | None: ...
+
+    async def near_duplicate_candidates(self, print_: Chromaprint, limit: int) -> list[Track]:
+        """Tracks sharing the most Chromaprint index terms with `print_`, best first."""
+        ...
+
+    async def remove(self, track_id: UUID) -> None: ...
+
+    async def count(self) -> int: ...
+
+    async def lock_catalog(self) -> None:
+        """Serialize catalogue writers until this unit of work ends.
+
+        Taken before duplicate checks so that two processes ingesting the same recording
+        cannot both decide it is new; it also keeps event positions in commit order.
+        """
+        ...

@@ -1,0 +1,29 @@
+"""The Track aggregate: one stored recording in the library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID, uuid4
+
+
+@dataclass(slots=True)
+class Track:
+    """A recording in the library, with what was read from its file at ingest."""
+
+    title: str
+    artist: str | None
+    album: str | None
+    duration_seconds: float
+    format: str
+    sample_rate: int
+    channels: int
+    bitrate: int | None
+    file_size: int
+    sha256: str
+    storage_key: str
+    chromaprint: list[int]
+    created_at: datetime
+    updated_at: datetime
+    original_filename: str | None = None
+    id: UUID = field(default_factory=uuid4)
