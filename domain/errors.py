@@ -38,3 +38,13 @@ class LaneUnavailable(AudioIdentError):
     """A search lane (exact or vibe) cannot answer right now."""
 
     code = "LANE_UNAVAILABLE"
+
+
+class TrackAlreadyExists(AudioIdentError):
+    """A track with the same content (SHA-256) is already in the library."""
+
+    code = "DUPLICATE"
+
+    def __init__(self, sha256: str) -> None:
+        super().__init__("a track with this content already exists", {"sha256": sha256})
+        self.sha256 = sha256

@@ -17,7 +17,9 @@ class DomainEvent:
 
     def payload(self) -> dict[str, Any]:
         data = asdict(self)
-        return {key: str(value) if isinstance(value, UUID) else value for key, value in data.items()}
+        return {
+            key: str(value) if isinstance(value, UUID) else value for key, value in data.items()
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,15 +25,31 @@ class Chromaprint:
 
 @dataclass(frozen=True, slots=True)
 class LandmarkFingerprint:
-    """Landmark hashes and the time (in analysis frames) at which each one starts."""
+    """Landmark hashes and the time (in analysis frames) at which each one starts.
+
+    `frames` is how many analysis frames the audio spans (the chance of a random alignment
+    depends on it). A query may be analysed as if it had been played `speed` times faster
+    than the reference (1.02: 2 % faster); its `times` are then already mapped onto the
+    reference's time axis, and `time / speed * frame_seconds` is the time inside the clip.
+    """
 
     hashes: npt.NDArray[np.uint64]
     times: npt.NDArray[np.uint32]
     frame_seconds: float
+    frames: int = 0
+    speed: float = 1.0
 
     def __post_init__(self) -> None:
         if self.hashes.shape != self.times.shape:
             raise ValueError("every landmark hash needs exactly one time")
+        if self.frames < 0 or self.speed <= 0:
+            raise ValueError("frames must be >= 0 and speed > 0")
+
+    @property
+    def span_frames(self) -> int:
+        """Frames covered: `frames` when known, else up to the last hash."""
+        last = int(self.times.max()) + 1 if len(self.times) else 0
+        return max(self.frames, last)
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])

@@ -20,7 +20,7 @@ class ExactMatch:
 
 @dataclass(frozen=True, slots=True)
 class VibeMatch:
-    """`track_id` sounds like the query; `similarity` is cosine similarity aggregated over chunks."""
+    """`track_id` sounds like the query; `similarity` is aggregated chunk cosine similarity."""
 
     track_id: UUID
     similarity: float

@@ -3,9 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from domain.source_file import SourceFile
+
 
 class AudioStorage(Protocol):
     """Keeps original files, content-addressed by their SHA-256."""
+
+    async def inspect(self, source: Path) -> SourceFile:
+        """Size and SHA-256 of a file; raises InvalidAudio (UNREADABLE_FILE) if unreadable."""
+        ...
 
     async def put(self, source: Path, sha256: str, suffix: str) -> str:
         """Copy `source` in (atomically) and return its storage key; idempotent per content."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
@@ -12,11 +13,18 @@ class Fingerprinter(Protocol):
     """Extracts landmark hashes from mono 16 kHz audio (CPU-bound; adapters run it off-loop)."""
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
-        """Landmarks for indexing a library track."""
+        """Landmarks for indexing a library track (sparse: keeps the index small)."""
         ...
 
-    async def query(self, audio: PcmAudio) -> LandmarkFingerprint:
-        """Landmarks for a query clip (may be denser than reference ones)."""
+    async def query(
+        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,)
+    ) -> list[LandmarkFingerprint]:
+        """Landmarks for a query clip, denser than reference ones, one per assumed speed.
+
+        For each speed s the clip is analysed as if it were the reference played s times
+        faster (tempo and pitch together), so a sped-up clip still yields reference hashes.
+        The result is in the order of `speeds`; peaks are found once, so extra speeds are cheap.
+        """
         ...
 
 
@@ -28,11 +36,17 @@ class FingerprintIndex(Protocol):
         ...
 
     async def remove(self, track_id: UUID) -> None:
-        """Forget a track; removing an unknown track is not an error."""
+        """Forget a track exactly; removing an unknown track is not an error."""
         ...
 
     async def match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
-        """Tracks whose hashes line up with the query at one offset, best first."""
+        """Tracks whose hashes line up with the query at one offset, best first.
+
+        Every candidate is verified (hits re-counted in a narrow band around its offset) and
+        carries a confidence in [0, 1]: how unlikely its alignment is by chance, given the
+        query's length and the hits the index returned. Weak candidates may be included;
+        callers choose their own confidence threshold.
+        """
         ...
 
     async def hash_count(self, track_id: UUID) -> int | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
@@ -20,19 +21,50 @@ class ChunkHit:
     similarity: float
 
 
+class IndexDimensionMismatch(ValueError):
+    """Vectors of another dimension than the index holds: the model changed without a replay."""
+
+    def __init__(self, held: int, given: int) -> None:
+        super().__init__(
+            f"the vector index holds {held}-d vectors, got {given}-d: "
+            "clear it and replay the embedding projection after a model change"
+        )
+        self.held = held
+        self.given = given
+
+
 class VectorIndex(Protocol):
-    """Nearest-neighbour search over chunk embeddings (a projection of the event log)."""
+    """Nearest-neighbour search over chunk embeddings (a projection of the event log).
+
+    The store is created lazily by the first write, with the dimension of that write;
+    vectors of another dimension raise IndexDimensionMismatch until `clear`.
+    """
 
     async def upsert(self, track_id: UUID, embeddings: ChunkEmbeddings) -> None:
         """Store a track's chunks, replacing any it had (deterministic ids: no duplicates)."""
         ...
 
-    async def remove(self, track_id: UUID) -> None: ...
-
-    async def search(self, vector: npt.NDArray[np.float32], limit: int) -> list[ChunkHit]:
-        """Closest chunks by cosine similarity; empty (not an error) before any write."""
+    async def remove(self, track_id: UUID) -> None:
+        """Forget every chunk of the track; an unknown track is not an error."""
         ...
 
-    async def chunk_count(self, track_id: UUID) -> int: ...
+    async def search(
+        self,
+        vector: npt.NDArray[np.float32],
+        limit: int,
+        exclude_track_ids: Collection[UUID] = (),
+    ) -> list[ChunkHit]:
+        """Closest chunks by cosine similarity, best first; empty (not an error) before any write.
 
-    async def clear(self) -> None: ...
+        Chunks of `exclude_track_ids` are filtered inside the index, so they never use up
+        the `limit`.
+        """
+        ...
+
+    async def chunk_count(self, track_id: UUID) -> int:
+        """How many chunks of the track are stored (0 when none)."""
+        ...
+
+    async def clear(self) -> None:
+        """Drop every chunk and the store's dimension, before a replay from scratch."""
+        ...

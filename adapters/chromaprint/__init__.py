@@ -1,0 +1,1 @@
+"""Chromaprint (libchromaprint via pyacoustid, in process) for near-duplicate detection."""

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import asyncio
+
+import chromaprint  # type: ignore[import-untyped]
+
+from domain.audio import PcmAudio
+from domain.fingerprint import Chromaprint
+
+
+class ChromaprintDedupFingerprinter:
+    """libchromaprint in process (pyacoustid's binding); fed the 16 kHz stream as s16."""
+
+    async def fingerprint(self, audio: PcmAudio) -> Chromaprint:
+        return await asyncio.to_thread(self._fingerprint, audio)
+
+    def _fingerprint(self, audio: PcmAudio) -> Chromaprint:
+        printer = chromaprint.Fingerprinter()
+        printer.start(audio.sample_rate, 1)
+        printer.feed(audio.as_int16().tobytes())
+        encoded = printer.finish()
+        words, _algorithm = chromaprint.decode_fingerprint(encoded)
+        return Chromaprint.from_ints(list(words))

@@ -1,0 +1,1 @@
+"""A Postgres server run from pip-installed binaries when no DATABASE_URL is given."""

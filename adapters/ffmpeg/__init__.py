@@ -1,0 +1,1 @@
+"""Audio decoding and probing with the ffmpeg/ffprobe command-line tools."""

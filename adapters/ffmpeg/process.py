@@ -1,0 +1,49 @@
+"""Running ffmpeg's tools as child processes and checking the installed version."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from dataclasses import dataclass
+
+MIN_FFMPEG_MAJOR = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    returncode: int
+    stdout: bytes
+    stderr: str
+
+
+async def run_tool(*args: str) -> Completed:
+    process = await asyncio.create_subprocess_exec(
+        *args,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await process.communicate()
+    return Completed(process.returncode or 0, stdout, stderr.decode(errors="replace"))
+
+
+def first_error_line(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else "no details from ffmpeg"
+
+
+async def check_ffmpeg() -> str:
+    """The ffmpeg version string; raises RuntimeError when missing or older than 5."""
+    for tool in ("ffmpeg", "ffprobe"):
+        if shutil.which(tool) is None:
+            raise RuntimeError(
+                f"{tool} not found on PATH: install ffmpeg {MIN_FFMPEG_MAJOR} or newer"
+            )
+    result = await run_tool("ffmpeg", "-hide_banner", "-version")
+    match = re.search(r"ffmpeg version n?(\d+)\.(\d+)", result.stdout.decode(errors="replace"))
+    if match is None:
+        raise RuntimeError("cannot tell the ffmpeg version from `ffmpeg -version`")
+    if int(match.group(1)) < MIN_FFMPEG_MAJOR:
+        raise RuntimeError(f"ffmpeg {match.group(1)}.{match.group(2)} is too old: need 5 or newer")
+    return f"{match.group(1)}.{match.group(2)}"

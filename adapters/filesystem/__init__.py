@@ -1,0 +1,1 @@
+"""Content-addressed storage of original files on a local filesystem."""

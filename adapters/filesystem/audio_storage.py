@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from domain.errors import InvalidAudio
+from domain.source_file import SourceFile
+
+_CHUNK = 1 << 20
+
+
+class FilesystemAudioStorage:
+    """Files under `root/blobs/<aa>/<sha256><suffix>`, written via a temp file + rename."""
+
+    def __init__(self, root: Path) -> None:
+        self._blobs = root / "blobs"
+
+    async def inspect(self, source: Path) -> SourceFile:
+        return await asyncio.to_thread(self._inspect, source)
+
+    def _inspect(self, source: Path) -> SourceFile:
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with source.open("rb") as handle:
+                while block := handle.read(_CHUNK):
+                    digest.update(block)
+                    size += len(block)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InvalidAudio("UNREADABLE_FILE", f"cannot read file: {reason}") from exc
+        return SourceFile(size, digest.hexdigest())
+
+    async def put(self, source: Path, sha256: str, suffix: str) -> str:
+        key = f"{sha256[:2]}/{sha256}{suffix.lower()}"
+        await asyncio.to_thread(self._copy_in, source, self._blobs / key)
+        return key
+
+    def _copy_in(self, source: Path, target: Path) -> None:
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        os.close(handle)
+        try:
+            shutil.copyfile(source, temporary)
+            os.replace(temporary, target)  # atomic: readers never see half a file
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+    async def local_path(self, key: str) -> Path:
+        path = self._path(key)
+        if not path.is_file():
+            raise FileNotFoundError(f"no stored audio under key {key!r}")
+        return path
+
+    async def delete(self, key: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            await asyncio.to_thread(self._path(key).unlink)
+
+    async def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def _path(self, key: str) -> Path:
+        path = (self._blobs / key).resolve()
+        if self._blobs.resolve() not in path.parents:
+            raise ValueError(f"storage key escapes the storage root: {key!r}")
+        return path

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from domain.audio import AudioInfo, PcmAudio
+from domain.errors import DecodingFailed
+
+
+class InMemoryAudioDecoder:
+    """Serves audio registered by file name; anything else is 'not audio'."""
+
+    def __init__(self) -> None:
+        self.library: dict[str, tuple[AudioInfo, PcmAudio]] = {}
+
+    def register(self, name: str, audio: PcmAudio, info: AudioInfo | None = None) -> None:
+        self.library[name] = (
+            info
+            or AudioInfo("wav", "pcm_f32le", audio.duration_seconds, audio.sample_rate, 1, None),
+            audio,
+        )
+
+    def _lookup(self, path: Path) -> tuple[AudioInfo, PcmAudio]:
+        try:
+            return self.library[path.name]
+        except KeyError:
+            raise DecodingFailed(f"not an audio file: {path.name}") from None
+
+    async def probe(self, path: Path) -> AudioInfo:
+        return self._lookup(path)[0]
+
+    async def decode(self, path: Path, sample_rate: int) -> PcmAudio:
+        audio = self._lookup(path)[1]
+        if audio.sample_rate == sample_rate:
+            return audio
+        count = int(round(len(audio.samples) * sample_rate / audio.sample_rate))
+        source_times = np.arange(len(audio.samples)) / audio.sample_rate
+        target_times = np.arange(count) / sample_rate
+        resampled = np.interp(target_times, source_times, audio.samples).astype(np.float32)
+        return PcmAudio(resampled, sample_rate)

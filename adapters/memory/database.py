@@ -1,0 +1,27 @@
+"""The shared state behind the in-memory unit of work (what Postgres holds for real)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from domain.events import StoredEvent
+from domain.track import Track
+
+
+@dataclass
+class InMemoryDatabase:
+    tracks: dict[UUID, Track] = field(default_factory=dict[UUID, Track])
+    terms: dict[int, set[UUID]] = field(default_factory=dict[int, set[UUID]])
+    events: list[StoredEvent] = field(default_factory=list[StoredEvent])
+    checkpoints: dict[str, tuple[int, datetime]] = field(
+        default_factory=dict[str, tuple[int, datetime]]
+    )
+    catalog_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiters: list[asyncio.Event] = field(default_factory=list[asyncio.Event])
+
+    def announce_events(self) -> None:
+        for waiter in self.waiters:
+            waiter.set()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from adapters.memory.database import InMemoryDatabase
+from domain.events import DomainEvent, StoredEvent
+from domain.ports.clock import Clock
+
+
+class InMemoryEventLog:
+    """Appends become visible, in order, when the unit of work commits."""
+
+    def __init__(self, db: InMemoryDatabase, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._pending: list[DomainEvent] = []
+
+    async def append(self, event: DomainEvent) -> None:
+        self._pending.append(event)
+
+    async def read_after(self, position: int, limit: int) -> list[StoredEvent]:
+        return [e for e in self._db.events if e.position > position][:limit]
+
+    async def head(self) -> int:
+        return self._db.events[-1].position if self._db.events else 0
+
+    def apply(self) -> None:
+        for event in self._pending:
+            position = len(self._db.events) + 1
+            self._db.events.append(StoredEvent(position, self._clock.now(), event))
+        if self._pending:
+            self._db.announce_events()
+        self._pending.clear()
+
+    def discard(self) -> None:
+        self._pending.clear()

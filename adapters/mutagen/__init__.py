@@ -1,0 +1,1 @@
+"""Descriptive tags read with mutagen."""

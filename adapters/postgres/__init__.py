@@ -1,0 +1,1 @@
+"""Postgres via SQLAlchemy Core on asyncpg: tracks, event log, checkpoints, locks."""

@@ -1,0 +1,76 @@
+"""Table definitions shared by the repositories and the Alembic migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Double,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+metadata = MetaData()
+
+tracks = Table(
+    "tracks",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("artist", Text),
+    Column("album", Text),
+    Column("duration_seconds", Double, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("sample_rate", Integer, nullable=False),
+    Column("channels", Integer, nullable=False),
+    Column("bitrate", Integer),
+    Column("file_size", BigInteger, nullable=False),
+    Column("sha256", Text, nullable=False, unique=True),
+    Column("storage_key", Text, nullable=False),
+    Column("chromaprint", ARRAY(Integer), nullable=False),
+    Column("original_filename", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Sparse Chromaprint terms: candidates for the near-duplicate check come from here, so
+# a new file is compared with a handful of tracks instead of the whole library.
+chromaprint_terms = Table(
+    "chromaprint_terms",
+    metadata,
+    Column("term", Integer, primary_key=True),
+    Column(
+        "track_id",
+        UUID(as_uuid=True),
+        ForeignKey("tracks.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Index("ix_chromaprint_terms_track_id", "track_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", BigInteger, Identity(always=True), primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("aggregate_id", UUID(as_uuid=True), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_events_aggregate_id", "aggregate_id"),
+)
+
+projection_checkpoints = Table(
+    "projection_checkpoints",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

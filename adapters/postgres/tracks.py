@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Integer, any_, bindparam, delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.postgres.locks import CATALOG_LOCK
+from adapters.postgres.tables import chromaprint_terms, tracks
+from domain.errors import TrackAlreadyExists
+from domain.fingerprint import Chromaprint
+from domain.near_duplicate import index_terms, query_terms
+from domain.track import Track
+
+
+def _row_to_track(row: Any) -> Track:
+    values = dict(row._mapping)
+    return Track(**values)
+
+
+class PostgresTrackRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def add(self, track: Track) -> None:
+        values = {column.name: getattr(track, column.name) for column in tracks.columns}
+        try:
+            async with self._conn.begin_nested():
+                await self._conn.execute(insert(tracks).values(**values))
+        except IntegrityError as exc:
+            raise TrackAlreadyExists(track.sha256) from exc
+        terms = index_terms(Chromaprint.from_ints(track.chromaprint)).tolist()
+        if terms:
+            rows = [{"term": term, "track_id": track.id} for term in terms]
+            await self._conn.execute(pg_insert(chromaprint_terms).on_conflict_do_nothing(), rows)
+
+    async def get(self, track_id: UUID) -> Track | None:
+        row = (await self._conn.execute(select(tracks).where(tracks.c.id == track_id))).first()
+        return _row_to_track(row) if row else None
+
+    async def get_many(self, track_ids: Sequence[UUID]) -> dict[UUID, Track]:
+        if not track_ids:
+            return {}
+        result = await self._conn.execute(select(tracks).where(tracks.c.id.in_(list(track_ids))))
+        return {row.id: _row_to_track(row) for row in result}
+
+    async def get_by_sha256(self, sha256: str) -> Track | None:
+        row = (await self._conn.execute(select(tracks).where(tracks.c.sha256 == sha256))).first()
+        return _row_to_track(row) if row else None
+
+    async def near_duplicate_candidates(self, print_: Chromaprint, limit: int) -> list[Track]:
+        terms = query_terms(print_).tolist()
+        if not terms:
+            return []
+        shared = func.count().label("shared")
+        ranked = (
+            select(chromaprint_terms.c.track_id, shared)
+            .where(chromaprint_terms.c.term == any_(bindparam("terms", terms, ARRAY(Integer))))
+            .group_by(chromaprint_terms.c.track_id)
+            .order_by(shared.desc())
+            .limit(limit)
+            .subquery()
+        )
+        query = select(tracks).join(ranked, ranked.c.track_id == tracks.c.id)
+        rows = (await self._conn.execute(query.order_by(ranked.c.shared.desc()))).all()
+        return [_row_to_track(row) for row in rows]
+
+    async def remove(self, track_id: UUID) -> None:
+        await self._conn.execute(delete(tracks).where(tracks.c.id == track_id))
+
+    async def count(self) -> int:
+        return int(
+            (await self._conn.execute(select(func.count()).select_from(tracks))).scalar_one()
+        )
+
+    async def lock_catalog(self) -> None:
+        await self._conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CATALOG_LOCK})

@@ -1,0 +1,1 @@
+"""Operating-system services: the wall clock."""

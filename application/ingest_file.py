@@ -1,0 +1,173 @@
+"""Use case: add one audio file to the library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from application.ingest_policy import IngestPolicy
+from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
+from domain.errors import AudioIdentError, InvalidAudio, TrackAlreadyExists
+from domain.events import TrackIngested
+from domain.fingerprint import Chromaprint
+from domain.ingest_outcome import IngestOutcome, IngestStatus
+from domain.near_duplicate import is_near_duplicate
+from domain.ports.audio_decoder import AudioDecoder
+from domain.ports.audio_storage import AudioStorage
+from domain.ports.clock import Clock
+from domain.ports.dedup_fingerprinter import DedupFingerprinter
+from domain.ports.metadata_reader import MetadataReader
+from domain.ports.tracks import TrackRepository
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.source_file import SourceFile
+from domain.track import Track
+
+
+@dataclass(frozen=True, slots=True)
+class _Examined:
+    source: SourceFile
+    info: AudioInfo
+    audio: PcmAudio
+    print_: Chromaprint
+
+
+class IngestFile:
+    """Validate, dedupe, store and record one file; the indexes follow from the event.
+
+    Nothing is half-written: the blob is stored before the transaction that records the
+    track row and its `TrackIngested` event, and removed again if that transaction fails.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        storage: AudioStorage,
+        decoder: AudioDecoder,
+        metadata: MetadataReader,
+        dedup: DedupFingerprinter,
+        clock: Clock,
+        policy: IngestPolicy,
+    ) -> None:
+        self._uow, self._storage, self._decoder = uow, storage, decoder
+        self._metadata, self._dedup, self._clock, self._policy = metadata, dedup, clock, policy
+
+    async def __call__(self, path: Path, display_name: str | None = None) -> IngestOutcome:
+        try:
+            examined = await self._examine(path)
+            existing = await self._find_copy(examined)
+            if existing is not None:
+                return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
+            tags = await self._metadata.read(path)
+            return await self._record(path, display_name or path.name, examined, tags)
+        except AudioIdentError as error:
+            return IngestOutcome(IngestStatus.FAILED, None, error.message, error.code)
+
+    async def _examine(self, path: Path) -> _Examined:
+        source = await self._storage.inspect(path)
+        if source.size == 0:
+            raise InvalidAudio("EMPTY_FILE", "the file is empty")
+        info = await self._decoder.probe(path)
+        if info.duration_seconds > self._policy.max_seconds:
+            raise InvalidAudio(
+                "AUDIO_TOO_LONG",
+                f"audio is {info.duration_seconds:.0f} s long; the limit is "
+                f"{self._policy.max_seconds:.0f} s",
+            )
+        audio = await self._decoder.decode(path, FINGERPRINT_RATE)
+        self._check_decoded_length(info, audio)
+        return _Examined(source, info, audio, await self._dedup.fingerprint(audio))
+
+    def _check_decoded_length(self, info: AudioInfo, audio: PcmAudio) -> None:
+        decoded = audio.duration_seconds
+        if (
+            info.duration_seconds > 0
+            and decoded < info.duration_seconds * self._policy.min_decoded_fraction
+        ):
+            raise InvalidAudio(
+                "CORRUPT_AUDIO",
+                f"truncated or corrupt: decoded {decoded:.1f} s of the "
+                f"{info.duration_seconds:.1f} s the file declares",
+            )
+        if decoded < self._policy.min_seconds:
+            raise InvalidAudio(
+                "AUDIO_TOO_SHORT",
+                f"audio is {decoded:.1f} s long; at least {self._policy.min_seconds:.0f} s needed",
+            )
+        if decoded > self._policy.max_seconds:
+            raise InvalidAudio("AUDIO_TOO_LONG", f"audio is {decoded:.0f} s long")
+
+    async def _find_copy(self, examined: _Examined) -> Track | None:
+        async with self._uow() as uow:
+            return await _copy_in_library(uow.tracks, examined, self._policy)
+
+    async def _record(
+        self, path: Path, name: str, examined: _Examined, tags: Tags
+    ) -> IngestOutcome:
+        track = self._new_track(path, name, examined, tags)
+        track.storage_key = await self._storage.put(path, examined.source.sha256, path.suffix)
+        committed = False
+        try:
+            async with self._uow() as uow:
+                await uow.tracks.lock_catalog()
+                # Checked again under the lock: another process may have just added it.
+                existing = await _copy_in_library(uow.tracks, examined, self._policy)
+                if existing is not None:
+                    return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
+                await uow.tracks.add(track)
+                await uow.events.append(
+                    TrackIngested(track.id, track.storage_key, track.duration_seconds)
+                )
+                await uow.commit()
+                committed = True
+        except TrackAlreadyExists:
+            async with self._uow() as uow:
+                winner = await uow.tracks.get_by_sha256(examined.source.sha256)
+            return IngestOutcome(IngestStatus.DUPLICATE, winner.id if winner else None)
+        finally:
+            if not committed:
+                await self._forget_blob(track.storage_key, examined.source.sha256)
+        return IngestOutcome(IngestStatus.INGESTED, track.id)
+
+    async def _forget_blob(self, key: str, sha256: str) -> None:
+        # Content-addressed: the same blob may belong to a committed twin of this file.
+        async with self._uow() as uow:
+            owner = await uow.tracks.get_by_sha256(sha256)
+        if owner is None:
+            await self._storage.delete(key)
+
+    def _new_track(self, path: Path, name: str, examined: _Examined, tags: Tags) -> Track:
+        now = self._clock.now()
+        info = examined.info
+        return Track(
+            title=tags.title or Path(name).stem,
+            artist=tags.artist,
+            album=tags.album,
+            duration_seconds=round(examined.audio.duration_seconds, 3),
+            format=info.format,
+            sample_rate=info.sample_rate,
+            channels=info.channels,
+            bitrate=info.bitrate,
+            file_size=examined.source.size,
+            sha256=examined.source.sha256,
+            storage_key="",
+            chromaprint=examined.print_.as_ints(),
+            created_at=now,
+            updated_at=now,
+            original_filename=Path(name).name,
+        )
+
+
+async def _copy_in_library(
+    tracks: TrackRepository, examined: _Examined, policy: IngestPolicy
+) -> Track | None:
+    """The library track this file is a copy of: the same bytes, or the same recording."""
+    same_bytes = await tracks.get_by_sha256(examined.source.sha256)
+    if same_bytes is not None:
+        return same_bytes
+    seconds = examined.audio.duration_seconds
+    limit = policy.near_duplicate_candidates
+    for candidate in await tracks.near_duplicate_candidates(examined.print_, limit):
+        reference = Chromaprint.from_ints(candidate.chromaprint)
+        if is_near_duplicate(reference, candidate.duration_seconds, examined.print_, seconds):
+            return candidate
+    return None

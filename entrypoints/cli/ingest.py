@@ -1,0 +1,77 @@
+"""`audio-ident ingest PATH... [--recursive] [--json] [--jobs N] [--wait]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from domain.ingest_outcome import IngestOutcome, IngestStatus
+from entrypoints import bootstrap
+from entrypoints.cli.files import expand_paths
+from entrypoints.cli.wait import wait_for_projections
+from entrypoints.settings import Settings
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("ingest", help="add audio files to the library")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="audio files or folders")
+    parser.add_argument("--recursive", "-r", action="store_true", help="descend into subfolders")
+    parser.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
+    parser.add_argument("--jobs", "-j", type=int, default=2, help="files processed at once")
+    parser.add_argument("--wait", action="store_true", help="return once the indexes caught up")
+    parser.set_defaults(run=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    paths = list(expand_paths(args.paths, args.recursive))
+    console = Console(stderr=True)
+    failed = 0
+    async with bootstrap.open_core(settings) as core:
+        ingest = bootstrap.ingest_file(core)
+        gate = asyncio.Semaphore(max(1, args.jobs))
+
+        async def one(path: str) -> tuple[str, IngestOutcome]:
+            async with gate:
+                return path, await ingest(Path(path))
+
+        with _progress(console, len(paths)) as progress:
+            task = progress.add_task("ingesting", total=len(paths))
+            for finished in asyncio.as_completed([one(p) for p in paths]):
+                path, outcome = await finished
+                failed += outcome.status is IngestStatus.FAILED
+                _report(path, outcome, args.json, console)
+                progress.advance(task)
+        if args.wait:
+            await wait_for_projections(core)
+    return 1 if failed else 0
+
+
+def _progress(console: Console, total: int) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal or total < 2,
+        transient=True,
+    )
+
+
+def _report(path: str, outcome: IngestOutcome, as_json: bool, console: Console) -> None:
+    track_id = str(outcome.track_id) if outcome.track_id else None
+    if as_json:
+        record = {"path": path, "status": outcome.status.value, "track_id": track_id}
+        record["reason"] = outcome.reason
+        sys.stdout.write(json.dumps(record) + "\n")
+        sys.stdout.flush()
+        return
+    style = {"ingested": "green", "duplicate": "yellow", "failed": "red"}[outcome.status.value]
+    detail = outcome.reason if outcome.status is IngestStatus.FAILED else track_id
+    console.print(f"[{style}]{outcome.status.value:9}[/] {path}  {detail}", highlight=False)

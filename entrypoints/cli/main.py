@@ -1,0 +1,53 @@
+"""Entry point of the `audio-ident` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from entrypoints.cli import ingest, outbox, worker
+from entrypoints.logging_setup import configure_logging
+from entrypoints.settings import Settings, SettingsError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="audio-ident", description="Identify music from short snippets."
+    )
+    parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for module in (ingest, worker, outbox):
+        module.add_parser(commands)
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.set_defaults(run=_migrate)
+    return parser
+
+
+async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from entrypoints import bootstrap
+
+    async with bootstrap.open_core(settings):
+        pass  # opening the core runs the migrations
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_level.upper())
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"audio-ident: {error}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(args.run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except RuntimeError as error:  # e.g. ffmpeg missing: a clear message, not a traceback
+        print(f"audio-ident: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

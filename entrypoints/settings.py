@@ -1,0 +1,93 @@
+"""Settings read from the environment and validated once, at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+DEFAULT_EMBEDDING_MODEL = "laion/larger_clap_music_and_speech"
+
+
+class SettingsError(ValueError):
+    """Every invalid setting, explained in one message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None
+    qdrant_url: str | None
+    qdrant_collection_name: str
+    audio_storage_root: Path
+    olaf_lmdb_path: Path
+    embedding_model: str
+    embedding_dim: int
+    service_port: int
+    max_audio_seconds: float
+    torch_threads: int
+
+    @property
+    def embedded_postgres_dir(self) -> Path:
+        return self.audio_storage_root / "postgres"
+
+    @property
+    def vibe_enabled(self) -> bool:
+        return self.embedding_model.lower() != "none"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        reader = _Reader(os.environ if env is None else env)
+        root = Path(reader.get("AUDIO_STORAGE_ROOT", "./data")).expanduser().absolute()
+        settings = cls(
+            database_url=reader.optional_url("DATABASE_URL", ("postgresql", "postgres")),
+            qdrant_url=reader.optional_url("QDRANT_URL", ("http", "https")),
+            qdrant_collection_name=reader.get("QDRANT_COLLECTION_NAME", "audio_chunks"),
+            audio_storage_root=root,
+            olaf_lmdb_path=Path(reader.get("OLAF_LMDB_PATH", str(root / "lmdb"))).absolute(),
+            embedding_model=reader.get("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
+            embedding_dim=reader.number("EMBEDDING_DIM", "512", int, 1, 8192),
+            service_port=reader.number("SERVICE_PORT", "17010", int, 1, 65535),
+            max_audio_seconds=reader.number("MAX_AUDIO_SECONDS", "1800", float, 3, 86400),
+            torch_threads=reader.number("TORCH_THREADS", "1", int, 1, 256),
+        )
+        reader.raise_if_invalid()
+        return settings
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self._problems: list[str] = []
+
+    def get(self, name: str, default: str) -> str:
+        value = self._env.get(name, "").strip()
+        return value or default
+
+    def optional_url(self, name: str, schemes: tuple[str, ...]) -> str | None:
+        value = self._env.get(name, "").strip()
+        if not value:
+            return None
+        scheme = value.split("://", 1)[0].split("+", 1)[0] if "://" in value else ""
+        if scheme not in schemes:
+            self._problems.append(f"{name} must be a URL starting with {' or '.join(schemes)}://")
+        return value
+
+    def number(
+        self, name: str, default: str, kind: Callable[[str], T], low: float, high: float
+    ) -> T:
+        raw = self.get(name, default)
+        try:
+            value = kind(raw)
+        except ValueError:
+            self._problems.append(f"{name}={raw!r} is not a valid {kind.__name__}")
+            return kind(default)
+        if not low <= float(value) <= high:  # type: ignore[arg-type]
+            self._problems.append(f"{name}={raw} is out of range ({low:g}..{high:g})")
+        return value
+
+    def raise_if_invalid(self) -> None:
+        if self._problems:
+            raise SettingsError("invalid settings: " + "; ".join(self._problems))

@@ -1,0 +1,122 @@
+"""Contract of the unit of work and its stores (tracks, event log, checkpoints).
+
+Runs against the in-memory twin and Postgres alike (the `uow_factory` fixture).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from domain.errors import TrackAlreadyExists
+from domain.events import TrackDeleted, TrackIngested
+from domain.fingerprint import Chromaprint
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from tests.factories import make_track, random_print
+
+
+async def test_a_committed_track_can_be_read_back(uow_factory: UnitOfWorkFactory) -> None:
+    track = make_track(1)
+    async with uow_factory() as uow:
+        await uow.tracks.add(track)
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.tracks.get(track.id)
+        by_sha = await uow.tracks.get_by_sha256(track.sha256)
+        many = await uow.tracks.get_many([track.id])
+        assert await uow.tracks.count() == 1
+    assert stored == track
+    assert by_sha == track
+    assert many == {track.id: track}
+
+
+async def test_leaving_without_commit_keeps_nothing(uow_factory: UnitOfWorkFactory) -> None:
+    track = make_track(2)
+    async with uow_factory() as uow:
+        await uow.tracks.add(track)
+        await uow.events.append(TrackIngested(track.id, track.storage_key, 1.0))
+        await uow.checkpoints.save("fingerprint", 7)
+    async with uow_factory() as uow:
+        assert await uow.tracks.get(track.id) is None
+        assert await uow.events.head() == 0
+        assert await uow.checkpoints.get("fingerprint") == 0
+
+
+async def test_same_content_twice_is_refused(uow_factory: UnitOfWorkFactory) -> None:
+    first = make_track(3)
+    async with uow_factory() as uow:
+        await uow.tracks.add(first)
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(TrackAlreadyExists):
+            await uow.tracks.add(make_track(4, sha256=first.sha256))
+
+
+async def test_near_duplicate_candidates_rank_shared_terms(uow_factory: UnitOfWorkFactory) -> None:
+    original = random_print(10, words=600)
+    unrelated = [make_track(20 + i) for i in range(3)]
+    copy = make_track(11, print_=original)
+    async with uow_factory() as uow:
+        for track in [*unrelated, copy]:
+            await uow.tracks.add(track)
+        await uow.commit()
+    noisy = original.words.copy()
+    noisy[::5] ^= np.uint32(1)  # a few flipped low bits, as a re-encode would give
+    async with uow_factory() as uow:
+        found = await uow.tracks.near_duplicate_candidates(Chromaprint(noisy), limit=2)
+    assert found[0].id == copy.id
+
+
+async def test_removed_track_is_gone(uow_factory: UnitOfWorkFactory) -> None:
+    track = make_track(5)
+    async with uow_factory() as uow:
+        await uow.tracks.add(track)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.tracks.remove(track.id)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.tracks.get(track.id) is None
+        assert await uow.tracks.near_duplicate_candidates(random_print(5), 5) == []
+
+
+async def test_events_read_back_in_order_after_a_position(uow_factory: UnitOfWorkFactory) -> None:
+    tracks = [make_track(30 + i) for i in range(3)]
+    async with uow_factory() as uow:
+        for track in tracks:
+            await uow.events.append(TrackIngested(track.id, track.storage_key, 12.5))
+        await uow.events.append(TrackDeleted(tracks[0].id, tracks[0].storage_key))
+        await uow.commit()
+    async with uow_factory() as uow:
+        head = await uow.events.head()
+        everything = await uow.events.read_after(0, 100)
+        tail = await uow.events.read_after(everything[1].position, 100)
+        limited = await uow.events.read_after(0, 2)
+    assert head == everything[-1].position
+    assert [e.event for e in everything] == [
+        *(TrackIngested(t.id, t.storage_key, 12.5) for t in tracks),
+        TrackDeleted(tracks[0].id, tracks[0].storage_key),
+    ]
+    positions = [e.position for e in everything]
+    assert positions == sorted(positions)
+    assert len(set(positions)) == len(positions)
+    assert [e.position for e in tail] == positions[2:]
+    assert [e.position for e in limited] == positions[:2]
+
+
+async def test_checkpoints_move_and_are_listed(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.checkpoints.save("fingerprint", 3)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.checkpoints.save("fingerprint", 9)
+        await uow.checkpoints.save("embedding", 2)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.checkpoints.get("fingerprint") == 9
+        assert await uow.checkpoints.get("never-ran") == 0
+        listed = await uow.checkpoints.all()
+    assert {name: position for name, (position, _) in listed.items()} == {
+        "fingerprint": 9,
+        "embedding": 2,
+    }
