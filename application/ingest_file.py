@@ -27,6 +27,7 @@ from domain.track import Track
 class _Examined:
     source: SourceFile
     info: AudioInfo
+    tags: Tags
     audio: PcmAudio
     print_: Chromaprint
 
@@ -57,8 +58,7 @@ class IngestFile:
             existing = await self._find_copy(examined)
             if existing is not None:
                 return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
-            tags = await self._metadata.read(path)
-            return await self._record(path, display_name or path.name, examined, tags)
+            return await self._record(path, display_name or path.name, examined)
         except AudioIdentError as error:
             return IngestOutcome(IngestStatus.FAILED, None, error.message, error.code)
 
@@ -73,20 +73,19 @@ class IngestFile:
                 f"audio is {info.duration_seconds:.0f} s long; the limit is "
                 f"{self._policy.max_seconds:.0f} s",
             )
+        tags = await self._metadata.read(path)
         audio = await self._decoder.decode(path, FINGERPRINT_RATE)
-        self._check_decoded_length(info, audio)
-        return _Examined(source, info, audio, await self._dedup.fingerprint(audio))
+        declared = max(info.duration_seconds, tags.declared_seconds or 0.0)
+        self._check_decoded_length(declared, audio)
+        return _Examined(source, info, tags, audio, await self._dedup.fingerprint(audio))
 
-    def _check_decoded_length(self, info: AudioInfo, audio: PcmAudio) -> None:
+    def _check_decoded_length(self, declared: float, audio: PcmAudio) -> None:
         decoded = audio.duration_seconds
-        if (
-            info.duration_seconds > 0
-            and decoded < info.duration_seconds * self._policy.min_decoded_fraction
-        ):
+        if declared > 0 and decoded < declared * self._policy.min_decoded_fraction:
             raise InvalidAudio(
                 "CORRUPT_AUDIO",
                 f"truncated or corrupt: decoded {decoded:.1f} s of the "
-                f"{info.duration_seconds:.1f} s the file declares",
+                f"{declared:.1f} s the file declares",
             )
         if decoded < self._policy.min_seconds:
             raise InvalidAudio(
@@ -100,10 +99,8 @@ class IngestFile:
         async with self._uow() as uow:
             return await _copy_in_library(uow.tracks, examined, self._policy)
 
-    async def _record(
-        self, path: Path, name: str, examined: _Examined, tags: Tags
-    ) -> IngestOutcome:
-        track = self._new_track(path, name, examined, tags)
+    async def _record(self, path: Path, name: str, examined: _Examined) -> IngestOutcome:
+        track = self._new_track(name, examined)
         track.storage_key = await self._storage.put(path, examined.source.sha256, path.suffix)
         committed = False
         try:
@@ -135,9 +132,9 @@ class IngestFile:
         if owner is None:
             await self._storage.delete(key)
 
-    def _new_track(self, path: Path, name: str, examined: _Examined, tags: Tags) -> Track:
+    def _new_track(self, name: str, examined: _Examined) -> Track:
         now = self._clock.now()
-        info = examined.info
+        info, tags = examined.info, examined.tags
         return Track(
             title=tags.title or Path(name).stem,
             artist=tags.artist,

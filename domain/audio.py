@@ -53,8 +53,13 @@ class AudioInfo:
 
 @dataclass(frozen=True, slots=True)
 class Tags:
-    """Descriptive tags embedded in a file; any of them may be missing."""
+    """Descriptive tags embedded in a file, and the length its header declares.
+
+    Any of them may be missing. The declared length is kept apart from the probed one
+    because some probes estimate length from the file size, which hides truncation.
+    """
 
     title: str | None = None
     artist: str | None = None
     album: str | None = None
+    declared_seconds: float | None = None

@@ -9,7 +9,7 @@ then verified by re-counting distinct query times within a narrow band of the fi
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -17,23 +17,16 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.fingerprint import LandmarkFingerprint
+from domain.landmark_hits import Hits
 from domain.matches import ExactMatch
 
 OFFSET_BIN = 4  # frames per coarse offset bin (32 ms at 8 ms frames)
 TOLERANCE = 2  # frames either side of the fitted offset that still count as aligned
 MIN_ALIGNED = 4  # fewer aligned query times than this is never reported
+CLUMP = 3.0  # chance hits arrive in clumps of about this many (see chance_confidence)
 _TRACK_SHIFT = 32
 
 Int64Array = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True, slots=True)
-class Hits:
-    """Index entries sharing a hash with the query: one row per (query hash, entry) pair."""
-
-    query_times: Int64Array
-    tracks: Int64Array
-    ref_times: Int64Array
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +42,18 @@ class Alignment:
 
 
 def align(
-    hits: Hits, track_frames: Mapping[int, int], query_frames: int, limit: int
+    hits: Hits,
+    track_frames: Callable[[int], int],
+    index_frames: int,
+    query_frames: int,
+    limit: int,
 ) -> list[Alignment]:
-    """The best alignment per track, most confident first, at most `limit` of them."""
+    """The best alignment per track, most confident first, at most `limit` of them.
+
+    `track_frames(n)` is the length of track n and `index_frames` the length of the whole
+    index (both in frames): together with the query length they say how many offset windows
+    chance had to fill, so a score means the same for 10 tracks and for 100,000.
+    """
     if len(hits.tracks) == 0 or limit <= 0:
         return []
     offsets = hits.ref_times - hits.query_times
@@ -61,7 +63,7 @@ def align(
     merged = counts + _neighbour_counts(bins, counts, -1) + _neighbour_counts(bins, counts, 1)
     order = np.argsort(-merged, kind="stable")
     per_track = _hits_per_track(hits.tracks)
-    windows = sum(_windows(track_frames.get(t, 0), query_frames) for t in per_track)
+    windows = (index_frames + len(per_track) * query_frames) / (2 * TOLERANCE + 1)
 
     seen: set[int] = set()
     found: list[Alignment] = []
@@ -77,8 +79,9 @@ def align(
         if candidate is None:
             continue
         offset, aligned, first, last = candidate
-        rate = per_track[track] * (2 * TOLERANCE + 1) / (track_frames.get(track, 0) + query_frames)
-        confidence = chance_confidence(aligned, rate, windows)
+        span = max(1, track_frames(track) + query_frames)
+        rate = per_track[track] * (2 * TOLERANCE + 1) / span
+        confidence = chance_confidence(aligned, rate, max(1.0, windows))
         found.append(Alignment(track, offset, aligned, first, last, confidence))
     found.sort(key=lambda a: (-a.confidence, -a.aligned))
     return found[:limit]
@@ -92,10 +95,6 @@ def _neighbour_counts(bins: Int64Array, counts: npt.NDArray[np.intp], step: int)
 def _hits_per_track(tracks: Int64Array) -> dict[int, int]:
     values, counts = np.unique(tracks, return_counts=True)
     return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
-
-
-def _windows(track_frames: int, query_frames: int) -> float:
-    return max(1.0, (track_frames + query_frames) / (2 * TOLERANCE + 1))
 
 
 def _verify(
@@ -121,17 +120,20 @@ def _verify(
 def chance_confidence(aligned: int, rate: float, windows: float) -> float:
     """exp(-E), E = expected number of offset windows this well aligned by chance.
 
-    Chance hits of a track are spread evenly over its possible offsets, so one window of
-    (2 * TOLERANCE + 1) frames gets Poisson(`rate`) of them; `windows` such windows were
-    searched across all tracks that had hits.
+    Chance hits of a track spread over its possible offsets, so one window of
+    (2 * TOLERANCE + 1) frames gets about `rate` of them; `windows` such windows were
+    searched across all tracks that had hits. Music repeats itself (a held chord, a loop),
+    so chance hits come in clumps: they are modelled as Poisson clumps of CLUMP hits each,
+    CLUMP fitted so that unknown dev-corpus clips stay below confidence 0.5.
     """
     if aligned <= 0:
         return 0.0
-    rate = max(rate, 1e-9)
-    if aligned <= rate:
+    clumps = aligned / CLUMP
+    mean = max(rate / CLUMP, 1e-12)
+    if clumps <= mean:
         return 0.0
-    log_pmf = -rate + aligned * math.log(rate) - math.lgamma(aligned + 1)
-    log_tail = log_pmf - math.log1p(-rate / (aligned + 1))  # geometric bound on the rest
+    log_pmf = -mean + clumps * math.log(mean) - math.lgamma(clumps + 1)
+    log_tail = log_pmf - math.log1p(-mean / (clumps + 1))  # geometric bound on the rest
     log_expected = math.log(windows) + log_tail
     if log_expected > 5.0:
         return 0.0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from adapters.postgres.engine import sqlalchemy_url
 from adapters.postgres.locks import advisory_key
 from adapters.postgres.tables import metadata
 
@@ -27,8 +29,17 @@ def _run(connection: Connection) -> None:
         connection.commit()
 
 
+def _database_url() -> str:
+    configured = context.config.get_main_option("sqlalchemy.url")
+    if configured:
+        return configured
+    if "DATABASE_URL" not in os.environ:
+        raise SystemExit("set DATABASE_URL to run alembic by hand")
+    return sqlalchemy_url(os.environ["DATABASE_URL"])
+
+
 async def _run_online() -> None:
-    engine = create_async_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    engine = create_async_engine(_database_url())
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
@@ -37,7 +48,7 @@ async def _run_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=context.config.get_main_option("sqlalchemy.url"), literal_binds=True)
+    context.configure(url=_database_url(), literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -17,19 +17,17 @@ from tests.postgres_server import DatabaseFactory
 
 
 @pytest.fixture(scope="session")
-async def test_databases(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[DatabaseFactory]:
-    databases = await DatabaseFactory.start(tmp_path_factory.mktemp("pg"))
+async def databases() -> AsyncIterator[DatabaseFactory]:
+    databases = await DatabaseFactory.start()
     yield databases
     await databases.close()
 
 
 @pytest.fixture
-async def database_url(test_databases: DatabaseFactory) -> AsyncIterator[str]:
-    url = await test_databases.create()
+async def database_url(databases: DatabaseFactory) -> AsyncIterator[str]:
+    url = await databases.create()
     yield url
-    await test_databases.drop(url)
+    await databases.drop(url)
 
 
 @pytest.fixture

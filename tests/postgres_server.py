@@ -13,6 +13,9 @@ from adapters.embedded_postgres.server import start_embedded_postgres
 from adapters.postgres.engine import asyncpg_dsn
 from adapters.postgres.migrate import upgrade_to_head
 
+# One embedded cluster reused by every test run (each test still gets its own database).
+EMBEDDED_TEST_SERVER = Path("/var/tmp/audio-ident-test-postgres")
+
 
 class DatabaseFactory:
     """Migrates one template database, then clones a fresh database for each test."""
@@ -22,9 +25,9 @@ class DatabaseFactory:
         self._template = f"audio_ident_template_{uuid.uuid4().hex[:8]}"
 
     @classmethod
-    async def start(cls, scratch: Path) -> DatabaseFactory:
+    async def start(cls) -> DatabaseFactory:
         url = os.environ.get("AUDIO_IDENT_TEST_DATABASE_URL") or await start_embedded_postgres(
-            scratch / "postgres"
+            EMBEDDED_TEST_SERVER
         )
         databases = cls(url)
         await databases._admin(f'CREATE DATABASE "{databases._template}"')

@@ -25,10 +25,15 @@ class MutagenMetadataReader:
             audio = mutagen.File(path)  # pyright: ignore[reportPrivateImportUsage]
         except Exception:  # a tag parser failure must not fail the ingest
             return Tags()
+        if audio is None:
+            return Tags()
+        length = getattr(getattr(audio, "info", None), "length", None)
+        declared = float(length) if length else None
         tags = getattr(audio, "tags", None)
         if not tags:
-            return Tags()
-        return Tags(**{field: _first(tags, keys) for field, keys in _KEYS.items()})
+            return Tags(declared_seconds=declared)
+        found = {field: _first(tags, keys) for field, keys in _KEYS.items()}
+        return Tags(**found, declared_seconds=declared)
 
 
 def _first(tags: object, keys: tuple[str, ...]) -> str | None:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 AUDIO_SUFFIXES = frozenset(
-    ".mp3 .wav .flac .ogg .oga .opus .m4a .mp4 .aac .wma .aif .aiff .webm .mka .ape .wv".split()
+    {".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wma", ".aif"}
+    | {".aiff", ".webm", ".mka", ".ape", ".wv"}
 )
 
 

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+import structlog
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -16,6 +17,8 @@ from entrypoints import bootstrap
 from entrypoints.cli.files import expand_paths
 from entrypoints.cli.wait import wait_for_projections
 from entrypoints.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +41,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
         async def one(path: str) -> tuple[str, IngestOutcome]:
             async with gate:
-                return path, await ingest(Path(path))
+                try:
+                    return path, await ingest(Path(path))
+                except Exception as error:  # an outage must not end the batch unreported
+                    log.exception("ingest failed unexpectedly", path=path)
+                    reason = f"internal error: {type(error).__name__}: {error}"
+                    return path, IngestOutcome(IngestStatus.FAILED, reason=reason)
 
         with _progress(console, len(paths)) as progress:
             task = progress.add_task("ingesting", total=len(paths))

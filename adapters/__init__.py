@@ -1,0 +1,1 @@
+"""Concrete technologies behind the ports, one folder each, plus in-memory twins."""

@@ -1,0 +1,1 @@
+"""In-memory twins of every port: same contracts, no I/O, for fast tests."""

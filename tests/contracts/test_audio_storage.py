@@ -1,0 +1,57 @@
+"""Contract of AudioStorage: in-memory twin and the filesystem adapter."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.memory.audio_storage import InMemoryAudioStorage
+from domain.errors import InvalidAudio
+from domain.ports.audio_storage import AudioStorage
+
+
+@pytest.fixture(params=["memory", "filesystem"])
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AudioStorage:
+    if request.param == "memory":
+        return InMemoryAudioStorage()
+    return FilesystemAudioStorage(tmp_path / "store")
+
+
+async def test_inspect_gives_size_and_sha256(storage: AudioStorage, tmp_path: Path) -> None:
+    source = tmp_path / "a.bin"
+    source.write_bytes(b"x" * 3000)
+    facts = await storage.inspect(source)
+    assert facts.size == 3000
+    assert facts.sha256 == hashlib.sha256(b"x" * 3000).hexdigest()
+
+
+async def test_unreadable_source_is_a_clear_error(storage: AudioStorage, tmp_path: Path) -> None:
+    with pytest.raises(InvalidAudio) as caught:
+        await storage.inspect(tmp_path / "missing.mp3")
+    assert caught.value.code == "UNREADABLE_FILE"
+    with pytest.raises(InvalidAudio):
+        await storage.inspect(tmp_path)  # a directory
+
+
+async def test_put_read_delete_round_trip(storage: AudioStorage, tmp_path: Path) -> None:
+    source = tmp_path / "song.MP3"
+    source.write_bytes(b"audio bytes")
+    sha = hashlib.sha256(b"audio bytes").hexdigest()
+    key = await storage.put(source, sha, source.suffix)
+    assert key == await storage.put(source, sha, source.suffix)  # idempotent
+    assert await storage.exists(key)
+    assert (await storage.local_path(key)).read_bytes() == b"audio bytes"
+    await storage.delete(key)
+    await storage.delete(key)  # deleting twice is fine
+    assert not await storage.exists(key)
+    with pytest.raises(FileNotFoundError):
+        await storage.local_path(key)
+
+
+async def test_keys_cannot_escape_the_root(tmp_path: Path) -> None:
+    storage = FilesystemAudioStorage(tmp_path / "store")
+    with pytest.raises(ValueError, match="escapes"):
+        await storage.local_path("../../etc/passwd")
