@@ -1,0 +1,1 @@
+"""CLAP (transformers + torch): the vibe lane's audio and text embedder."""

@@ -1,0 +1,69 @@
+"""Loading CLAP once per process: the vibe lane's only expensive start-up step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+import torch
+from transformers import ClapModel, ClapProcessor
+from transformers.utils import logging as transformers_logging
+
+from adapters.clap.embedder import ClapEmbedder
+from domain.audio import EMBEDDING_RATE
+from domain.errors import LaneUnavailable
+
+DEFAULT_MODEL = "laion/larger_clap_music_and_speech"
+DISABLED = "none"
+WARM_UP_SECONDS = 5.0
+
+
+def load_embedder(
+    model: str = DEFAULT_MODEL,
+    threads: int = 1,
+    device: str | None = None,
+    batch_size: int = 8,
+) -> ClapEmbedder | None:
+    """Load CLAP from a Hugging Face id or a local directory and warm it up.
+
+    Returns None when `model` is "none" (the vibe lane switched off on purpose). Raises
+    LaneUnavailable, with the reason, when the weights cannot be loaded (no network, bad
+    path, not a CLAP checkpoint), so the caller can start without the vibe lane. Blocking:
+    call it once at start-up (from a worker thread if an event loop is running).
+
+    `threads` sets torch's intra-op threads for the whole process; `device` defaults to
+    CUDA when available, else CPU.
+    """
+    if model.strip().lower() in (DISABLED, ""):
+        return None
+    source = str(Path(model).expanduser()) if model.startswith("~") else model
+    if source.startswith(("/", ".")) and not Path(source).is_dir():
+        raise LaneUnavailable(
+            f"the vibe lane is unavailable: no model directory at {model!r}", {"model": model}
+        )
+    torch.set_num_threads(max(1, threads))
+    target = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    transformers_logging.disable_progress_bar()
+    try:
+        # cast: transformers' typing of `.to` confuses pyright; nn.Module's is exact.
+        network = cast(torch.nn.Module, ClapModel.from_pretrained(source))
+        network.to(target).eval()
+        processor = ClapProcessor.from_pretrained(source)
+    except Exception as exc:  # from_pretrained fails in many ways (OSError, ValueError, ...)
+        raise LaneUnavailable(
+            f"the vibe lane is unavailable: cannot load the CLAP model {model!r} ({exc})",
+            {"model": model, "reason": type(exc).__name__},
+        ) from exc
+    embedder = ClapEmbedder(
+        network,
+        processor.feature_extractor,
+        processor.tokenizer,
+        model_name=model,
+        device=target,
+        batch_size=batch_size,
+    )
+    # First inference allocates and picks kernels; pay it now rather than on a user's query.
+    silence = np.zeros(int(WARM_UP_SECONDS * EMBEDDING_RATE), dtype=np.float32)
+    embedder.embed_windows([silence])
+    return embedder

@@ -1,0 +1,49 @@
+"""Opening the embedded shard: create with our settings, or load, and name the lock clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import qdrant_edge as qe
+
+from adapters.qdrant.points import CHUNK_INDEX, TRACK_ID
+from domain.errors import LaneUnavailable
+
+
+class EdgeIndexLocked(LaneUnavailable):
+    """Another process holds the embedded vector index (its WAL lock)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"the embedded vector index at {path} is open in another process; only one "
+            "process (the one running `serve`) may hold it: stop it, or set QDRANT_URL "
+            "to share a Qdrant server between processes",
+            {"path": str(path)},
+        )
+
+
+def open_shard(path: Path, dimension: int | None, search_threads: int | None) -> qe.EdgeShard:
+    """Load the shard at `path`, or create it with `dimension` when that is given."""
+    try:
+        if dimension is None:
+            threads = qe.EdgeConfig(max_search_threads=search_threads) if search_threads else None
+            return qe.EdgeShard.load(str(path), threads)
+        path.mkdir(parents=True, exist_ok=True)
+        shard = qe.EdgeShard.create(str(path), _config(dimension, search_threads))
+    except Exception as exc:
+        # The WAL is locked with a non-blocking flock: the engine reports "WouldBlock".
+        if "WouldBlock" in str(exc):
+            raise EdgeIndexLocked(path) from exc
+        raise
+    shard.update(qe.UpdateOperation.create_field_index(TRACK_ID, qe.PayloadSchemaType.Keyword))
+    shard.update(qe.UpdateOperation.create_field_index(CHUNK_INDEX, qe.PayloadSchemaType.Integer))
+    return shard
+
+
+def _config(dimension: int, search_threads: int | None) -> qe.EdgeConfig:
+    return qe.EdgeConfig(
+        vectors=qe.EdgeVectorParams(size=dimension, distance=qe.Distance.Cosine),
+        # Every search reads the payload of its hits; keep it cached rather than cold on disk.
+        payload_memory=qe.Memory.Cached,
+        max_search_threads=search_threads,
+    )

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from adapters.clap.embedder import ClapEmbedder
+from adapters.clap.loader import load_embedder
+from domain.audio import PcmAudio
+from domain.errors import LaneUnavailable
+
+from .signals import noise, tone
+from .tiny_clap import TINY_DIMENSION
+
+
+async def test_one_normalised_vector_per_chunk(clap: ClapEmbedder) -> None:
+    embeddings = await clap.embed_audio(tone(22.0, 440.0))
+
+    assert embeddings.vectors.shape == (4, TINY_DIMENSION)
+    assert embeddings.vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(embeddings.vectors, axis=1), 1.0, atol=1e-5)
+    assert embeddings.offsets_seconds.tolist() == [0.0, 5.0, 10.0, 15.0]
+    assert embeddings.model == clap.model_name
+    assert clap.dimension == TINY_DIMENSION
+
+
+async def test_short_clips_give_one_padded_chunk_and_tiny_ones_none(clap: ClapEmbedder) -> None:
+    assert len(await clap.embed_audio(tone(3.0, 440.0))) == 1
+    empty = await clap.embed_audio(tone(0.5, 440.0))
+    assert empty.vectors.shape == (0, TINY_DIMENSION)
+
+
+async def test_only_48khz_audio_is_accepted(clap: ClapEmbedder) -> None:
+    with pytest.raises(ValueError, match="48000"):
+        await clap.embed_audio(PcmAudio(np.zeros(16_000, dtype=np.float32), 16_000))
+
+
+async def test_batched_inference_equals_one_window_at_a_time(clap: ClapEmbedder) -> None:
+    audio = noise(27.0, seed=3)
+    batched = await clap.embed_audio(audio)
+    one_by_one = ClapEmbedder(
+        clap._model, clap._features, clap._tokenizer, clap.model_name, clap.device, batch_size=1
+    )
+
+    single = await one_by_one.embed_audio(audio)
+
+    assert np.allclose(batched.vectors, single.vectors, atol=1e-5)
+
+
+async def test_different_sounds_give_different_vectors(clap: ClapEmbedder) -> None:
+    sine = (await clap.embed_audio(tone(10.0, 440.0))).vectors[0]
+    hiss = (await clap.embed_audio(noise(10.0))).vectors[0]
+    again = (await clap.embed_audio(tone(10.0, 440.0))).vectors[0]
+
+    assert np.allclose(sine, again, atol=1e-6)
+    assert float(sine @ hiss) < 0.999
+
+
+async def test_text_goes_through_the_text_tower_into_the_same_space(clap: ClapEmbedder) -> None:
+    calm = await clap.embed_text("a calm piano with rain")
+    loud = await clap.embed_text("loud drums")
+
+    assert calm.shape == (TINY_DIMENSION,)
+    assert calm.dtype == np.float32
+    assert np.isclose(np.linalg.norm(calm), 1.0, atol=1e-5)
+    assert not np.allclose(calm, loud)
+
+
+async def test_concurrent_requests_are_serialised_and_all_answered(clap: ClapEmbedder) -> None:
+    low, text, high = await asyncio.gather(
+        clap.embed_audio(tone(10.0, 220.0)),
+        clap.embed_text("guitar"),
+        clap.embed_audio(tone(10.0, 880.0)),
+    )
+
+    assert (len(low), text.shape, len(high)) == (1, (TINY_DIMENSION,), 1)
+
+
+def test_none_switches_the_lane_off() -> None:
+    assert load_embedder("none") is None
+    assert load_embedder(" None ") is None
+
+
+def test_missing_weights_make_the_lane_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(LaneUnavailable, match="no model directory") as raised:
+        load_embedder(str(tmp_path / "no-such-model"))
+
+    assert raised.value.code == "LANE_UNAVAILABLE"
+
+
+def test_a_directory_without_a_model_makes_the_lane_unavailable(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{}")
+
+    with pytest.raises(LaneUnavailable):
+        load_embedder(str(tmp_path))

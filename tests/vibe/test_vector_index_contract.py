@@ -1,0 +1,129 @@
+"""One contract, three adapters: in-memory, Qdrant server (client :memory:), Qdrant Edge."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import numpy as np
+import pytest
+
+from domain.embedding import ChunkEmbeddings
+from domain.ports.vector_index import IndexDimensionMismatch, VectorIndex
+
+# qdrant-client's local mode warns that payload indexes are no-ops there; a server uses them.
+pytestmark = pytest.mark.filterwarnings("ignore:Payload indexes have no effect")
+
+DIM = 16
+
+
+def _unit_rows(rows: int, seed: int, dim: int = DIM) -> np.ndarray:
+    vectors = np.random.default_rng(seed).standard_normal((rows, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _chunks(vectors: np.ndarray) -> ChunkEmbeddings:
+    offsets = np.arange(len(vectors), dtype=np.float32) * 5.0
+    return ChunkEmbeddings(vectors, offsets, "test-model")
+
+
+async def _fill(index: VectorIndex, tracks: int = 3, rows: int = 4) -> dict[UUID, np.ndarray]:
+    stored = {uuid4(): _unit_rows(rows, seed) for seed in range(tracks)}
+    for track_id, vectors in stored.items():
+        await index.upsert(track_id, _chunks(vectors))
+    return stored
+
+
+async def test_search_before_any_write_is_empty(index: VectorIndex) -> None:
+    assert await index.search(_unit_rows(1, 0)[0], 5) == []
+    assert await index.chunk_count(uuid4()) == 0
+    await index.remove(uuid4())
+    assert await index.search(_unit_rows(1, 0)[0], 5) == []
+
+
+async def test_nearest_chunk_comes_first_with_its_payload(index: VectorIndex) -> None:
+    stored = await _fill(index)
+    track_id = next(iter(stored))
+
+    hits = await index.search(stored[track_id][2], 5)
+
+    assert len(hits) == 5
+    assert (hits[0].track_id, hits[0].chunk_index, hits[0].offset_seconds) == (track_id, 2, 10.0)
+    assert hits[0].similarity == pytest.approx(1.0, abs=1e-4)
+    similarities = [hit.similarity for hit in hits]
+    assert similarities == sorted(similarities, reverse=True)
+
+
+async def test_re_upserting_overwrites_rather_than_duplicates(index: VectorIndex) -> None:
+    stored = await _fill(index)
+    track_id = next(iter(stored))
+
+    await index.upsert(track_id, _chunks(stored[track_id]))
+    await index.upsert(track_id, _chunks(stored[track_id]))
+
+    assert await index.chunk_count(track_id) == 4
+    hits = await index.search(stored[track_id][0], 12)
+    assert len({(hit.track_id, hit.chunk_index) for hit in hits}) == len(hits) == 12
+
+
+async def test_a_shorter_re_upsert_drops_the_old_tail(index: VectorIndex) -> None:
+    stored = await _fill(index)
+    track_id = next(iter(stored))
+
+    await index.upsert(track_id, _chunks(stored[track_id][:2]))
+
+    assert await index.chunk_count(track_id) == 2
+    hits = await index.search(stored[track_id][3], 20)
+    assert {hit.chunk_index for hit in hits if hit.track_id == track_id} == {0, 1}
+
+
+async def test_remove_forgets_only_that_track(index: VectorIndex) -> None:
+    stored = await _fill(index)
+    gone, *kept = stored
+
+    await index.remove(gone)
+    await index.remove(uuid4())
+
+    assert await index.chunk_count(gone) == 0
+    assert [await index.chunk_count(track) for track in kept] == [4, 4]
+    hits = await index.search(stored[gone][0], 20)
+    assert gone not in {hit.track_id for hit in hits}
+    assert len(hits) == 8
+
+
+async def test_excluded_tracks_do_not_use_up_the_limit(index: VectorIndex) -> None:
+    stored = await _fill(index)
+    first, second, third = stored
+
+    hits = await index.search(stored[first][0], 4, exclude_track_ids={first, second})
+
+    assert len(hits) == 4
+    assert {hit.track_id for hit in hits} == {third}
+
+
+async def test_clear_empties_and_forgets_the_dimension(index: VectorIndex) -> None:
+    await _fill(index)
+
+    await index.clear()
+
+    assert await index.search(_unit_rows(1, 0)[0], 5) == []
+    wider = uuid4()
+    await index.upsert(wider, _chunks(_unit_rows(2, 9, dim=DIM * 2)))
+    assert await index.chunk_count(wider) == 2
+
+
+async def test_another_dimension_is_refused(index: VectorIndex) -> None:
+    await _fill(index, tracks=1)
+
+    with pytest.raises(IndexDimensionMismatch):
+        await index.upsert(uuid4(), _chunks(_unit_rows(2, 5, dim=DIM + 1)))
+    with pytest.raises(IndexDimensionMismatch):
+        await index.search(_unit_rows(1, 5, dim=DIM + 1)[0], 3)
+
+
+async def test_an_empty_embedding_stores_nothing(index: VectorIndex) -> None:
+    stored = await _fill(index, tracks=1)
+    track_id = next(iter(stored))
+
+    await index.upsert(track_id, _chunks(np.zeros((0, DIM), dtype=np.float32)))
+
+    assert await index.chunk_count(track_id) == 0
