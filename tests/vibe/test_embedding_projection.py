@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import cast
+from uuid import UUID, uuid4
+
+import pytest
+
+from adapters.clap.embedder import ClapEmbedder
+from adapters.memory.embedder import InMemoryEmbedder
+from adapters.memory.vector_index import InMemoryVectorIndex
+from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
+from application.projections.embedding import EmbeddingProjection
+from domain.events import DomainEvent, StoredEvent, TrackDeleted, TrackIngested
+from domain.ports.audio_storage import AudioStorage
+from domain.ports.vector_index import VectorIndex
+
+from .fakes import NamedAudio
+from .signals import noise, tone
+
+
+def _stored(position: int, event: DomainEvent) -> StoredEvent:
+    return StoredEvent(position, datetime.now(UTC), event)
+
+
+def _ingested(track_id: UUID, key: str, seconds: float) -> StoredEvent:
+    return _stored(1, TrackIngested(track_id, storage_key=key, duration_seconds=seconds))
+
+
+@pytest.fixture
+def files() -> NamedAudio:
+    library = NamedAudio()
+    library.audio["a.wav"] = tone(22.0, 440.0)
+    library.audio["b.wav"] = noise(8.0)
+    return library
+
+
+def _projection(files: NamedAudio, index: VectorIndex) -> EmbeddingProjection:
+    return EmbeddingProjection(cast(AudioStorage, files), files, InMemoryEmbedder(), index)
+
+
+async def test_ingest_embeds_every_chunk_and_applying_twice_changes_nothing(
+    files: NamedAudio,
+) -> None:
+    index = InMemoryVectorIndex()
+    projection = _projection(files, index)
+    track = uuid4()
+
+    await projection.apply(_ingested(track, "a.wav", 22.0))
+    query = (await InMemoryEmbedder().embed_audio(tone(10.0, 440.0))).vectors[0]
+    first = await index.search(query, 10)
+    await projection.apply(_ingested(track, "a.wav", 22.0))
+
+    assert projection.name == "embedding"
+    assert await index.chunk_count(track) == 4
+    assert await index.search(query, 10) == first
+
+
+async def test_delete_removes_the_track_and_reset_clears_all(files: NamedAudio) -> None:
+    index = InMemoryVectorIndex()
+    projection = _projection(files, index)
+    kept, deleted = uuid4(), uuid4()
+    await projection.apply(_ingested(kept, "a.wav", 22.0))
+    await projection.apply(_ingested(deleted, "b.wav", 8.0))
+
+    await projection.apply(_stored(3, TrackDeleted(deleted, storage_key="b.wav")))
+    await projection.apply(_stored(4, TrackDeleted(deleted, storage_key="b.wav")))
+
+    assert (await index.chunk_count(kept), await index.chunk_count(deleted)) == (4, 0)
+    await projection.reset()
+    assert await index.chunk_count(kept) == 0
+
+
+async def test_replaying_an_event_whose_file_is_gone_skips_it(files: NamedAudio) -> None:
+    index = InMemoryVectorIndex()
+    track = uuid4()
+
+    await _projection(files, index).apply(_ingested(track, "deleted-later.wav", 30.0))
+
+    assert await index.chunk_count(track) == 0
+
+
+async def test_clap_into_the_embedded_engine_end_to_end(
+    files: NamedAudio, clap: ClapEmbedder, tmp_path: Path
+) -> None:
+    index = QdrantEdgeIndex(tmp_path / "qdrant")
+    projection = EmbeddingProjection(cast(AudioStorage, files), files, clap, index)
+    track = uuid4()
+
+    await projection.apply(_ingested(track, "a.wav", 22.0))
+    await projection.apply(_ingested(track, "a.wav", 22.0))
+
+    assert await index.chunk_count(track) == 4
+    query = (await clap.embed_audio(tone(22.0, 440.0))).vectors[2]
+    (hit,) = await index.search(query, 1)
+    assert hit.track_id == track
+    assert hit.similarity == pytest.approx(1.0, abs=1e-4)
+    await index.close()
