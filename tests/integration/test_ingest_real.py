@@ -59,6 +59,11 @@ async def test_a_reencoded_copy_is_reported_as_duplicate(
     assert again.status is IngestStatus.DUPLICATE and again.track_id == first.track_id
 
 
+def _file(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
 def _truncated(folder: Path) -> Path:
     whole = write_wav(folder / "whole.wav", synth_track(3, 10.0))
     cut = folder / "cut.wav"
@@ -71,14 +76,8 @@ def _truncated(folder: Path) -> Path:
     [
         (lambda d: d / "missing.flac", "UNREADABLE_FILE"),
         (lambda d: d, "UNREADABLE_FILE"),  # a directory
-        (
-            lambda d: (d / "empty.mp3").write_bytes(b"") and d / "empty.mp3" or d / "empty.mp3",
-            "EMPTY_FILE",
-        ),
-        (
-            lambda d: (d / "notes.mp3").write_text("just text") and d / "notes.mp3",
-            "UNSUPPORTED_FORMAT",
-        ),
+        (lambda d: _file(d / "empty.mp3", b""), "EMPTY_FILE"),
+        (lambda d: _file(d / "notes.mp3", b"just text"), "UNSUPPORTED_FORMAT"),
         (lambda d: write_wav(d / "short.wav", synth_track(4, 1.5)), "AUDIO_TOO_SHORT"),
         (lambda d: write_wav(d / "long.wav", synth_track(5, 61.0)), "AUDIO_TOO_LONG"),
         (_truncated, "CORRUPT_AUDIO"),
