@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from application.ingest_policy import IngestPolicy
+from application.orphan_blobs import delete_unowned_blob
 from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
 from domain.errors import AudioIdentError, InvalidAudio, TrackAlreadyExists
 from domain.events import TrackIngested
@@ -110,6 +111,9 @@ class IngestFile:
                 existing = await _copy_in_library(uow.tracks, examined, self._policy)
                 if existing is not None:
                     return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
+                if not await self._storage.exists(track.storage_key):
+                    # Removed meanwhile by a deletion of the same content: store it again.
+                    await self._storage.put(path, examined.source.sha256, path.suffix)
                 await uow.tracks.add(track)
                 await uow.events.append(
                     TrackIngested(track.id, track.storage_key, track.duration_seconds)
@@ -122,15 +126,11 @@ class IngestFile:
             return IngestOutcome(IngestStatus.DUPLICATE, winner.id if winner else None)
         finally:
             if not committed:
-                await self._forget_blob(track.storage_key, examined.source.sha256)
+                # Content-addressed: the same blob may belong to a committed twin.
+                await delete_unowned_blob(
+                    self._uow, self._storage, track.storage_key, examined.source.sha256
+                )
         return IngestOutcome(IngestStatus.INGESTED, track.id)
-
-    async def _forget_blob(self, key: str, sha256: str) -> None:
-        # Content-addressed: the same blob may belong to a committed twin of this file.
-        async with self._uow() as uow:
-            owner = await uow.tracks.get_by_sha256(sha256)
-        if owner is None:
-            await self._storage.delete(key)
 
     def _new_track(self, name: str, examined: _Examined) -> Track:
         now = self._clock.now()

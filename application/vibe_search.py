@@ -73,6 +73,10 @@ class VibeSearch:
         vector = await self._require_embedder().embed_text(text)
         return await self._nearest_tracks([vector], limit, exclude_track_ids)
 
+    def ensure_available(self) -> None:
+        """Raise LaneUnavailable, with the reason, when the lane is off."""
+        self._require_embedder()
+
     def _require_embedder(self) -> Embedder:
         if self._embedder is None:
             raise LaneUnavailable(self._unavailable_reason)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -7,13 +8,15 @@ import numpy as np
 
 from adapters.ffmpeg.process import first_error_line, run_tool
 from domain.audio import AudioInfo, PcmAudio
-from domain.errors import DecodingFailed
+from domain.errors import DecodingFailed, InvalidAudio
 
 
 class FfmpegAudioDecoder:
     """Probes with ffprobe and decodes the first audio stream with ffmpeg to mono f32."""
 
     async def probe(self, path: Path) -> AudioInfo:
+        if await asyncio.to_thread(_is_empty, path):
+            raise InvalidAudio("EMPTY_FILE", "the file is empty")
         result = await run_tool(
             "ffprobe", "-v", "error", "-print_format", "json",
             "-show_entries", "format=format_name,duration,bit_rate",
@@ -60,3 +63,7 @@ def _number(value: object) -> float | None:
         return float(value) if value not in (None, "N/A") else None  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+
+
+def _is_empty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size == 0

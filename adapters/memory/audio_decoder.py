@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import numpy as np
 
 from domain.audio import AudioInfo, PcmAudio
-from domain.errors import DecodingFailed
+from domain.errors import DecodingFailed, InvalidAudio
 
 
 class InMemoryAudioDecoder:
@@ -21,17 +22,19 @@ class InMemoryAudioDecoder:
             audio,
         )
 
-    def _lookup(self, path: Path) -> tuple[AudioInfo, PcmAudio]:
+    async def _lookup(self, path: Path) -> tuple[AudioInfo, PcmAudio]:
+        if await asyncio.to_thread(_is_empty, path):
+            raise InvalidAudio("EMPTY_FILE", "the file is empty")
         try:
             return self.library[path.name]
         except KeyError:
             raise DecodingFailed(f"not an audio file: {path.name}") from None
 
     async def probe(self, path: Path) -> AudioInfo:
-        return self._lookup(path)[0]
+        return (await self._lookup(path))[0]
 
     async def decode(self, path: Path, sample_rate: int) -> PcmAudio:
-        audio = self._lookup(path)[1]
+        audio = (await self._lookup(path))[1]
         if audio.sample_rate == sample_rate:
             return audio
         count = int(round(len(audio.samples) * sample_rate / audio.sample_rate))
@@ -39,3 +42,7 @@ class InMemoryAudioDecoder:
         target_times = np.arange(count) / sample_rate
         resampled = np.interp(target_times, source_times, audio.samples).astype(np.float32)
         return PcmAudio(resampled, sample_rate)
+
+
+def _is_empty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size == 0

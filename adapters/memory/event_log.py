@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from adapters.memory.database import InMemoryDatabase
 from domain.events import DomainEvent, StoredEvent
 from domain.ports.clock import Clock
@@ -18,6 +20,10 @@ class InMemoryEventLog:
 
     async def read_after(self, position: int, limit: int) -> list[StoredEvent]:
         return [e for e in self._db.events if e.position > position][:limit]
+
+    async def last_position_of(self, track_id: UUID) -> int | None:
+        positions = [e.position for e in self._db.events if e.event.track_id == track_id]
+        return positions[-1] if positions else None
 
     async def head(self) -> int:
         return self._db.events[-1].position if self._db.events else 0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from uuid import UUID
 
 from adapters.memory.database import InMemoryDatabase
@@ -8,6 +9,14 @@ from domain.errors import TrackAlreadyExists
 from domain.fingerprint import Chromaprint
 from domain.near_duplicate import index_terms, query_terms
 from domain.track import Track
+from domain.track_query import TrackPage, TrackQuery
+
+_SORT_KEYS: dict[str, Callable[[Track], Any]] = {
+    "created_at": lambda t: (t.created_at, str(t.id)),
+    "title": lambda t: (t.title.casefold(), str(t.id)),
+    "artist": lambda t: ((t.artist or "").casefold(), str(t.id)),
+    "duration": lambda t: (t.duration_seconds, str(t.id)),
+}
 
 
 class InMemoryTrackRepository:
@@ -46,6 +55,16 @@ class InMemoryTrackRepository:
         rows = self._visible()
         ranked = sorted((i for i in votes if i in rows), key=lambda i: -votes[i])
         return [rows[i] for i in ranked[:limit]]
+
+    async def search(self, query: TrackQuery) -> TrackPage:
+        needle = (query.text or "").casefold()
+        rows = [
+            t
+            for t in self._visible().values()
+            if needle in " ".join(filter(None, (t.title, t.artist, t.album))).casefold()
+        ]
+        rows.sort(key=_SORT_KEYS[query.sort.value.lstrip("-")], reverse=query.sort.value[0] == "-")
+        return TrackPage(rows[query.offset : query.offset + query.page_size], len(rows))
 
     async def remove(self, track_id: UUID) -> None:
         self._added.pop(track_id, None)

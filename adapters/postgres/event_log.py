@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -31,6 +33,10 @@ class PostgresEventLog:
             StoredEvent(row.position, row.created_at, event_from_payload(row.type, row.payload))
             for row in rows
         ]
+
+    async def last_position_of(self, track_id: UUID) -> int | None:
+        query = select(func.max(events.c.position)).where(events.c.aggregate_id == track_id)
+        return (await self._conn.execute(query)).scalar_one_or_none()
 
     async def head(self) -> int:
         result = await self._conn.execute(select(func.coalesce(func.max(events.c.position), 0)))

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Integer, any_, bindparam, delete, func, insert, select, text
+from sqlalchemy import Integer, any_, bindparam, delete, func, insert, or_, select, text, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,19 @@ from domain.errors import TrackAlreadyExists
 from domain.fingerprint import Chromaprint
 from domain.near_duplicate import index_terms, query_terms
 from domain.track import Track
+from domain.track_query import TrackPage, TrackQuery
+
+_SEARCHABLE = (tracks.c.title, tracks.c.artist, tracks.c.album)
+_SORT_COLUMNS = {
+    "created_at": tracks.c.created_at,
+    "title": func.lower(tracks.c.title),
+    "artist": func.lower(tracks.c.artist),
+    "duration": tracks.c.duration_seconds,
+}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _row_to_track(row: Any) -> Track:
@@ -69,6 +82,23 @@ class PostgresTrackRepository:
         query = select(tracks).join(ranked, ranked.c.track_id == tracks.c.id)
         rows = (await self._conn.execute(query.order_by(ranked.c.shared.desc()))).all()
         return [_row_to_track(row) for row in rows]
+
+    async def search(self, query: TrackQuery) -> TrackPage:
+        condition = true()
+        if query.text:
+            pattern = f"%{_escape_like(query.text)}%"
+            condition = or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHABLE))
+        total = await self._conn.execute(select(func.count()).select_from(tracks).where(condition))
+        column = _SORT_COLUMNS[query.sort.value.lstrip("-")]
+        order = column.desc() if query.sort.value.startswith("-") else column.asc()
+        rows = await self._conn.execute(
+            select(tracks)
+            .where(condition)
+            .order_by(order.nulls_last(), tracks.c.id)
+            .offset(query.offset)
+            .limit(query.page_size)
+        )
+        return TrackPage([_row_to_track(row) for row in rows], int(total.scalar_one()))
 
     async def remove(self, track_id: UUID) -> None:
         await self._conn.execute(delete(tracks).where(tracks.c.id == track_id))

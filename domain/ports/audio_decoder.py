@@ -7,7 +7,11 @@ from domain.audio import AudioInfo, PcmAudio
 
 
 class AudioDecoder(Protocol):
-    """Reads any supported audio file. Raises DecodingFailed with a clear reason."""
+    """Reads any supported audio file.
+
+    Raises InvalidAudio (code EMPTY_FILE) for an empty file and DecodingFailed, with a
+    clear reason, for anything that is not readable audio.
+    """
 
     async def probe(self, path: Path) -> AudioInfo:
         """Container and stream facts without decoding the whole file."""

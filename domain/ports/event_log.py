@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Protocol
+from uuid import UUID
 
 from domain.events import DomainEvent, StoredEvent
 
@@ -18,6 +19,10 @@ class EventLog(Protocol):
 
     async def read_after(self, position: int, limit: int) -> list[StoredEvent]:
         """Committed events with a position above `position`, oldest first."""
+        ...
+
+    async def last_position_of(self, track_id: UUID) -> int | None:
+        """Position of the newest committed event about `track_id`, None if there is none."""
         ...
 
     async def head(self) -> int:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from domain.fingerprint import Chromaprint
 from domain.track import Track
+from domain.track_query import TrackPage, TrackQuery
 
 
 class TrackRepository(Protocol):
@@ -23,6 +24,10 @@ class TrackRepository(Protocol):
 
     async def near_duplicate_candidates(self, print_: Chromaprint, limit: int) -> list[Track]:
         """Tracks sharing the most Chromaprint index terms with `print_`, best first."""
+        ...
+
+    async def search(self, query: TrackQuery) -> TrackPage:
+        """A page of tracks matching `query.text`, in `query.sort` order, and the total."""
         ...
 
     async def remove(self, track_id: UUID) -> None: ...

@@ -12,6 +12,7 @@ from domain.errors import TrackAlreadyExists
 from domain.events import TrackDeleted, TrackIngested
 from domain.fingerprint import Chromaprint
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.track_query import TrackQuery, TrackSort
 from tests.factories import make_track, random_print
 
 
@@ -120,3 +121,41 @@ async def test_checkpoints_move_and_are_listed(uow_factory: UnitOfWorkFactory) -
         "fingerprint": 9,
         "embedding": 2,
     }
+
+
+async def test_search_filters_sorts_and_pages(uow_factory: UnitOfWorkFactory) -> None:
+    rows = [
+        make_track(40, title="Blue Monday", artist="New Order", duration_seconds=300.0),
+        make_track(41, title="Monday Morning", artist="Fleetwood Mac", duration_seconds=200.0),
+        make_track(42, title="Sunday 100%_", artist="Someone", album="Mondays"),
+        make_track(43, title="Tuesday", artist="Other", duration_seconds=100.0),
+    ]
+    async with uow_factory() as uow:
+        for track in rows:
+            await uow.tracks.add(track)
+        await uow.commit()
+    async with uow_factory() as uow:
+        monday = await uow.tracks.search(TrackQuery(text="MONDAY", sort=TrackSort.TITLE))
+        page = await uow.tracks.search(TrackQuery(page=2, page_size=3, sort=TrackSort.DURATION))
+        literal = await uow.tracks.search(TrackQuery(text="100%_"))
+        wildcard = await uow.tracks.search(TrackQuery(text="%"))
+        longest = await uow.tracks.search(TrackQuery(page_size=1, sort=TrackSort.LONGEST))
+    assert [t.title for t in monday.items] == ["Blue Monday", "Monday Morning", "Sunday 100%_"]
+    assert monday.total == 3
+    assert page.total == 4 and [t.title for t in page.items] == ["Blue Monday"]
+    assert [t.title for t in literal.items] == ["Sunday 100%_"]
+    assert [t.title for t in wildcard.items] == ["Sunday 100%_"]  # % is literal, not a wildcard
+    assert [t.title for t in longest.items] == ["Blue Monday"]
+
+
+async def test_last_position_of_a_track(uow_factory: UnitOfWorkFactory) -> None:
+    track, other = make_track(50), make_track(51)
+    async with uow_factory() as uow:
+        await uow.events.append(TrackIngested(track.id, track.storage_key, 5.0))
+        await uow.events.append(TrackIngested(other.id, other.storage_key, 5.0))
+        await uow.events.append(TrackDeleted(track.id, track.storage_key))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.tracks.get(track.id) is None
+        assert await uow.events.last_position_of(track.id) == await uow.events.head()
+        assert await uow.events.last_position_of(make_track(52).id) is None
