@@ -7,6 +7,7 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
+from adapters.clap.mel import LogMelFrontend
 from domain.audio import EMBEDDING_RATE, PcmAudio
 from domain.chunking import split_into_chunks
 from domain.embedding import ChunkEmbeddings
@@ -29,6 +30,7 @@ class ClapEmbedder:
         device: torch.device,
         batch_size: int = 8,
     ) -> None:
+        """`model` already on `device`, in the dtype it should run in (see load_embedder)."""
         self._model = model
         self._features = feature_extractor
         self._tokenizer = tokenizer
@@ -36,8 +38,11 @@ class ClapEmbedder:
         self._device = device
         self._batch_size = max(1, batch_size)
         self._dimension = int(model.config.projection_dim)
-        # Unfused checkpoints take one mel view; "fusion" would stack four the model ignores.
-        self._truncation = "fusion" if model.config.audio_config.enable_fusion else "rand_trunc"
+        self._dtype = next(model.parameters()).dtype
+        # Unfused checkpoints (the music ones) take one mel view, which torch computes fast;
+        # fused ones need the extractor's four-view "fusion" input.
+        fused = bool(model.config.audio_config.enable_fusion)
+        self._frontend = None if fused else LogMelFrontend(feature_extractor, device)
         # RoBERTa positions start after the padding index: two fewer tokens than positions.
         self._max_tokens = int(model.config.text_config.max_position_embeddings) - 2
         self._turn = asyncio.Semaphore(1)
@@ -81,16 +86,18 @@ class ClapEmbedder:
         return np.concatenate(parts, axis=0)
 
     def _embed_batch(self, windows: list[npt.NDArray[np.float32]]) -> npt.NDArray[np.float32]:
-        inputs = self._features(
-            windows,
-            sampling_rate=EMBEDDING_RATE,
-            truncation=self._truncation,
-            return_tensors="pt",
-        )
         with torch.inference_mode():
+            if self._frontend is not None:
+                features = self._frontend(windows)
+                longer = torch.zeros((len(windows), 1), dtype=torch.bool, device=self._device)
+            else:
+                inputs = self._features(
+                    windows, sampling_rate=EMBEDDING_RATE, truncation="fusion", return_tensors="pt"
+                )
+                features = inputs["input_features"].to(self._device)
+                longer = inputs["is_longer"].to(self._device)
             output = self._model.get_audio_features(
-                input_features=inputs["input_features"].to(self._device),
-                is_longer=inputs["is_longer"].to(self._device),
+                input_features=features.to(self._dtype), is_longer=longer
             )
         return _normalised(output.pooler_output)
 

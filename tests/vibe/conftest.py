@@ -23,7 +23,7 @@ def tiny_clap_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def clap(tiny_clap_dir: Path) -> ClapEmbedder:
-    embedder = load_embedder(str(tiny_clap_dir), threads=1, device="cpu")
+    embedder = load_embedder(str(tiny_clap_dir), threads=1, device="cpu", precision="float32")
     assert embedder is not None
     return embedder
 

@@ -5,9 +5,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
+from transformers import ClapFeatureExtractor
 
 from adapters.clap.embedder import ClapEmbedder
 from adapters.clap.loader import load_embedder
+from adapters.clap.mel import LogMelFrontend
 from domain.audio import PcmAudio
 from domain.errors import LaneUnavailable
 
@@ -95,3 +98,47 @@ def test_a_directory_without_a_model_makes_the_lane_unavailable(tmp_path: Path) 
 
     with pytest.raises(LaneUnavailable):
         load_embedder(str(tmp_path))
+
+
+def test_the_torch_frontend_computes_what_the_feature_extractor_does(tiny_clap_dir: Path) -> None:
+    extractor = ClapFeatureExtractor.from_pretrained(tiny_clap_dir)
+    windows = [
+        tone(10.0, 440.0).samples,
+        noise(10.0, seed=5).samples,
+        np.zeros(480_000, dtype=np.float32),
+    ]
+
+    ours = LogMelFrontend(extractor, torch.device("cpu"))(windows)
+    theirs = extractor(windows, sampling_rate=48_000, return_tensors="pt")["input_features"]
+
+    assert ours.shape == theirs.shape == (3, 1, 1001, 64)
+    assert torch.allclose(ours, theirs, atol=0.1)
+    assert float((ours - theirs).abs().mean()) < 1e-3
+
+
+def test_the_frontend_takes_whole_windows_only(tiny_clap_dir: Path) -> None:
+    frontend = LogMelFrontend(
+        ClapFeatureExtractor.from_pretrained(tiny_clap_dir), torch.device("cpu")
+    )
+
+    with pytest.raises(ValueError, match="480000"):
+        frontend([np.zeros(1000, dtype=np.float32)])
+
+
+async def test_bfloat16_gives_nearly_the_float32_vectors(
+    clap: ClapEmbedder, tiny_clap_dir: Path
+) -> None:
+    half = load_embedder(str(tiny_clap_dir), device="cpu", precision="bfloat16")
+    assert half is not None
+    audio = noise(15.0, seed=8)
+
+    exact, approximate = await clap.embed_audio(audio), await half.embed_audio(audio)
+
+    cosines = (exact.vectors * approximate.vectors).sum(axis=1)
+    assert approximate.vectors.dtype == np.float32
+    assert cosines.min() > 0.99
+
+
+def test_an_unknown_precision_is_a_configuration_error(tiny_clap_dir: Path) -> None:
+    with pytest.raises(ValueError, match="precision"):
+        load_embedder(str(tiny_clap_dir), precision="int4")
