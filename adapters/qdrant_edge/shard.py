@@ -22,12 +22,15 @@ class EdgeIndexLocked(LaneUnavailable):
         )
 
 
-def open_shard(path: Path, dimension: int | None, search_threads: int | None) -> qe.EdgeShard:
-    """Load the shard at `path`, or create it with `dimension` when that is given."""
+def open_shard(
+    path: Path, dimension: int, search_threads: int | None, create: bool
+) -> qe.EdgeShard:
+    """Create the shard at `path`, or load the one there (with `search_threads` if given)."""
     try:
-        if dimension is None:
-            threads = qe.EdgeConfig(max_search_threads=search_threads) if search_threads else None
-            return qe.EdgeShard.load(str(path), threads)
+        if not create:
+            # Loading takes the full config or none: vectors must be restated with the threads.
+            config = _config(dimension, search_threads) if search_threads else None
+            return qe.EdgeShard.load(str(path), config)
         path.mkdir(parents=True, exist_ok=True)
         shard = qe.EdgeShard.create(str(path), _config(dimension, search_threads))
     except Exception as exc:

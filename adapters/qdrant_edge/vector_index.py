@@ -144,13 +144,16 @@ class QdrantEdgeIndex:
 
     async def _load_or_create(self, create_with: int | None) -> qe.EdgeShard | None:
         exists = (self._path / CONFIG_FILE).exists()
-        if not exists and create_with is None:
+        if exists:
+            dimension = await asyncio.to_thread(_stored_dimension, self._path)
+        elif create_with is None:
             return None
-        dimension = None if exists else self._configured_dimension or create_with
+        else:
+            dimension = self._configured_dimension or create_with
         self._shard = await asyncio.to_thread(
-            open_shard, self._path, dimension, self._search_threads
+            open_shard, self._path, dimension, self._search_threads, not exists
         )
-        self._dimension = _stored_dimension(self._path)
+        self._dimension = dimension
         return self._shard
 
 

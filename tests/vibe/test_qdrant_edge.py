@@ -30,9 +30,10 @@ async def test_points_survive_a_restart(tmp_path: Path) -> None:
     await first.upsert(track, _chunks(3))
     await first.close()
 
-    second = QdrantEdgeIndex(tmp_path / "q")
+    second = QdrantEdgeIndex(tmp_path / "q", search_threads=1)
     try:
         assert await second.chunk_count(track) == 3
+        assert (await second.search(_chunks(3).vectors[1], 1))[0].chunk_index == 1
     finally:
         await second.close()
 

@@ -1,0 +1,81 @@
+"""Query latency of the embedded engine (QdrantEdgeIndex) over random unit vectors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import uuid4
+
+import numpy as np
+
+from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
+from domain.embedding import ChunkEmbeddings
+
+CHUNKS_PER_TRACK = 50  # a 4-minute track at a 5 s hop
+DIMENSION = 512
+
+
+@dataclass(frozen=True)
+class VectorTiming:
+    chunks: int
+    load_seconds: float
+    optimize_seconds: float
+    limit: int
+    p50_ms: float
+    p95_ms: float
+    disk_mb: float
+
+
+async def measure(
+    chunks: int, queries: int, limits: list[int], query_cores: int | None
+) -> list[VectorTiming]:
+    """Load, optimize, then time searches; `query_cores` pins the search phase to that many
+    cores (and search threads), to read a small machine's latency off a big one."""
+    root = Path(tempfile.mkdtemp(prefix="vibe-bench-"))
+    index = QdrantEdgeIndex(root / "qdrant", optimize_every=10**12)
+    rng = np.random.default_rng(chunks)
+    offsets = np.arange(CHUNKS_PER_TRACK, dtype=np.float32) * 5
+    started = time.perf_counter()
+    for _ in range(chunks // CHUNKS_PER_TRACK):
+        vectors = _unit(rng.standard_normal((CHUNKS_PER_TRACK, DIMENSION), dtype=np.float32))
+        await index.upsert(uuid4(), ChunkEmbeddings(vectors, offsets, "bench"))
+    loaded = time.perf_counter()
+    await index.optimize()
+    optimized = time.perf_counter()
+    disk = sum(f.stat().st_size for f in (root / "qdrant").rglob("*") if f.is_file()) / 2**20
+    if query_cores:
+        await index.close()
+        os.sched_setaffinity(0, set(range(query_cores)))
+        index = QdrantEdgeIndex(root / "qdrant", search_threads=query_cores)
+    results = []
+    for limit in limits:
+        latencies = []
+        for _ in range(queries):
+            query = _unit(rng.standard_normal((1, DIMENSION), dtype=np.float32))[0]
+            begin = time.perf_counter()
+            await index.search(query, limit)
+            latencies.append((time.perf_counter() - begin) * 1000)
+        p50, p95 = np.percentile(latencies[5:], [50, 95])  # the first few warm the caches
+        results.append(
+            VectorTiming(
+                chunks, loaded - started, optimized - loaded, limit, float(p50), float(p95), disk
+            )
+        )
+    await index.close()
+    shutil.rmtree(root, ignore_errors=True)
+    return results
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def run(
+    chunks: int, queries: int, limits: list[int], query_cores: int | None = None
+) -> list[VectorTiming]:
+    return asyncio.run(measure(chunks, queries, limits, query_cores))
