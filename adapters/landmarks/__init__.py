@@ -1,0 +1,1 @@
+"""Landmark fingerprinter: spectrogram peaks and pair hashes in C (cffi API mode)."""

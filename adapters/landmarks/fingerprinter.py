@@ -1,0 +1,75 @@
+"""Fingerprinter port over the C landmark code: sparse for the index, dense for queries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from adapters.landmarks.native import HOP, WINDOW, PairParams, PeakParams, find_peaks, pair_hashes
+from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.fingerprint import LandmarkFingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Density:
+    """How many landmarks to make: peak neighbourhood and pairs per anchor."""
+
+    peaks: PeakParams
+    pairs: PairParams
+
+
+# The index keeps only the most prominent peaks (small index, few random hits); a query keeps
+# many more and pairs each anchor with more targets, so the peaks a degraded clip shares with
+# the reference are still among its anchors and targets (asymmetric density).
+REFERENCE = Density(PeakParams(half_t=20, half_f=20), PairParams(fanout=3))
+QUERY = Density(PeakParams(half_t=12, half_f=12, min_prominence=1.5), PairParams(fanout=8))
+
+
+class CffiLandmarkFingerprinter:
+    """Runs the C fingerprinter in a worker thread (cffi releases the GIL during C calls)."""
+
+    def __init__(self, reference: Density = REFERENCE, query: Density = QUERY) -> None:
+        self._reference = reference
+        self._query = query
+
+    async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
+        samples = _checked(audio)
+        prints = await asyncio.to_thread(fingerprint, samples, self._reference, (1.0,))
+        return prints[0]
+
+    async def query(
+        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,)
+    ) -> list[LandmarkFingerprint]:
+        samples = _checked(audio)
+        return await asyncio.to_thread(fingerprint, samples, self._query, tuple(speeds))
+
+
+def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:
+    if audio.sample_rate != FINGERPRINT_RATE:
+        raise ValueError(f"landmarks need {FINGERPRINT_RATE} Hz audio, got {audio.sample_rate}")
+    return audio.samples
+
+
+def fingerprint(
+    samples: npt.NDArray[np.float32], density: Density, speeds: Sequence[float]
+) -> list[LandmarkFingerprint]:
+    """Peaks once, then hashes per assumed speed (blocking; call from a worker thread)."""
+    peaks = find_peaks(samples, density.peaks)
+    frames = max(0, (len(samples) - WINDOW) // HOP + 1)
+    prints: list[LandmarkFingerprint] = []
+    for speed in speeds:
+        hashes, times = pair_hashes(peaks, density.pairs, speed, 1.0 / speed)
+        prints.append(
+            LandmarkFingerprint(
+                hashes=hashes.astype(np.uint64),
+                times=times,
+                frame_seconds=HOP / FINGERPRINT_RATE,
+                frames=int(round(frames * speed)),
+                speed=speed,
+            )
+        )
+    return prints

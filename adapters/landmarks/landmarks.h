@@ -1,0 +1,68 @@
+/* Landmark fingerprinting: spectrogram peaks ("event points") and pair hashes.
+ *
+ * Input is mono float32 PCM at 16 kHz. The STFT uses a 1024-sample Hann window and a
+ * 128-sample hop (8 ms frames, 512 bins of 15.6 Hz). Everything here is plain C99 with no
+ * dependencies; every function is re-entrant and touches only the memory it is given. */
+#ifndef AUDIO_IDENT_LANDMARKS_H
+#define AUDIO_IDENT_LANDMARKS_H
+
+#include <stdint.h>
+
+#define LM_WINDOW 1024
+#define LM_HOP 128
+#define LM_BINS 512
+
+/* A spectrogram peak: frame index, FFT bin, and how far (dB) it stands above the mean
+ * power of the bins around it (its prominence, used to rank peaks). */
+typedef struct {
+    int32_t t;
+    int32_t f;
+    float strength;
+} lm_peak;
+
+typedef struct {
+    int half_t;             /* a peak is the maximum of (2*half_t+1) frames ...        */
+    int half_f;             /* ... by (2*half_f+1) bins around it                       */
+    int min_bin;            /* bins below this are ignored (hum, rumble)                */
+    int max_bin;            /* bins from this one up are ignored                        */
+    int mean_half_f;        /* half-width of the local mean used for prominence         */
+    float min_prominence;   /* power / local mean must exceed this ratio                */
+    float floor_power;      /* absolute floor on power: rejects digital silence         */
+} lm_peak_params;
+
+/* Peaks found by lm_find_peaks; release with lm_free_peaks. Sorted by (t, f). */
+typedef struct {
+    lm_peak *peaks;
+    int64_t count;
+} lm_peak_list;
+
+typedef struct {
+    int fanout;  /* pairs per anchor peak (the nearest targets in time)            */
+    int dt_min;  /* target zone: frames after the anchor, inclusive                */
+    int dt_max;  /* at most LM_DT_LIMIT                                            */
+    int df_max;  /* at most LM_DF_LIMIT bins above or below the anchor             */
+} lm_pair_params;
+
+#define LM_DT_LIMIT 127
+#define LM_DF_LIMIT 127
+
+/* Find peaks. Returns 0 on success, -1 if memory ran out or parameters are invalid (the
+ * list is then empty). Any length is valid: fewer than LM_WINDOW samples give no frames. */
+int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
+                  lm_peak_list *out);
+
+void lm_free_peaks(lm_peak_list *list);
+
+/* Pair hashes of peaks sorted by (t, f). Peaks are first mapped to (t * time_scale,
+ * f * freq_scale); when a scale is not 1, quantising is ambiguous, so both neighbouring
+ * integer values are emitted where the mapped value lies near the middle (up to 8 hashes
+ * per pair). Writes at most `cap` hashes and returns how many it wrote. The anchor's mapped
+ * frame goes to `times`. Hash layout: f1 (9 bits) | df + 128 (8 bits) | dt (7 bits). */
+int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *params,
+                       double time_scale, double freq_scale, uint32_t *hashes,
+                       uint32_t *times, int64_t cap);
+
+/* Power spectrum of one LM_WINDOW frame (Hann-windowed), LM_BINS values: for tests. */
+void lm_power_spectrum(const float *frame, float *power);
+
+#endif

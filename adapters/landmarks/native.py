@@ -1,0 +1,114 @@
+"""Thin numpy wrappers over the compiled C functions; the only module that touches cffi."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from adapters.landmarks._landmarks import ffi, lib  # type: ignore[import-not-found]
+
+WINDOW = int(lib.LM_WINDOW)
+HOP = int(lib.LM_HOP)
+BINS = int(lib.LM_BINS)
+
+PEAK_DTYPE = np.dtype([("t", np.int32), ("f", np.int32), ("strength", np.float32)])
+
+
+@dataclass(frozen=True, slots=True)
+class PeakParams:
+    """Neighbourhood and floors of the peak picker (see lm_peak_params in landmarks.h)."""
+
+    half_t: int
+    half_f: int
+    min_bin: int = 9  # ~140 Hz: below that is hum, rumble and room noise
+    max_bin: int = BINS
+    mean_half_f: int = 24
+    min_prominence: float = 2.0
+    floor_power: float = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class PairParams:
+    """Target zone of the pair hashes (see lm_pair_params in landmarks.h)."""
+
+    fanout: int
+    dt_min: int = 2
+    dt_max: int = 63
+    df_max: int = 96
+
+
+def find_peaks(samples: npt.NDArray[np.float32], params: PeakParams) -> npt.NDArray[np.void]:
+    """Peaks as a structured array (t, f, strength), sorted by time then frequency."""
+    x = np.ascontiguousarray(np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0), np.float32)
+    c_params = ffi.new(
+        "lm_peak_params *",
+        {
+            "half_t": params.half_t,
+            "half_f": params.half_f,
+            "min_bin": params.min_bin,
+            "max_bin": params.max_bin,
+            "mean_half_f": params.mean_half_f,
+            "min_prominence": params.min_prominence,
+            "floor_power": params.floor_power,
+        },
+    )
+    result = ffi.new("lm_peak_list *")
+    pointer = ffi.from_buffer("float[]", x) if len(x) else ffi.NULL
+    if lib.lm_find_peaks(pointer, len(x), c_params, result) != 0:
+        raise MemoryError("landmark peak picking failed (out of memory or bad parameters)")
+    try:
+        count = int(result.count)
+        if count == 0:
+            return np.zeros(0, PEAK_DTYPE)
+        raw = ffi.buffer(result.peaks, count * PEAK_DTYPE.itemsize)
+        return np.frombuffer(raw, PEAK_DTYPE).copy()
+    finally:
+        lib.lm_free_peaks(result)
+
+
+def pair_hashes(
+    peaks: npt.NDArray[np.void],
+    params: PairParams,
+    time_scale: float = 1.0,
+    freq_scale: float = 1.0,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """Hashes and anchor times of peak pairs, after mapping peaks through the two scales."""
+    peaks = np.ascontiguousarray(peaks, PEAK_DTYPE)
+    exact = time_scale == 1.0 and freq_scale == 1.0
+    cap = len(peaks) * params.fanout * (1 if exact else 8)
+    hashes = np.empty(cap, np.uint32)
+    times = np.empty(cap, np.uint32)
+    if cap == 0:
+        return hashes, times
+    c_params = ffi.new(
+        "lm_pair_params *",
+        {
+            "fanout": params.fanout,
+            "dt_min": params.dt_min,
+            "dt_max": params.dt_max,
+            "df_max": params.df_max,
+        },
+    )
+    written = lib.lm_pair_hashes(
+        ffi.cast("lm_peak *", ffi.from_buffer(peaks)),
+        len(peaks),
+        c_params,
+        time_scale,
+        freq_scale,
+        ffi.from_buffer("uint32_t[]", hashes),
+        ffi.from_buffer("uint32_t[]", times),
+        cap,
+    )
+    return hashes[:written].copy(), times[:written].copy()
+
+
+def power_spectrum(frame: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Power spectrum of one Hann-windowed WINDOW-sample frame (checks the C FFT)."""
+    if frame.shape != (WINDOW,):
+        raise ValueError(f"a frame has exactly {WINDOW} samples")
+    x = np.ascontiguousarray(frame, np.float32)
+    out = np.empty(BINS, np.float32)
+    lib.lm_power_spectrum(ffi.from_buffer("float[]", x), ffi.from_buffer("float[]", out))
+    return out

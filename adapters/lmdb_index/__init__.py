@@ -1,0 +1,1 @@
+"""FingerprintIndex over LMDB: an inverted index of landmark hashes, one writer, many readers."""

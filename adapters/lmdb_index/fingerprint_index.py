@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import lmdb
+import numpy as np
+
+from adapters.lmdb_index.environment import DEFAULT_MAP_SIZE, open_environment
+from adapters.lmdb_index.layout import (
+    ENTRY,
+    FRAMES,
+    HASHES,
+    MAX_SHIFT,
+    MAX_TRACKS,
+    META,
+    NEXT,
+    NUMBERS,
+    SHIFT,
+    TRACKS,
+    TrackRecord,
+    entry_keys,
+    entry_values,
+    split_entries,
+    u32,
+    u64,
+    value_prefix,
+)
+from domain.fingerprint import LandmarkFingerprint
+from domain.landmark_alignment import align, to_exact_matches
+from domain.landmark_hits import join_hits, query_keys
+from domain.matches import ExactMatch
+
+_KEY_LIMIT = 1 << 32
+
+
+class LmdbFingerprintIndex:
+    """FingerprintIndex in an LMDB environment at `path` (layout in layout.py).
+
+    Writers (the fingerprint projector, one at a time under its advisory lock) open it
+    writable; everything else passes `readonly=True` and sees each committed put or remove
+    from its next read. Each call is one transaction, run in a worker thread. `key_shift`
+    only applies when the writer creates the index: 8 suits libraries up to ~100 hours,
+    0 suits thousands of hours (see layout.py).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        readonly: bool = False,
+        key_shift: int = 8,
+        map_size: int = DEFAULT_MAP_SIZE,
+    ) -> None:
+        if not 0 <= key_shift <= MAX_SHIFT:
+            raise ValueError(f"key_shift must be within 0..{MAX_SHIFT}")
+        self._path = Path(path)
+        self._readonly = readonly
+        self._key_shift = key_shift
+        self._map_size = map_size
+        self._dbs: dict[bytes, Any] | None = None
+
+    def _shift(self, txn: lmdb.Transaction, dbs: dict[bytes, Any], *, fix: bool = False) -> int:
+        """The index's key shift; `fix` (in a write transaction) records ours if none is."""
+        stored = txn.get(SHIFT, db=dbs[META])
+        if stored is not None:
+            return int.from_bytes(stored, "big")
+        if fix:
+            txn.put(SHIFT, u32(self._key_shift), db=dbs[META])
+            return self._key_shift
+        return 0  # nothing stored yet, so any shift reads the same (empty) answer
+
+    def _open(self) -> tuple[lmdb.Environment, dict[bytes, Any]] | None:
+        try:
+            env = open_environment(self._path, readonly=self._readonly, map_size=self._map_size)
+        except FileNotFoundError:
+            return None  # a reader before the first write: an empty index
+        if self._dbs is None:
+            try:
+                self._dbs = {
+                    name: env.open_db(
+                        name,
+                        dupsort=name == HASHES,
+                        dupfixed=name == HASHES,
+                        create=not self._readonly,
+                    )
+                    for name in (HASHES, TRACKS, NUMBERS, META)
+                }
+            except lmdb.NotFoundError:
+                return None
+        return env, self._dbs
+
+    def _writable(self) -> tuple[lmdb.Environment, dict[bytes, Any]]:
+        if self._readonly:
+            raise PermissionError("this fingerprint index was opened read-only")
+        opened = self._open()
+        assert opened is not None
+        return opened
+
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> None:
+        if len(fingerprint) and int(fingerprint.hashes.max()) >= _KEY_LIMIT:
+            raise ValueError("the LMDB index stores 32-bit hashes")
+        await asyncio.to_thread(self._put, track_id, fingerprint)
+
+    def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> None:
+        env, dbs = self._writable()
+        with env.begin(write=True) as txn:
+            self._remove_in(txn, dbs, track_id)
+            shift = self._shift(txn, dbs, fix=True)
+            number = int.from_bytes(txn.get(NEXT, b"\x00\x00\x00\x01", db=dbs[META]), "big")
+            if number >= MAX_TRACKS:
+                raise OverflowError("the LMDB fingerprint index is full (2**24 track numbers)")
+            txn.put(NEXT, u32(number + 1), db=dbs[META])
+            hashes = fingerprint.hashes.astype(np.uint64)
+            entries = np.unique(
+                np.rec.fromarrays(
+                    [
+                        entry_keys(hashes, shift),
+                        entry_values(hashes, number, fingerprint.times, shift),
+                    ],
+                    dtype=ENTRY,
+                )
+            )
+            raw = entries.tobytes()
+            items = [(raw[i : i + 4], raw[i + 4 : i + 12]) for i in range(0, len(raw), 12)]
+            txn.cursor(db=dbs[HASHES]).putmulti(items, dupdata=True)
+            frames = fingerprint.span_frames
+            record = TrackRecord(number, len(entries), frames, np.unique(hashes).astype(np.uint32))
+            txn.put(track_id.bytes, record.encode(), db=dbs[TRACKS])
+            txn.put(u32(number), track_id.bytes + u32(frames), db=dbs[NUMBERS])
+            self._add_frames(txn, dbs, frames)
+
+    async def remove(self, track_id: UUID) -> None:
+        await asyncio.to_thread(self._remove, track_id)
+
+    def _remove(self, track_id: UUID) -> None:
+        env, dbs = self._writable()
+        with env.begin(write=True) as txn:
+            self._remove_in(txn, dbs, track_id)
+
+    def _remove_in(self, txn: lmdb.Transaction, dbs: dict[bytes, Any], track_id: UUID) -> None:
+        raw = txn.get(track_id.bytes, db=dbs[TRACKS])
+        if raw is None:
+            return
+        record = TrackRecord.decode(raw)
+        shift = self._shift(txn, dbs)
+        cursor = txn.cursor(db=dbs[HASHES])
+        for value in record.hashes.tolist():
+            key = u32(value >> shift)
+            prefix = value_prefix(value, record.number, shift)
+            if not cursor.set_range_dup(key, prefix + bytes(4)):
+                continue
+            while cursor.key() == key and cursor.value()[:4] == prefix:
+                if not cursor.delete():
+                    break
+        txn.delete(track_id.bytes, db=dbs[TRACKS])
+        txn.delete(u32(record.number), db=dbs[NUMBERS])
+        self._add_frames(txn, dbs, -record.frames)
+
+    @staticmethod
+    def _add_frames(txn: lmdb.Transaction, dbs: dict[bytes, Any], delta: int) -> None:
+        total = int.from_bytes(txn.get(FRAMES, bytes(8), db=dbs[META]), "big")
+        txn.put(FRAMES, u64(max(0, total + delta)), db=dbs[META])
+
+    async def match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
+        return await asyncio.to_thread(self._match, fingerprint, limit)
+
+    def _match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
+        opened = self._open()
+        keys = query_keys(fingerprint)
+        keys = keys[keys < _KEY_LIMIT]
+        if opened is None or len(keys) == 0:
+            return []
+        env, dbs = opened
+        with env.begin() as txn:
+            wanted = np.unique(entry_keys(keys, self._shift(txn, dbs))).astype(">u4").tobytes()
+            found = txn.cursor(db=dbs[HASHES]).getmulti(
+                [wanted[i : i + 4] for i in range(0, len(wanted), 4)],
+                dupdata=True,
+                dupfixed_bytes=8,
+                keyfixed=True,
+            )
+            entries = np.frombuffer(found, ENTRY) if len(found) else np.zeros(0, ENTRY)
+            hashes, values = split_entries(
+                entries["key"].astype(np.uint64),
+                entries["value"].astype(np.uint64),
+                self._shift(txn, dbs),
+            )
+            hits = join_hits(fingerprint, hashes, values)
+            tracks = _Tracks(txn, dbs[NUMBERS])
+            index_frames = int.from_bytes(txn.get(FRAMES, bytes(8), db=dbs[META]), "big")
+            alignments = align(hits, tracks.frames, index_frames, fingerprint.span_frames, limit)
+            ids = {a.track: tracks.uuid(a.track) for a in alignments}
+        return to_exact_matches(alignments, fingerprint, {n: i for n, i in ids.items() if i})
+
+    async def hash_count(self, track_id: UUID) -> int | None:
+        return await asyncio.to_thread(self._hash_count, track_id)
+
+    def _hash_count(self, track_id: UUID) -> int | None:
+        opened = self._open()
+        if opened is None:
+            return None
+        env, dbs = opened
+        with env.begin() as txn:
+            raw = txn.get(track_id.bytes, db=dbs[TRACKS])
+        return None if raw is None else TrackRecord.decode(raw).entries
+
+    async def clear(self) -> None:
+        await asyncio.to_thread(self._clear)
+
+    def _clear(self) -> None:
+        env, dbs = self._writable()
+        with env.begin(write=True) as txn:
+            for db in dbs.values():
+                txn.drop(db, delete=False)
+
+
+class _Tracks:
+    """Per-track facts read lazily inside the match transaction (only for candidates)."""
+
+    def __init__(self, txn: lmdb.Transaction, db: Any) -> None:
+        self._txn, self._db = txn, db
+        self._cache: dict[int, bytes | memoryview | None] = {}
+
+    def _row(self, number: int) -> bytes | memoryview | None:
+        if number not in self._cache:
+            self._cache[number] = self._txn.get(u32(number), db=self._db)
+        return self._cache[number]
+
+    def frames(self, number: int) -> int:
+        row = self._row(number)
+        return 0 if row is None else int.from_bytes(row[16:20], "big")
+
+    def uuid(self, number: int) -> UUID | None:
+        row = self._row(number)
+        return None if row is None else UUID(bytes=bytes(row[:16]))

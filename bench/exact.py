@@ -1,0 +1,150 @@
+"""Exact-lane benchmark over the dev corpus (see /work/shared/corpus/README.md).
+
+    .venv/bin/python bench/exact.py [--corpus DIR] [--quick] [--index lmdb|memory]
+                                    [--scale-hours 1000] [--write bench/RESULTS.md]
+
+Indexes every reference track (decode + fingerprint + put, timed on one core), runs each
+manifest query through IdentifyExact, and prints recall by degradation x clip length, store
+speed, index size and query latency; then a scale check on an LMDB filled with synthetic
+entries. Decoded PCM is cached under bench/out/ so that reruns skip ffmpeg (the recorded
+decode time still counts in the store speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
+from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
+from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
+from application.identify_exact import IdentifyExact
+from bench.exact_report import Outcome, render_report
+from bench.exact_scale import scale_check
+from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.ports.fingerprint_index import FingerprintIndex
+
+CACHE = Path(__file__).resolve().parent / "out" / "pcm"
+
+
+def decode(path: Path) -> tuple[np.ndarray, float]:
+    """16 kHz mono float32 via ffmpeg, cached; returns samples and the decode seconds."""
+    import subprocess
+
+    key = CACHE / (path.as_posix().strip("/").replace("/", "__") + ".npy")
+    meta = key.with_suffix(".json")
+    if key.exists() and meta.exists():
+        return np.load(key), json.loads(meta.read_text())["seconds"]
+    started = time.perf_counter()
+    command = ["ffmpeg", "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000"]
+    raw = subprocess.run([*command, "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    seconds = time.perf_counter() - started
+    samples = np.frombuffer(raw, np.float32).copy()
+    key.parent.mkdir(parents=True, exist_ok=True)
+    np.save(key, samples)
+    meta.write_text(json.dumps({"seconds": seconds}))
+    return samples, seconds
+
+
+async def store(corpus: Path, index: FingerprintIndex, printer: CffiLandmarkFingerprinter):
+    tracks = sorted(p for p in (corpus / "tracks").rglob("*") if p.is_file())
+    ids: dict[uuid.UUID, str] = {}
+    audio_s = decode_s = print_s = put_s = 0.0
+    hashes = 0
+    for path in tracks:
+        name = path.relative_to(corpus / "tracks").as_posix()
+        samples, seconds = decode(path)
+        track_id = uuid.uuid5(uuid.NAMESPACE_URL, name)
+        ids[track_id] = name
+        started = time.perf_counter()
+        fingerprint = await printer.reference(PcmAudio(samples, FINGERPRINT_RATE))
+        printed = time.perf_counter()
+        await index.put(track_id, fingerprint)
+        put_s += time.perf_counter() - printed
+        print_s += printed - started
+        decode_s += seconds
+        audio_s += len(samples) / FINGERPRINT_RATE
+        hashes += len(fingerprint)
+    stats = {
+        "tracks": len(tracks),
+        "audio_hours": audio_s / 3600,
+        "hashes": hashes,
+        "store_x_realtime": audio_s / (decode_s + print_s + put_s),
+        "fingerprint_x_realtime": audio_s / print_s,
+        "hashes_per_second_audio": hashes / audio_s,
+        "fingerprints_per_second": len(tracks) / (decode_s + print_s + put_s),
+    }
+    return ids, stats
+
+
+async def identify_all(corpus: Path, rows: list[dict], identify: IdentifyExact, ids) -> list:
+    outcomes: list[Outcome] = []
+    for row in rows:
+        samples, _ = decode(corpus / "queries" / row["query"])
+        started = time.perf_counter()
+        matches = await identify(PcmAudio(samples, FINGERPRINT_RATE), limit=3)
+        latency = time.perf_counter() - started
+        top = matches[0] if matches else None
+        outcomes.append(
+            Outcome(
+                row=row,
+                answer=ids[top.track_id] if top else None,
+                offset=top.offset_seconds if top else None,
+                confidence=top.confidence if top else None,
+                latency=latency,
+            )
+        )
+    return outcomes
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description="Exact-lane benchmark over the dev corpus")
+    default = os.environ.get("AUDIO_IDENT_CORPUS", "/var/tmp/audio-ident-corpus")
+    parser.add_argument("--corpus", type=Path, default=Path(default))
+    parser.add_argument("--quick", action="store_true", help="every third query only")
+    parser.add_argument("--index", choices=["lmdb", "memory"], default="lmdb")
+    parser.add_argument("--scale-hours", type=float, default=0.0)
+    parser.add_argument("--write", type=Path, help="write the report (markdown) here")
+    args = parser.parse_args()
+
+    rows = [json.loads(line) for line in (args.corpus / "queries/manifest.jsonl").open()]
+    if args.quick:
+        rows = rows[::3]
+    printer = CffiLandmarkFingerprinter()
+    with tempfile.TemporaryDirectory(prefix="exact-bench-") as scratch:
+        lmdb_path = Path(scratch) / "index"
+        index: FingerprintIndex
+        if args.index == "lmdb":
+            index = LmdbFingerprintIndex(lmdb_path)
+        else:
+            index = InMemoryFingerprintIndex()
+        ids, stats = await store(args.corpus, index, printer)
+        if args.index == "lmdb":
+            stats["index_mb_per_hour"] = _du(lmdb_path) / 1e6 / stats["audio_hours"]
+        outcomes = await identify_all(args.corpus, rows, IdentifyExact(printer, index), ids)
+        near = json.loads((args.corpus / "near_duplicates.json").read_text())
+        scale = scale_check(Path(scratch) / "scale", args.scale_hours) if args.scale_hours else None
+        report = render_report(outcomes, stats, near, scale, args.corpus, args.quick)
+    print(report)
+    if args.write:
+        args.write.write_text(report)
+
+
+def _du(path: Path) -> int:
+    """Bytes actually allocated on disk (the LMDB map is a sparse file)."""
+    return sum(os.stat(p).st_blocks * 512 for p in path.rglob("*") if p.is_file())
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Exact lane: landmark fingerprinter (C), fingerprint indexes, projection, identify."""

@@ -1,0 +1,103 @@
+"""FingerprintIndex contract: the in-memory twin and LMDB (two key layouts) behave alike."""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+
+from domain.audio import PcmAudio
+from domain.fingerprint import LandmarkFingerprint
+from domain.ports.fingerprint_index import FingerprintIndex
+from tests.exact.synthetic import RATE, cut
+
+FIRST, SECOND, THIRD = (uuid.UUID(int=seed) for seed in (11, 22, 33))
+
+
+def _tiny(hashes: list[int], times: list[int]) -> LandmarkFingerprint:
+    return LandmarkFingerprint(
+        np.asarray(hashes, np.uint64), np.asarray(times, np.uint32), 0.008, frames=1000
+    )
+
+
+async def test_hash_count_of_unknown_track_is_none(index: FingerprintIndex) -> None:
+    assert await index.hash_count(FIRST) is None
+
+
+async def test_put_counts_distinct_entries(index: FingerprintIndex) -> None:
+    await index.put(FIRST, _tiny([5, 5, 7, 9], [1, 1, 2, 3]))
+    assert await index.hash_count(FIRST) == 3
+
+
+async def test_put_again_replaces_the_track(index: FingerprintIndex) -> None:
+    await index.put(FIRST, _tiny([5, 7, 9], [1, 2, 3]))
+    await index.put(FIRST, _tiny([11], [4]))
+    assert await index.hash_count(FIRST) == 1
+
+
+async def test_remove_forgets_and_tolerates_unknown(index: FingerprintIndex) -> None:
+    await index.put(FIRST, _tiny([5, 7], [1, 2]))
+    await index.remove(FIRST)
+    await index.remove(FIRST)
+    await index.remove(SECOND)
+    assert await index.hash_count(FIRST) is None
+
+
+async def test_empty_query_and_empty_index_match_nothing(index: FingerprintIndex) -> None:
+    assert await index.match(_tiny([], []), 5) == []
+    assert await index.match(_tiny([5, 7], [1, 2]), 5) == []
+
+
+async def test_match_finds_track_and_offset(
+    filled_index: FingerprintIndex,
+    tracks: dict[uuid.UUID, PcmAudio],
+    fingerprinter,
+) -> None:
+    clip = cut(tracks[SECOND], 12 * RATE, 8.0)
+    (query,) = await fingerprinter.query(clip)
+    matches = await filled_index.match(query, 3)
+    assert matches[0].track_id == SECOND
+    assert abs(matches[0].offset_seconds - 12.0) <= 0.008
+    assert matches[0].confidence > 0.99
+    assert 0.0 <= matches[0].query_start < matches[0].query_end <= 8.0
+
+
+async def test_removed_track_is_not_matched_but_others_are(
+    filled_index: FingerprintIndex, tracks: dict[uuid.UUID, PcmAudio], fingerprinter
+) -> None:
+    await filled_index.remove(SECOND)
+    (gone,) = await fingerprinter.query(cut(tracks[SECOND], 5 * RATE, 6.0))
+    (kept,) = await fingerprinter.query(cut(tracks[THIRD], 5 * RATE, 6.0))
+    assert SECOND not in {m.track_id for m in await filled_index.match(gone, 5)}
+    assert (await filled_index.match(kept, 5))[0].track_id == THIRD
+
+
+async def test_put_remove_put_matches_like_the_first_put(
+    filled_index: FingerprintIndex,
+    tracks: dict[uuid.UUID, PcmAudio],
+    reference_prints: dict[uuid.UUID, LandmarkFingerprint],
+    fingerprinter,
+) -> None:
+    (query,) = await fingerprinter.query(cut(tracks[FIRST], 20 * RATE, 5.0))
+    before = await filled_index.match(query, 3)
+    count = await filled_index.hash_count(FIRST)
+    await filled_index.remove(FIRST)
+    await filled_index.put(FIRST, reference_prints[FIRST])
+    await filled_index.put(FIRST, reference_prints[FIRST])
+    assert await filled_index.hash_count(FIRST) == count
+    assert await filled_index.match(query, 3) == before
+
+
+async def test_clear_empties_the_index(filled_index: FingerprintIndex, tracks, fingerprinter):
+    await filled_index.clear()
+    (query,) = await fingerprinter.query(cut(tracks[FIRST], 0, 5.0))
+    assert await filled_index.match(query, 3) == []
+    assert await filled_index.hash_count(FIRST) is None
+    await filled_index.put(FIRST, _tiny([5], [1]))
+    assert await filled_index.hash_count(FIRST) == 1
+
+
+async def test_limit_bounds_the_answer(filled_index: FingerprintIndex, tracks, fingerprinter):
+    (query,) = await fingerprinter.query(cut(tracks[THIRD], 3 * RATE, 5.0))
+    assert await filled_index.match(query, 0) == []
+    assert len(await filled_index.match(query, 1)) == 1

@@ -1,0 +1,63 @@
+"""Known answers on generated audio: a clip cut at a known offset is found there (±1 hop)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from application.identify_exact import IdentifyExact
+from domain.audio import PcmAudio
+from domain.ports.fingerprint_index import FingerprintIndex
+from tests.exact.synthetic import RATE, add_noise, change_speed, cut
+
+HOP_SECONDS = 128 / RATE
+
+
+@pytest.mark.parametrize("seed", [11, 22, 33])
+@pytest.mark.parametrize(("start", "seconds"), [(0, 5.0), (48_123, 5.0), (301_777, 10.0)])
+async def test_clean_clip_found_at_its_offset(
+    filled_index: FingerprintIndex,
+    tracks: dict[uuid.UUID, PcmAudio],
+    fingerprinter,
+    seed: int,
+    start: int,
+    seconds: float,
+) -> None:
+    track_id = uuid.UUID(int=seed)
+    identify = IdentifyExact(fingerprinter, filled_index)
+    matches = await identify(cut(tracks[track_id], start, seconds))
+    assert matches[0].track_id == track_id
+    assert abs(matches[0].offset_seconds - start / RATE) <= HOP_SECONDS
+    assert matches[0].confidence > 0.99
+    assert [m.track_id for m in matches].count(track_id) == 1
+
+
+@pytest.mark.parametrize("snr_db", [10.0, 0.0])
+async def test_noisy_clip_found_at_its_offset(
+    filled_index: FingerprintIndex, tracks, fingerprinter, snr_db: float
+) -> None:
+    track_id = uuid.UUID(int=22)
+    clip = add_noise(cut(tracks[track_id], 160_000, 10.0), snr_db)
+    matches = await IdentifyExact(fingerprinter, filled_index)(clip)
+    assert matches[0].track_id == track_id
+    assert abs(matches[0].offset_seconds - 10.0) <= HOP_SECONDS
+
+
+@pytest.mark.parametrize("speed", [1.02, 0.98, 1.03])
+async def test_speed_changed_clip_found_near_its_offset(
+    filled_index: FingerprintIndex, tracks, fingerprinter, speed: float
+) -> None:
+    track_id = uuid.UUID(int=33)
+    clip = change_speed(cut(tracks[track_id], 15 * RATE, 10.5), speed)
+    matches = await IdentifyExact(fingerprinter, filled_index)(clip)
+    assert matches[0].track_id == track_id
+    assert abs(matches[0].offset_seconds - 15.0) <= 0.1
+
+
+async def test_thirty_second_query(filled_index: FingerprintIndex, tracks, fingerprinter) -> None:
+    track_id = uuid.UUID(int=11)
+    matches = await IdentifyExact(fingerprinter, filled_index)(cut(tracks[track_id], 80_000, 30.0))
+    assert matches[0].track_id == track_id
+    assert abs(matches[0].offset_seconds - 5.0) <= HOP_SECONDS
+    assert matches[0].query_end > 25.0
