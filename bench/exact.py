@@ -33,6 +33,7 @@ from application.identify_exact import IdentifyExact
 from bench.exact_report import Outcome, render_report
 from bench.exact_scale import scale_check
 from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import FingerprintIndex
 
 CACHE = Path(__file__).resolve().parent / "out" / "pcm"
@@ -60,6 +61,7 @@ def decode(path: Path) -> tuple[np.ndarray, float]:
 async def store(corpus: Path, index: FingerprintIndex, printer: CffiLandmarkFingerprinter):
     tracks = sorted(p for p in (corpus / "tracks").rglob("*") if p.is_file())
     ids: dict[uuid.UUID, str] = {}
+    prints: dict[uuid.UUID, LandmarkFingerprint] = {}
     audio_s = decode_s = print_s = put_s = 0.0
     hashes = 0
     for path in tracks:
@@ -76,6 +78,7 @@ async def store(corpus: Path, index: FingerprintIndex, printer: CffiLandmarkFing
         decode_s += seconds
         audio_s += len(samples) / FINGERPRINT_RATE
         hashes += len(fingerprint)
+        prints[track_id] = fingerprint
     stats = {
         "tracks": len(tracks),
         "audio_hours": audio_s / 3600,
@@ -85,7 +88,7 @@ async def store(corpus: Path, index: FingerprintIndex, printer: CffiLandmarkFing
         "hashes_per_second_audio": hashes / audio_s,
         "fingerprints_per_second": len(tracks) / (decode_s + print_s + put_s),
     }
-    return ids, stats
+    return ids, prints, stats
 
 
 async def identify_all(corpus: Path, rows: list[dict], identify: IdentifyExact, ids) -> list:
@@ -129,16 +132,38 @@ async def main() -> None:
             index = LmdbFingerprintIndex(lmdb_path)
         else:
             index = InMemoryFingerprintIndex()
-        ids, stats = await store(args.corpus, index, printer)
+        ids, prints, stats = await store(args.corpus, index, printer)
         if args.index == "lmdb":
             stats["index_mb_per_hour"] = _du(lmdb_path) / 1e6 / stats["audio_hours"]
         outcomes = await identify_all(args.corpus, rows, IdentifyExact(printer, index), ids)
         near = json.loads((args.corpus / "near_duplicates.json").read_text())
-        scale = scale_check(Path(scratch) / "scale", args.scale_hours) if args.scale_hours else None
+        scale = None
+        if args.scale_hours:
+            clips = await _clean_clips(args.corpus, rows, printer, ids)
+            scale = await scale_check(
+                Path(scratch) / "scale",
+                args.scale_hours,
+                stats["hashes_per_second_audio"],
+                prints,
+                clips,
+            )
         report = render_report(outcomes, stats, near, scale, args.corpus, args.quick)
     print(report)
     if args.write:
         args.write.write_text(report)
+
+
+async def _clean_clips(corpus: Path, rows: list[dict], printer, ids) -> list:
+    """Query fingerprints of the clean 10 s clips, with their true track ids."""
+    by_name = {name: track_id for track_id, name in ids.items()}
+    clips = []
+    for row in rows:
+        clean = row["degradation"] == "clean" and row["clip_len_nominal_s"] == 10.0
+        if clean and row["true_track"]:
+            samples, _ = decode(corpus / "queries" / row["query"])
+            (query,) = await printer.query(PcmAudio(samples, FINGERPRINT_RATE))
+            clips.append((by_name[row["true_track"]], query))
+    return clips
 
 
 def _du(path: Path) -> int:

@@ -26,7 +26,7 @@ class Density:
 # many more and pairs each anchor with more targets, so the peaks a degraded clip shares with
 # the reference are still among its anchors and targets (asymmetric density).
 REFERENCE = Density(PeakParams(half_t=20, half_f=20), PairParams(fanout=3))
-QUERY = Density(PeakParams(half_t=12, half_f=12, min_prominence=1.5), PairParams(fanout=8))
+QUERY = Density(PeakParams(half_t=15, half_f=15, min_prominence=1.5), PairParams(fanout=6))
 
 
 class CffiLandmarkFingerprinter:

@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LM_HALF (LM_BINS / 2)
 #define LM_PI 3.14159265358979323846
 
 typedef struct {
     float window[LM_WINDOW];
-    float cos_m[LM_HALF], sin_m[LM_HALF]; /* complex FFT of size LM_BINS            */
+    float tw_re[LM_BINS], tw_im[LM_BINS]; /* stage twiddles: [half + k], k < half    */
     float cos_n[LM_BINS], sin_n[LM_BINS]; /* split step of the real FFT of size 1024 */
     int16_t rev[LM_BINS];
 } fft_tables;
@@ -23,9 +22,11 @@ typedef struct {
 static void init_tables(fft_tables *tb) {
     for (int i = 0; i < LM_WINDOW; i++)
         tb->window[i] = (float)(0.5 - 0.5 * cos(2.0 * LM_PI * i / LM_WINDOW));
-    for (int j = 0; j < LM_HALF; j++) {
-        tb->cos_m[j] = (float)cos(2.0 * LM_PI * j / LM_BINS);
-        tb->sin_m[j] = (float)sin(2.0 * LM_PI * j / LM_BINS);
+    for (int half = 1; half < LM_BINS; half <<= 1) {
+        for (int k = 0; k < half; k++) {
+            tb->tw_re[half + k] = (float)cos(LM_PI * k / half);
+            tb->tw_im[half + k] = (float)-sin(LM_PI * k / half);
+        }
     }
     for (int k = 0; k < LM_BINS; k++) {
         tb->cos_n[k] = (float)cos(2.0 * LM_PI * k / LM_WINDOW);
@@ -41,20 +42,28 @@ static void init_tables(fft_tables *tb) {
     }
 }
 
-/* Radix-2 decimation-in-time FFT of size LM_BINS; input already in bit-reversed order. */
-static void fft_in_place(const fft_tables *tb, float *re, float *im) {
-    for (int len = 2; len <= LM_BINS; len <<= 1) {
-        int half = len >> 1, step = LM_BINS / len;
-        for (int i = 0; i < LM_BINS; i += len) {
+/* Radix-2 decimation-in-time FFT of size LM_BINS; input already in bit-reversed order.
+ * Each stage reads its twiddles contiguously, so the inner loop vectorises. */
+static void fft_in_place(const fft_tables *tb, float *restrict re, float *restrict im) {
+    for (int a = 0; a < LM_BINS; a += 2) { /* first stage: the twiddle is 1 */
+        float tr = re[a + 1], ti = im[a + 1];
+        re[a + 1] = re[a] - tr;
+        im[a + 1] = im[a] - ti;
+        re[a] += tr;
+        im[a] += ti;
+    }
+    for (int half = 2; half < LM_BINS; half <<= 1) {
+        const float *wr = tb->tw_re + half, *wi = tb->tw_im + half;
+        for (int i = 0; i < LM_BINS; i += 2 * half) {
+            float *restrict ar = re + i, *restrict ai = im + i;
+            float *restrict br = re + i + half, *restrict bi = im + i + half;
             for (int k = 0; k < half; k++) {
-                float wr = tb->cos_m[k * step], wi = -tb->sin_m[k * step];
-                int a = i + k, b = a + half;
-                float tr = re[b] * wr - im[b] * wi;
-                float ti = re[b] * wi + im[b] * wr;
-                re[b] = re[a] - tr;
-                im[b] = im[a] - ti;
-                re[a] += tr;
-                im[a] += ti;
+                float tr = br[k] * wr[k] - bi[k] * wi[k];
+                float ti = br[k] * wi[k] + bi[k] * wr[k];
+                br[k] = ar[k] - tr;
+                bi[k] = ai[k] - ti;
+                ar[k] += tr;
+                ai[k] += ti;
             }
         }
     }
@@ -94,17 +103,24 @@ static int params_valid(const lm_peak_params *p) {
            p->max_bin <= LM_BINS && p->mean_half_f >= 0 && p->mean_half_f <= LM_BINS;
 }
 
-/* Sliding maximum over [f - h, f + h] clipped to [lo, hi), with a monotone deque. */
-static void sliding_max(const float *p, float *out, int lo, int hi, int h, int *deque) {
-    int head = 0, tail = 0, next = lo;
-    for (int f = lo; f < hi; f++) {
-        while (next < hi && next <= f + h) {
-            while (tail > head && !(p[deque[tail - 1]] > p[next])) tail--;
-            deque[tail++] = next++;
-        }
-        while (deque[head] < f - h) head++;
-        out[f] = p[deque[head]];
+/* Sliding maximum over [f - h, f + h] clipped to [lo, hi), by van Herk / Gil-Werman: pad
+ * with -1 (below any power), then within blocks of w = 2h+1 take running maxima from the left
+ * (g) and from the right (s); a window spans at most two blocks, so its maximum is
+ * max(s[start], g[end]). Three passes with no data-dependent branches. */
+#define LM_SCRATCH (5 * LM_BINS) /* one buffer: len <= n + 4h <= 5 * LM_BINS */
+
+static void sliding_max(const float *p, float *out, int lo, int hi, int h, float *scratch) {
+    int w = 2 * h + 1, n = hi - lo;
+    int len = ((n + 2 * h + w - 1) / w) * w;
+    float *pad = scratch, *g = scratch + len, *s = scratch + 2 * len;
+    for (int i = 0; i < len; i++) pad[i] = (i >= h && i < h + n) ? p[lo + i - h] : -1.0f;
+    for (int start = 0; start < len; start += w) {
+        g[start] = pad[start];
+        for (int j = start + 1; j < start + w; j++) g[j] = pad[j] > g[j - 1] ? pad[j] : g[j - 1];
+        s[start + w - 1] = pad[start + w - 1];
+        for (int j = start + w - 2; j >= start; j--) s[j] = pad[j] > s[j + 1] ? pad[j] : s[j + 1];
     }
+    for (int i = 0; i < n; i++) out[lo + i] = s[i] > g[i + 2 * h] ? s[i] : g[i + 2 * h];
 }
 
 static int push_peak(lm_peak_list *out, int64_t *cap, int32_t t, int32_t f, float s) {
@@ -152,7 +168,7 @@ static int decide_frame(const ring *rg, int64_t d, int64_t nframes, lm_peak_list
     return 0;
 }
 
-static void analyse_frame(const ring *rg, int64_t t, const float *power_in, int *deque,
+static void analyse_frame(const ring *rg, int64_t t, const float *power_in, float *scratch,
                           double *prefix) {
     const lm_peak_params *p = rg->p;
     int slot = (int)(t % rg->rows);
@@ -160,7 +176,7 @@ static void analyse_frame(const ring *rg, int64_t t, const float *power_in, int 
     float *pr = rg->prom + slot * LM_BINS;
     int lo = p->min_bin, hi = p->max_bin;
     memcpy(pw, power_in, LM_BINS * sizeof(float));
-    sliding_max(pw, fm, lo, hi, p->half_f, deque);
+    sliding_max(pw, fm, lo, hi, p->half_f, scratch);
     prefix[lo] = 0.0;
     for (int f = lo; f < hi; f++) prefix[f + 1] = prefix[f] + pw[f];
     for (int f = lo; f < hi; f++) {
@@ -191,16 +207,16 @@ int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
     rg.power = malloc(cells * sizeof(float));
     rg.fmax = malloc(cells * sizeof(float));
     rg.prom = malloc(cells * sizeof(float));
-    int deque[LM_BINS];
+    float *scratch = malloc(LM_SCRATCH * 3 * sizeof(float));
     double prefix[LM_BINS + 1];
     float re[LM_BINS], im[LM_BINS], power[LM_BINS];
     int64_t cap = 0;
-    int status = (tb && rg.power && rg.fmax && rg.prom) ? 0 : -1;
+    int status = (tb && rg.power && rg.fmax && rg.prom && scratch) ? 0 : -1;
     if (status == 0) init_tables(tb);
 
     for (int64_t t = 0; t < nframes && status == 0; t++) {
         power_frame(tb, samples + t * LM_HOP, power, re, im);
-        analyse_frame(&rg, t, power, deque, prefix);
+        analyse_frame(&rg, t, power, scratch, prefix);
         if (t >= params->half_t) status = decide_frame(&rg, t - params->half_t, nframes, out, &cap);
     }
     int64_t tail = nframes - params->half_t < 0 ? 0 : nframes - params->half_t;
@@ -208,6 +224,7 @@ int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
         status = decide_frame(&rg, d, nframes, out, &cap);
 
     free(tb);
+    free(scratch);
     free(rg.power);
     free(rg.fmax);
     free(rg.prom);
