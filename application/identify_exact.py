@@ -8,8 +8,9 @@ from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.matches import ExactMatch
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 
-# Assumed playback speeds, most likely first. Beyond 1.0 they are only tried when the
-# unchanged clip gives no confident answer, so the common case pays for one lookup.
+# Assumed playback speeds, most likely first. A first pass tries only 1.0 with plain hashes;
+# the rest (and tolerant hashes) only run when that gives no confident answer, so the common
+# case pays for one lookup.
 SPEEDS = (1.0, 0.98, 1.02, 0.99, 1.01, 0.97, 1.03)
 
 
@@ -44,15 +45,17 @@ class IdentifyExact:
         if limit <= 0 or len(audio.samples) == 0:
             return []
         clip = audio.slice_seconds(0.0, self._max_seconds)
-        prints = await self._fingerprinter.query(clip, self._speeds)
-        if not prints or len(prints[0]) == 0:
+        (plain,) = await self._fingerprinter.query(clip, self._speeds[:1])
+        if len(plain) == 0:
             return []
-        found = await self._index.match(prints[0], limit)
+        found = await self._index.match(plain, limit)
         if found and found[0].confidence >= self._accept_confidence:
             return self._best(found, tries=1, limit=limit)
-        for extra in prints[1:]:
-            found += await self._index.match(extra, limit)
-        return self._best(found, tries=len(prints), limit=limit)
+        # Second pass: every assumed speed, and hashes tolerant of peaks moved by a frame.
+        prints = await self._fingerprinter.query(clip, self._speeds, tolerant=True)
+        for variant in prints:
+            found += await self._index.match(variant, limit)
+        return self._best(found, tries=1 + len(prints), limit=limit)
 
     def _best(self, found: list[ExactMatch], tries: int, limit: int) -> list[ExactMatch]:
         best: dict[object, ExactMatch] = {}

@@ -27,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
+from adapters.lmdb_index.environment import open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from application.identify_exact import IdentifyExact
@@ -91,13 +92,17 @@ async def store(corpus: Path, index: FingerprintIndex, printer: CffiLandmarkFing
     return ids, prints, stats
 
 
-async def identify_all(corpus: Path, rows: list[dict], identify: IdentifyExact, ids) -> list:
+async def identify_all(corpus: Path, rows: list[dict], identify: _Timed, ids) -> list:
     outcomes: list[Outcome] = []
     for row in rows:
         samples, _ = decode(corpus / "queries" / row["query"])
         started = time.perf_counter()
         matches = await identify(PcmAudio(samples, FINGERPRINT_RATE), limit=3)
         latency = time.perf_counter() - started
+        (first_pass,) = await identify.fingerprinter.query(PcmAudio(samples, FINGERPRINT_RATE))
+        began = time.perf_counter()
+        await identify.index.match(first_pass, 3)
+        match_only = time.perf_counter() - began
         top = matches[0] if matches else None
         outcomes.append(
             Outcome(
@@ -106,6 +111,7 @@ async def identify_all(corpus: Path, rows: list[dict], identify: IdentifyExact, 
                 offset=top.offset_seconds if top else None,
                 confidence=top.confidence if top else None,
                 latency=latency,
+                match_only=match_only,
             )
         )
     return outcomes
@@ -118,6 +124,7 @@ async def main() -> None:
     parser.add_argument("--quick", action="store_true", help="every third query only")
     parser.add_argument("--index", choices=["lmdb", "memory"], default="lmdb")
     parser.add_argument("--scale-hours", type=float, default=0.0)
+    parser.add_argument("--key-shift", type=int, default=0, help="LMDB layout (see layout.py)")
     parser.add_argument("--write", type=Path, help="write the report (markdown) here")
     args = parser.parse_args()
 
@@ -129,13 +136,15 @@ async def main() -> None:
         lmdb_path = Path(scratch) / "index"
         index: FingerprintIndex
         if args.index == "lmdb":
-            index = LmdbFingerprintIndex(lmdb_path)
+            index = LmdbFingerprintIndex(lmdb_path, key_shift=args.key_shift)
         else:
             index = InMemoryFingerprintIndex()
         ids, prints, stats = await store(args.corpus, index, printer)
         if args.index == "lmdb":
             stats["index_mb_per_hour"] = _du(lmdb_path) / 1e6 / stats["audio_hours"]
-        outcomes = await identify_all(args.corpus, rows, IdentifyExact(printer, index), ids)
+            stats["live_mb_per_hour"] = _live_bytes(lmdb_path) / 1e6 / stats["audio_hours"]
+        identify = _Timed(IdentifyExact(printer, index), printer, index)
+        outcomes = await identify_all(args.corpus, rows, identify, ids)
         near = json.loads((args.corpus / "near_duplicates.json").read_text())
         scale = None
         if args.scale_hours:
@@ -164,6 +173,29 @@ async def _clean_clips(corpus: Path, rows: list[dict], printer, ids) -> list:
             (query,) = await printer.query(PcmAudio(samples, FINGERPRINT_RATE))
             clips.append((by_name[row["true_track"]], query))
     return clips
+
+
+class _Timed:
+    """IdentifyExact plus the parts the benchmark times on their own."""
+
+    def __init__(self, identify: IdentifyExact, fingerprinter, index) -> None:
+        self.identify, self.fingerprinter, self.index = identify, fingerprinter, index
+
+    async def __call__(self, audio: PcmAudio, limit: int):
+        return await self.identify(audio, limit=limit)
+
+
+def _live_bytes(path: Path) -> int:
+    """Pages in use by the index's databases (the file also holds LMDB's free pages)."""
+    pages, page_size = 0, 4096
+    for data in path.rglob("data.mdb"):
+        env = open_environment(data.parent, readonly=True)
+        with env.begin() as txn:
+            names = [bytes(key) for key, _ in txn.cursor()]
+            stats = [env.stat(), *(txn.stat(env.open_db(n, txn=txn, create=False)) for n in names)]
+        pages += sum(s["branch_pages"] + s["leaf_pages"] + s["overflow_pages"] for s in stats)
+        page_size = stats[0]["psize"]
+    return pages * page_size
 
 
 def _du(path: Path) -> int:

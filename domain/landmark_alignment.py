@@ -3,7 +3,8 @@
 Pure numpy so that every FingerprintIndex adapter (LMDB, in-memory) scores identically; the
 C code only makes hashes. A true match is many hits sharing one offset (reference time minus
 query time). Votes go to coarse offset bins merged with their neighbours; the best bins are
-then verified by re-counting distinct query times within a narrow band of the fitted offset.
+then verified by re-counting distinct query times and hashes within a narrow band of the
+fitted offset.
 """
 
 from __future__ import annotations
@@ -111,10 +112,13 @@ def _verify(
     fitted = float(np.median(offsets[near]))
     aligned = near & (np.abs(offsets - fitted) <= TOLERANCE)
     query_times = np.unique(hits.query_times[aligned])
-    if len(query_times) < MIN_ALIGNED:
+    # A held note or a reverb tail repeats one hash at a steady pace, and two such ridges
+    # line up at some offset by chance: so a hash counts once, however often it aligned.
+    count = min(len(query_times), len(np.unique(hits.hashes[aligned])))
+    if count < MIN_ALIGNED:
         return None
     fitted = float(np.mean(offsets[aligned]))
-    return fitted, len(query_times), int(query_times[0]), int(query_times[-1])
+    return fitted, count, int(query_times[0]), int(query_times[-1])
 
 
 def chance_confidence(aligned: int, rate: float, windows: float) -> float:

@@ -25,6 +25,7 @@ class Hits:
     query_times: Int64Array
     tracks: Int64Array
     ref_times: Int64Array
+    hashes: npt.NDArray[np.uint64]
 
 
 def pack_entries(track: int, times: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
@@ -45,7 +46,7 @@ def join_hits(
     """Pair every looked-up entry with every query time at which its hash occurs."""
     empty = np.zeros(0, np.int64)
     if len(entry_hashes) == 0 or len(query.hashes) == 0:
-        return Hits(empty, empty, empty)
+        return Hits(empty, empty, empty, np.zeros(0, np.uint64))
     keys, per_key = np.unique(entry_hashes, return_counts=True)
     common = keys[per_key > MAX_HITS_PER_HASH]
     if len(common):
@@ -65,4 +66,5 @@ def join_hits(
         query_times=sorted_times[query_index],
         tracks=(values >> np.uint64(32)).astype(np.int64),
         ref_times=(values & np.uint64(0xFFFFFFFF)).astype(np.int64),
+        hashes=entry_hashes[entry_index],
     )

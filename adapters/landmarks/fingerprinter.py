@@ -9,7 +9,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from adapters.landmarks.native import HOP, WINDOW, PairParams, PeakParams, find_peaks, pair_hashes
+from adapters.landmarks.native import (
+    GAP_BITS_MASK,
+    HOP,
+    WINDOW,
+    PairParams,
+    PeakParams,
+    find_peaks,
+    pair_hashes,
+)
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.fingerprint import LandmarkFingerprint
 
@@ -42,10 +50,11 @@ class CffiLandmarkFingerprinter:
         return prints[0]
 
     async def query(
-        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,)
+        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
     ) -> list[LandmarkFingerprint]:
         samples = _checked(audio)
-        return await asyncio.to_thread(fingerprint, samples, self._query, tuple(speeds))
+        prints = await asyncio.to_thread(fingerprint, samples, self._query, tuple(speeds))
+        return [with_gap_variants(p) for p in prints] if tolerant else prints
 
 
 def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:
@@ -73,3 +82,24 @@ def fingerprint(
             )
         )
     return prints
+
+
+_GAP_MASK = np.uint64(GAP_BITS_MASK)
+
+
+def with_gap_variants(print_: LandmarkFingerprint) -> LandmarkFingerprint:
+    """Add each hash with its time gap one frame shorter and one longer (same anchor time)."""
+    gaps = (print_.hashes & _GAP_MASK).astype(np.int64)
+    hashes, times = [print_.hashes], [print_.times]
+    for step in (-1, 1):
+        moved = gaps + step
+        keep = (moved >= 1) & (moved <= GAP_BITS_MASK)
+        hashes.append((print_.hashes[keep] & ~_GAP_MASK) | moved[keep].astype(np.uint64))
+        times.append(print_.times[keep])
+    return LandmarkFingerprint(
+        hashes=np.concatenate(hashes),
+        times=np.concatenate(times),
+        frame_seconds=print_.frame_seconds,
+        frames=print_.frames,
+        speed=print_.speed,
+    )

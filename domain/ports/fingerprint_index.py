@@ -17,13 +17,15 @@ class Fingerprinter(Protocol):
         ...
 
     async def query(
-        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,)
+        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
     ) -> list[LandmarkFingerprint]:
         """Landmarks for a query clip, denser than reference ones, one per assumed speed.
 
         For each speed s the clip is analysed as if it were the reference played s times
         faster (tempo and pitch together), so a sped-up clip still yields reference hashes.
         The result is in the order of `speeds`; peaks are found once, so extra speeds are cheap.
+        `tolerant` adds variants of each hash for peaks that moved by one analysis frame
+        (noise shifts them): about three times the lookups, for clips a plain pass missed.
         """
         ...
 
