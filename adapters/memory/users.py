@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.user import User, UsernameTaken
+
+
+class InMemoryUserRepository:
+    def __init__(self) -> None:
+        self._by_id: dict[UUID, User] = {}
+
+    async def add(self, user: User) -> None:
+        if await self.get_by_username(user.username) is not None:
+            raise UsernameTaken(user.username)
+        self._by_id[user.id] = user
+
+    async def get(self, user_id: UUID) -> User | None:
+        return self._by_id.get(user_id)
+
+    async def get_by_username(self, username: str) -> User | None:
+        return next((u for u in self._by_id.values() if u.username == username), None)
+
+    async def count(self) -> int:
+        return len(self._by_id)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.postgres.tables import users as table
+from domain.user import Role, User, UsernameTaken
+
+
+class PostgresUserRepository:
+    """Accounts in the `users` table; each call runs in its own short transaction."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, user: User) -> None:
+        values = {
+            "id": user.id,
+            "username": user.username,
+            "password_hash": user.password_hash,
+            "role": user.role.value,
+            "created_at": user.created_at,
+        }
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(table.insert().values(**values))
+        except IntegrityError as error:
+            raise UsernameTaken(user.username) from error
+
+    async def get(self, user_id: UUID) -> User | None:
+        return await self._one(table.c.id == user_id)
+
+    async def get_by_username(self, username: str) -> User | None:
+        return await self._one(table.c.username == username)
+
+    async def count(self) -> int:
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(table))).scalar_one())
+
+    async def _one(self, condition: Any) -> User | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(table).where(condition))).one_or_none()
+        if row is None:
+            return None
+        return User(row.username, row.password_hash, Role(row.role), row.created_at, row.id)

@@ -1,0 +1,74 @@
+"""Use cases: exchange a password for a token, and tell who a token belongs to."""
+
+from __future__ import annotations
+
+from domain.errors import AudioIdentError
+from domain.ports.password_hasher import PasswordHasher
+from domain.ports.token_issuer import IssuedToken, TokenIssuer
+from domain.ports.users import UserRepository
+from domain.user import Forbidden, Unauthorized, User, normalize_username
+
+
+class Authenticate:
+    """Username and password → a signed token; raises Unauthorized otherwise.
+
+    An unknown username costs one hash verification too, so response times do not tell
+    which usernames exist.
+    """
+
+    def __init__(self, users: UserRepository, hasher: PasswordHasher, tokens: TokenIssuer) -> None:
+        self._users, self._hasher, self._tokens = users, hasher, tokens
+        self._decoy: str | None = None
+
+    async def __call__(self, username: str, password: str) -> tuple[User, IssuedToken]:
+        try:
+            name = normalize_username(username)
+        except AudioIdentError:
+            name = ""
+        user = await self._users.get_by_username(name) if name else None
+        if user is None:
+            self._decoy = self._decoy or await self._hasher.hash("decoy password")
+            await self._hasher.verify(self._decoy, password)
+            raise Unauthorized("wrong username or password")
+        if not await self._hasher.verify(user.password_hash, password):
+            raise Unauthorized("wrong username or password")
+        return user, self._tokens.issue(user.id, user.role)
+
+
+class ResolveToken:
+    """A bearer token → its user, who must still exist (deleting an account revokes it)."""
+
+    def __init__(self, users: UserRepository, tokens: TokenIssuer) -> None:
+        self._users, self._tokens = users, tokens
+
+    async def __call__(self, token: str) -> User:
+        claims = self._tokens.verify(token)
+        user = await self._users.get(claims.user_id)
+        if user is None:
+            raise Unauthorized("the token's user no longer exists")
+        return user
+
+
+class Authorize:
+    """Who may do what: admins write (ingest, delete); reads are open unless
+    `users_only_reads`, then any signed-in user may read."""
+
+    def __init__(self, resolve: ResolveToken, *, users_only_reads: bool) -> None:
+        self._resolve = resolve
+        self._users_only_reads = users_only_reads
+
+    async def reader(self, token: str | None) -> User | None:
+        if token is None and not self._users_only_reads:
+            return None
+        return await self.user(token)
+
+    async def user(self, token: str | None) -> User:
+        if token is None:
+            raise Unauthorized("sign in first: a bearer token is required")
+        return await self._resolve(token)
+
+    async def admin(self, token: str | None) -> User:
+        user = await self.user(token)
+        if not user.is_admin:
+            raise Forbidden("only an admin may do this", {"role": user.role.value})
+        return user

@@ -1,0 +1,67 @@
+"""Users of the HTTP API: who may ingest and delete (admins) and who may read (users)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from domain.errors import AudioIdentError
+
+USERNAME_MAX_LENGTH = 64
+PASSWORD_MIN_LENGTH = 8
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    USER = "user"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An account; only the password's hash is ever kept."""
+
+    username: str
+    password_hash: str
+    role: Role
+    created_at: datetime
+    id: UUID = field(default_factory=uuid4)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+class Unauthorized(AudioIdentError):
+    """No valid credentials: a missing, expired or forged token, or a wrong password."""
+
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(AudioIdentError):
+    """Valid credentials, but the role does not allow the action."""
+
+    code = "FORBIDDEN"
+
+
+class UsernameTaken(AudioIdentError):
+    code = "USERNAME_TAKEN"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"the username {username!r} is taken", {"username": username})
+
+
+class InvalidUsername(AudioIdentError):
+    code = "VALIDATION_ERROR"
+
+
+def normalize_username(raw: str) -> str:
+    """Usernames compare case-insensitively; raises InvalidUsername for unusable ones."""
+    name = raw.strip().lower()
+    if not name or len(name) > USERNAME_MAX_LENGTH or any(c.isspace() for c in name):
+        raise InvalidUsername(
+            f"a username is 1 to {USERNAME_MAX_LENGTH} characters without spaces",
+            {"username": raw},
+        )
+    return name
