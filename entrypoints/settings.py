@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
 DEFAULT_EMBEDDING_MODEL = "laion/larger_clap_music_and_speech"
+MEGABYTE = 1024 * 1024
+JWT_SECRET_MIN_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -28,6 +30,16 @@ class Settings:
     service_port: int
     max_audio_seconds: float
     torch_threads: int
+    # HTTP API (entrypoints/http)
+    production: bool = False
+    cors_origins: tuple[str, ...] = ("http://localhost:17000",)
+    search_max_upload_bytes: int = 10 * MEGABYTE
+    ingest_max_upload_bytes: int = 200 * MEGABYTE
+    search_lane_timeout_seconds: float = 10.0
+    search_deadline_seconds: float = 20.0
+    jwt_secret: str | None = field(default=None, repr=False)  # never in logs
+    jwt_ttl_seconds: int = 3600
+    require_user_token: bool = False
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -52,9 +64,29 @@ class Settings:
             service_port=reader.number("SERVICE_PORT", "17010", int, 1, 65535),
             max_audio_seconds=reader.number("MAX_AUDIO_SECONDS", "1800", float, 3, 86400),
             torch_threads=reader.number("TORCH_THREADS", "1", int, 1, 256),
+            production=reader.choice("AUDIO_IDENT_ENV", "development", PRODUCTION_CHOICES)
+            == "production",
+            cors_origins=reader.csv("CORS_ORIGINS", "http://localhost:17000"),
+            search_max_upload_bytes=int(
+                reader.number("SEARCH_MAX_UPLOAD_MB", "10", float, 0.01, 1024) * MEGABYTE
+            ),
+            ingest_max_upload_bytes=int(
+                reader.number("INGEST_MAX_UPLOAD_MB", "200", float, 0.01, 16384) * MEGABYTE
+            ),
+            search_lane_timeout_seconds=reader.number(
+                "SEARCH_LANE_TIMEOUT_SECONDS", "10", float, 0.1, 600
+            ),
+            search_deadline_seconds=reader.number("SEARCH_DEADLINE_SECONDS", "20", float, 0.1, 600),
+            jwt_secret=reader.get("JWT_SECRET", "") or None,
+            jwt_ttl_seconds=reader.number("JWT_TTL_SECONDS", "3600", int, 60, 30 * 86400),
+            require_user_token=reader.flag("REQUIRE_USER_TOKEN", "false"),
         )
+        reader.check_http(settings)
         reader.raise_if_invalid()
         return settings
+
+
+PRODUCTION_CHOICES = ("development", "production")
 
 
 class _Reader:
@@ -87,6 +119,35 @@ class _Reader:
         if not low <= float(value) <= high:  # type: ignore[arg-type]
             self._problems.append(f"{name}={raw} is out of range ({low:g}..{high:g})")
         return value
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.get(name, default).lower()
+        if value not in choices:
+            self._problems.append(f"{name}={value!r} must be one of {', '.join(choices)}")
+            return default
+        return value
+
+    def flag(self, name: str, default: str) -> bool:
+        value = self.get(name, default).lower()
+        if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            self._problems.append(f"{name}={value!r} must be true or false")
+        return value in ("1", "true", "yes", "on")
+
+    def csv(self, name: str, default: str) -> tuple[str, ...]:
+        return tuple(item.strip() for item in self.get(name, default).split(",") if item.strip())
+
+    def check_http(self, settings: Settings) -> None:
+        """Rules across HTTP settings; production refuses to run with a guessable secret."""
+        if settings.search_lane_timeout_seconds >= settings.search_deadline_seconds:
+            self._problems.append(
+                "SEARCH_LANE_TIMEOUT_SECONDS must be shorter than SEARCH_DEADLINE_SECONDS"
+            )
+        secret = settings.jwt_secret or ""
+        if settings.production and len(secret) < JWT_SECRET_MIN_LENGTH:
+            self._problems.append(
+                f"JWT_SECRET must be set to at least {JWT_SECRET_MIN_LENGTH} random characters "
+                "when AUDIO_IDENT_ENV=production"
+            )
 
     def raise_if_invalid(self) -> None:
         if self._problems:

@@ -1,0 +1,56 @@
+"""`audio-ident serve [--host H] [--port P] [--no-worker]`: the HTTP API under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from entrypoints.http.app import create_app
+from entrypoints.http.build_info import BuildInfo
+from entrypoints.http.providers import ServeOptions
+from entrypoints.settings import Settings
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="serve the HTTP API; runs the projectors too unless --no-worker",
+        description=(
+            "Runs migrations, loads the CLAP model, starts the projectors in this process "
+            "and serves the API. With the embedded vector index (no QDRANT_URL) only one "
+            "process can hold it: the one running the embedding projector, which must also "
+            "be the one serving vibe searches. Use --no-worker only with QDRANT_URL set (or "
+            "with EMBEDDING_MODEL=none), and run `audio-ident worker` elsewhere."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="default: SERVICE_PORT")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="leave the projectors to `audio-ident worker` (see the rule above)",
+    )
+    parser.add_argument("--poll", type=float, default=5.0, help="projector poll interval, s")
+    parser.set_defaults(run=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    options = ServeOptions(
+        run_projections=not args.no_worker, poll_seconds=args.poll, build=BuildInfo.read()
+    )
+    config = uvicorn.Config(
+        create_app(settings, options),
+        host=args.host,
+        port=args.port or settings.service_port,
+        lifespan="on",
+        log_config=None,  # our structlog set-up (every line carries the request id)
+        access_log=False,  # RequestIdMiddleware logs each request
+        timeout_graceful_shutdown=20,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    # SIGINT/SIGTERM: uvicorn stops accepting, finishes requests, then the lifespan stops
+    # the projectors and closes the container.
+    await server.serve()
+    return 0 if server.started else 1

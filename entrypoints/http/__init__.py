@@ -1,0 +1,1 @@
+"""The HTTP API (Litestar): routes per resource, msgspec structs, dishka providers."""

@@ -1,0 +1,108 @@
+"""The Litestar application: routes, limits, errors, CORS, OpenAPI, the container."""
+
+from __future__ import annotations
+
+from dishka import Provider, make_async_container
+from dishka.integrations.litestar import setup_dishka
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecurityScheme
+
+from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.lifespan import lifespan
+from entrypoints.http.providers import (
+    AdaptersProvider,
+    ConfigProvider,
+    ServeOptions,
+    UseCasesProvider,
+)
+from entrypoints.http.request_id import RequestIdMiddleware
+from entrypoints.http.routes import auth, health, ingest, search, tracks
+from entrypoints.settings import Settings
+
+# JSON bodies (sign-in, text search) are small; uploads get their own limits below.
+SMALL_BODY_BYTES = 64 * 1024
+API = "/api/v1"
+
+
+def create_app(
+    settings: Settings,
+    options: ServeOptions | None = None,
+    adapters: Provider | None = None,
+) -> Litestar:
+    """`adapters` replaces the real adapters (tests); everything else is always the same."""
+    options = options or ServeOptions()
+    app = Litestar(
+        route_handlers=[
+            health.liveness,
+            health.readiness,
+            health.version,
+            Router(
+                API,
+                route_handlers=[search.search, search.search_text],
+                request_max_body_size=settings.search_max_upload_bytes,
+            ),
+            Router(
+                API,
+                route_handlers=[ingest.ingest],
+                request_max_body_size=settings.ingest_max_upload_bytes,
+            ),
+            Router(
+                API,
+                route_handlers=[
+                    tracks.list_tracks,
+                    tracks.get_track,
+                    tracks.track_audio,
+                    tracks.delete_track,
+                    auth.token,
+                    auth.me,
+                ],
+            ),
+        ],
+        request_max_body_size=SMALL_BODY_BYTES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        cors_config=CORSConfig(
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Range", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Content-Range", "Accept-Ranges", "Content-Length"],
+        ),
+        openapi_config=_openapi(options),
+        lifespan=[lifespan],
+        logging_config=None,  # structlog, configured by the command (entrypoints.logging_setup)
+    )
+    container = make_async_container(
+        ConfigProvider(),
+        adapters or AdaptersProvider(),
+        UseCasesProvider(),
+        context={Settings: settings, ServeOptions: options},
+    )
+    setup_dishka(container, app)
+    # Outermost: a request id even for paths no route matches.
+    app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
+    return app
+
+
+def _openapi(options: ServeOptions) -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="audio-ident",
+        version=options.build.version,
+        description=(
+            "Identify music from short snippets: exact matches (landmark fingerprints) and "
+            'tracks that sound alike (CLAP). Errors are `{"error": {"code", "message", '
+            '"details"}}`; every response carries X-Request-ID.'
+        ),
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(
+                    type="oauth2",
+                    description="POST /api/v1/auth/token with a username and password",
+                    flows=OAuthFlows(password=OAuthFlow(token_url=f"{API}/auth/token", scopes={})),
+                )
+            }
+        ),
+    )

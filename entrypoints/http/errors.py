@@ -1,0 +1,123 @@
+"""Every failure, from a bad upload to a bug, answered as `{"error": {...}}` with a stable code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio
+from entrypoints.http.schemas.errors import ErrorBody, ErrorDetail
+
+log = structlog.get_logger(__name__)
+
+
+class SearchTimeout(AudioIdentError):
+    """The whole search (decode, lanes, join) missed the overall deadline."""
+
+    code = "SEARCH_TIMEOUT"
+
+
+class FileTooLarge(AudioIdentError):
+    code = "FILE_TOO_LARGE"
+
+
+# Codes whose HTTP status is not 400.
+_STATUS_OF_CODE = {
+    "NOT_FOUND": 404,
+    "UNAUTHORIZED": 401,
+    "FORBIDDEN": 403,
+    "USERNAME_TAKEN": 409,
+    "FILE_TOO_LARGE": 413,
+    "LANE_UNAVAILABLE": 503,
+    "SEARCH_TIMEOUT": 504,
+    "INTERNAL_ERROR": 500,
+}
+
+# Litestar's own exceptions (routing, body parsing, limits), by status.
+_CODE_OF_STATUS = {
+    400: "VALIDATION_ERROR",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "FILE_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    416: "RANGE_NOT_SATISFIABLE",
+    429: "TOO_MANY_REQUESTS",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def status_of(error: AudioIdentError) -> int:
+    if isinstance(error, InvalidAudio | DecodingFailed):
+        return 422  # well-formed request, unusable audio
+    return _STATUS_OF_CODE.get(error.code, 400)
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[ErrorBody]:
+    body = ErrorBody(error=ErrorDetail(code=code, message=message, details=details or {}))
+    return Response(body, status_code=status, headers=headers)
+
+
+def on_domain_error(request: Request[Any, Any, Any], error: AudioIdentError) -> Response[ErrorBody]:
+    status = status_of(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return error_response(status, error.code, error.message, error.details, headers)
+
+
+def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
+    status = error.status_code
+    code = _CODE_OF_STATUS.get(status, f"HTTP_{status}")
+    details: dict[str, Any] = {}
+    if isinstance(error, ValidationException) and error.extra:
+        details["errors"] = error.extra
+    if status == 405:
+        details["method"] = request.method
+    if status == 413:
+        details["limit_bytes"] = _body_limit(request)
+    message = error.detail or code.replace("_", " ").lower()
+    if status == 413:
+        message = f"the upload is larger than the limit of {details['limit_bytes']} bytes"
+    if status >= 500:
+        log.error("http error", status=status, detail=error.detail)
+    return error_response(status, code, message, details, _headers(error))
+
+
+def on_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
+    # The traceback goes to the log (with the request id); the client gets no internals.
+    log.exception("unhandled error", path=request.url.path, method=request.method)
+    return error_response(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        "something went wrong on our side; the request id identifies it in our logs",
+    )
+
+
+def _body_limit(request: Request[Any, Any, Any]) -> int | None:
+    try:
+        return request.route_handler.resolve_request_max_body_size()
+    except Exception:  # no route matched: no limit to name
+        return None
+
+
+def _headers(error: HTTPException) -> dict[str, str] | None:
+    allowed = {"allow", "www-authenticate", "content-range", "retry-after"}
+    kept = {k: v for k, v in (error.headers or {}).items() if k.lower() in allowed}
+    return kept or None
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    AudioIdentError: on_domain_error,
+    HTTPException: on_http_error,
+    Exception: on_unexpected,
+}

@@ -1,0 +1,61 @@
+"""Start-up and shutdown: open the stores, load the models, run the projectors; then close."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import structlog
+from dishka import AsyncContainer
+from litestar import Litestar
+
+from entrypoints import bootstrap
+from entrypoints.bootstrap import Core
+from entrypoints.http.providers import ServeOptions
+from entrypoints.lanes import Lanes
+
+log = structlog.get_logger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    container: AsyncContainer = app.state.dishka_container
+    try:
+        # Opened eagerly: migrations run and the CLAP model loads before the first request.
+        core = await container.get(Core)
+        lanes = await container.get(Lanes)
+        options = await container.get(ServeOptions)
+        async with AsyncExitStack() as stack:
+            if options.run_projections:
+                await stack.enter_async_context(_projections(core, lanes, options.poll_seconds))
+            log.info("serving", projections_here=options.run_projections)
+            yield
+    finally:
+        await container.close()  # after the projectors stopped: they use the same stores
+        log.info("stopped: projectors stopped, stores closed")
+
+
+@asynccontextmanager
+async def _projections(core: Core, lanes: Lanes, poll_seconds: float) -> AsyncIterator[None]:
+    """The projectors in this process. They wait for the projection locks (another worker
+    may hold them) without holding up the start."""
+    stop = asyncio.Event()
+    async with bootstrap.run_projections(core, lanes, poll_seconds) as runner:
+        task = asyncio.create_task(runner(stop), name="projections")
+        task.add_done_callback(_report_end)
+        try:
+            yield
+        finally:
+            stop.set()
+            try:
+                await asyncio.wait_for(task, timeout=30)
+            except TimeoutError:
+                log.warning("projections did not stop within 30 s; cancelled")
+            except Exception:
+                pass  # already logged by _report_end
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the projections stopped", exc_info=task.exception())

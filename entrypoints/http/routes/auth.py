@@ -1,0 +1,48 @@
+"""POST /api/v1/auth/token (OAuth2 password form → JWT), GET /api/v1/auth/me."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.status_codes import HTTP_200_OK
+
+from application.authenticate import Authenticate
+from entrypoints.http.access import Access
+from entrypoints.http.schemas.auth import TokenForm, TokenResponse, UserOut
+
+
+@post(
+    "/auth/token",
+    status_code=HTTP_200_OK,
+    tags=["auth"],
+    summary="Sign in: username and password (OAuth2 password form) → a bearer token",
+)
+@inject
+async def token(
+    data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    sign_in: FromDishka[Authenticate],
+) -> TokenResponse:
+    _, issued = await sign_in(data.username, data.password)
+    expires_in = int((issued.expires_at - datetime.now(UTC)).total_seconds())
+    return TokenResponse(
+        access_token=issued.token,
+        token_type="bearer",
+        expires_in=max(0, expires_in),
+        expires_at=issued.expires_at,
+    )
+
+
+@get(
+    "/auth/me",
+    tags=["auth"],
+    summary="The signed-in user",
+    security=[{"BearerToken": []}],
+)
+@inject
+async def me(access: FromDishka[Access]) -> UserOut:
+    return UserOut.of(await access.user())

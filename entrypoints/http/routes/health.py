@@ -1,0 +1,34 @@
+"""GET /health (liveness), GET /health/ready (readiness), GET /api/v1/version."""
+
+from __future__ import annotations
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Response, get
+
+from entrypoints.http.health_probes import HealthProbes
+from entrypoints.http.providers import ServeOptions
+from entrypoints.http.schemas.health import Liveness, Readiness, Version
+
+
+@get("/health", tags=["health"], summary="Liveness: the process answers")
+async def liveness() -> Liveness:
+    return Liveness(status="ok")
+
+
+@get(
+    "/health/ready",
+    tags=["health"],
+    summary="Readiness: stores and models, with latencies and projection lag",
+    description="503 when a required check (Postgres, fingerprint index) is down.",
+)
+@inject
+async def readiness(probes: FromDishka[HealthProbes]) -> Response[Readiness]:
+    report = await probes.readiness()
+    return Response(report, status_code=503 if report.status == "not_ready" else 200)
+
+
+@get("/api/v1/version", tags=["health"], summary="Name, version and git sha of this build")
+@inject
+async def version(options: FromDishka[ServeOptions]) -> Version:
+    build = options.build
+    return Version(name=build.name, version=build.version, git_sha=build.git_sha)

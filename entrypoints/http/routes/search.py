@@ -1,0 +1,115 @@
+"""POST /api/v1/search (a clip) and POST /api/v1/search/text (a sentence)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Request, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from application.identify_clip import IdentifyClip
+from application.identify_result import SearchMode
+from application.search_by_text import SearchByText
+from domain.errors import InvalidAudio
+from entrypoints.http import uploads
+from entrypoints.http.access import Access
+from entrypoints.http.errors import SearchTimeout
+from entrypoints.http.request_id import request_id_of
+from entrypoints.http.schemas.search import (
+    ExactMatchOut,
+    Lanes,
+    LaneStatus,
+    SearchForm,
+    SearchResponse,
+    TextSearchRequest,
+    TextSearchResponse,
+    VibeMatchOut,
+)
+from entrypoints.settings import Settings
+
+Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
+T = TypeVar("T")
+
+
+@post(
+    "/search",
+    status_code=HTTP_200_OK,
+    tags=["search"],
+    summary="Identify a clip: exact matches and tracks that sound alike",
+    description=(
+        "Both lanes run side by side with their own timeouts under an overall deadline. "
+        "A lane that fails leaves the other's matches, and `lanes` says which failed and why."
+    ),
+)
+@inject
+async def search(
+    data: Annotated[SearchForm, Multipart],
+    request: Request[Any, Any, Any],
+    access: FromDishka[Access],
+    identify: FromDishka[IdentifyClip],
+    settings: FromDishka[Settings],
+) -> SearchResponse:
+    await access.reader()
+    started = time.perf_counter()
+    async with uploads.on_disk(data.audio) as path:
+        if path.stat().st_size == 0:
+            raise InvalidAudio("EMPTY_FILE", "the uploaded file is empty")
+        result = await _within_deadline(
+            identify(path, SearchMode(data.mode), data.max_results), settings
+        )
+    return SearchResponse(
+        request_id=request_id_of(request.scope),
+        query_duration_ms=_ms_since(started),
+        exact_matches=[ExactMatchOut.of(m, t) for m, t in result.exact],
+        vibe_matches=[VibeMatchOut.of(m, t) for m, t in result.vibe],
+        lanes=Lanes(
+            exact=LaneStatus.of(result.lanes["exact"]), vibe=LaneStatus.of(result.lanes["vibe"])
+        ),
+    )
+
+
+@post(
+    "/search/text",
+    status_code=HTTP_200_OK,
+    tags=["search"],
+    summary="Tracks that sound like a description (vibe lane)",
+    description="503 LANE_UNAVAILABLE when the vibe lane is off or its model did not load.",
+)
+@inject
+async def search_text(
+    data: JSONBody[TextSearchRequest],
+    request: Request[Any, Any, Any],
+    access: FromDishka[Access],
+    search: FromDishka[SearchByText],
+    settings: FromDishka[Settings],
+) -> TextSearchResponse:
+    await access.reader()
+    started = time.perf_counter()
+    found = await _within_deadline(search(data.text, data.max_results), settings)
+    return TextSearchResponse(
+        request_id=request_id_of(request.scope),
+        query_duration_ms=_ms_since(started),
+        vibe_matches=[VibeMatchOut.of(m, t) for m, t in found],
+    )
+
+
+async def _within_deadline(work: Awaitable[T], settings: Settings) -> T:
+    """The overall deadline; the lanes' own (shorter) timeouts give partial results first."""
+    deadline = settings.search_deadline_seconds
+    try:
+        async with asyncio.timeout(deadline):
+            return await work
+    except TimeoutError as error:
+        raise SearchTimeout(
+            f"no answer within {deadline:g} s", {"deadline_seconds": deadline}
+        ) from error
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,127 @@
+"""The library: list, details, the original audio (with Range), and deletion (admin)."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import anyio
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Request, delete, get
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Stream
+
+from application.delete_track import DeleteTrack
+from application.track_audio import TrackAudio
+from application.track_details import GetTrack, ListTracks
+from domain.track_query import MAX_PAGE_SIZE, TrackQuery, TrackSort
+from entrypoints.http.access import Access
+from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
+from entrypoints.http.errors import error_response
+from entrypoints.http.schemas.tracks import TrackDetail, TrackPageOut, TrackSummary
+
+_CHUNK = 64 * 1024
+
+
+@get("/tracks", tags=["tracks"], summary="A page of the library, filtered and sorted")
+@inject
+async def list_tracks(
+    access: FromDishka[Access],
+    list_page: FromDishka[ListTracks],
+    page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 20,
+    q: Annotated[
+        str | None, QueryParameter(max_length=200, description="text in title, artist or album")
+    ] = None,
+    sort: FromQuery[TrackSort] = TrackSort.NEWEST,
+) -> TrackPageOut:
+    await access.reader()
+    found = await list_page(TrackQuery(text=q or None, page=page, page_size=page_size, sort=sort))
+    return TrackPageOut(
+        items=[TrackSummary.of(t) for t in found.items],
+        total=found.total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@get(
+    "/tracks/{track_id:uuid}",
+    tags=["tracks"],
+    summary="One track: metadata, technical details, and each index's progress",
+)
+@inject
+async def get_track(
+    track_id: FromPath[UUID], access: FromDishka[Access], details: FromDishka[GetTrack]
+) -> TrackDetail:
+    await access.reader()
+    return TrackDetail.of_details(await details(track_id))
+
+
+@get(
+    "/tracks/{track_id:uuid}/audio",
+    tags=["tracks"],
+    summary="The original file, streamed; supports Range requests (206)",
+)
+@inject
+async def track_audio(
+    track_id: FromPath[UUID],
+    request: Request[Any, Any, Any],
+    access: FromDishka[Access],
+    audio: FromDishka[TrackAudio],
+) -> Stream:
+    await access.reader()
+    track, path = await audio(track_id)
+    size = (await anyio.Path(path).stat()).st_size
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    headers = {"Accept-Ranges": "bytes", "ETag": f'"{track.sha256}"'}
+    try:
+        wanted = parse_range(request.headers.get("range"), size)
+    except RangeNotSatisfiable:
+        return error_response(  # type: ignore[return-value]
+            416,
+            "RANGE_NOT_SATISFIABLE",
+            f"the file has {size} bytes",
+            {"size": size},
+            {"Content-Range": f"bytes */{size}", **headers},
+        )
+    if wanted is None:
+        headers["Content-Length"] = str(size)
+        return Stream(_read(path, 0, size), media_type=media_type, headers=headers)
+    headers["Content-Length"] = str(wanted.length)
+    headers["Content-Range"] = wanted.content_range(size)
+    return Stream(
+        _read(path, wanted.start, wanted.length),
+        media_type=media_type,
+        headers=headers,
+        status_code=206,
+    )
+
+
+@delete(
+    "/tracks/{track_id:uuid}",
+    tags=["tracks"],
+    summary="Delete a track (admin); the indexes forget it as the projections catch up",
+    security=[{"BearerToken": []}],
+)
+@inject
+async def delete_track(
+    track_id: FromPath[UUID], access: FromDishka[Access], remove: FromDishka[DeleteTrack]
+) -> None:
+    await access.admin()
+    await remove(track_id)
+
+
+async def _read(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
+    async with await anyio.open_file(path, "rb") as handle:
+        await handle.seek(start)
+        left = length
+        while left > 0:
+            block = await handle.read(min(_CHUNK, left))
+            if not block:
+                return
+            left -= len(block)
+            yield block

@@ -1,0 +1,107 @@
+"""Search requests (a clip, or a sentence) and what they answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from litestar.datastructures import UploadFile
+
+from application.identify_result import LaneReport
+from domain.matches import ExactMatch, VibeMatch
+from domain.track import Track
+from entrypoints.http.schemas.tracks import TrackSummary
+
+MaxResults = Annotated[int, msgspec.Meta(ge=1, le=50, description="matches per lane (1-50)")]
+ModeName = Literal["exact", "vibe", "both"]
+LaneStateName = Literal["ok", "skipped", "unavailable", "timeout", "failed"]
+
+
+class SearchForm(msgspec.Struct, kw_only=True):
+    """multipart/form-data: `audio` is any format ffmpeg reads (mp3, wav, ogg, flac, m4a…)."""
+
+    audio: UploadFile
+    mode: ModeName = "both"
+    max_results: MaxResults = 10
+
+
+class TextSearchRequest(msgspec.Struct, kw_only=True):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    max_results: MaxResults = 10
+
+
+class ExactMatchOut(msgspec.Struct, kw_only=True):
+    """The clip is a piece of `track`, starting `offset_seconds` into it."""
+
+    track: TrackSummary
+    offset_seconds: float
+    confidence: float
+    aligned_hashes: int
+    query_start: float
+    query_end: float
+
+    @classmethod
+    def of(cls, match: ExactMatch, track: Track) -> ExactMatchOut:
+        return cls(
+            track=TrackSummary.of(track),
+            offset_seconds=round(match.offset_seconds, 3),
+            confidence=round(match.confidence, 4),
+            aligned_hashes=match.aligned_hashes,
+            query_start=round(match.query_start, 3),
+            query_end=round(match.query_end, 3),
+        )
+
+
+class VibeMatchOut(msgspec.Struct, kw_only=True):
+    """`track` sounds like the query; `similarity` is the aggregated cosine similarity."""
+
+    track: TrackSummary
+    similarity: float
+    best_chunk_offset_seconds: float
+    matched_chunks: int
+
+    @classmethod
+    def of(cls, match: VibeMatch, track: Track) -> VibeMatchOut:
+        return cls(
+            track=TrackSummary.of(track),
+            similarity=round(match.similarity, 4),
+            best_chunk_offset_seconds=round(match.best_chunk_offset_seconds, 3),
+            matched_chunks=match.matched_chunks,
+        )
+
+
+class LaneStatus(msgspec.Struct, kw_only=True):
+    """How a lane fared: `ok`, `skipped` (not asked), or why it gave nothing."""
+
+    status: LaneStateName
+    duration_ms: float
+    reason: str | None = None
+    code: str | None = None
+
+    @classmethod
+    def of(cls, report: LaneReport) -> LaneStatus:
+        return cls(
+            status=report.state.value,
+            duration_ms=report.duration_ms,
+            reason=report.reason,
+            code=report.code,
+        )
+
+
+class Lanes(msgspec.Struct, kw_only=True):
+    exact: LaneStatus
+    vibe: LaneStatus
+
+
+class SearchResponse(msgspec.Struct, kw_only=True):
+    request_id: str
+    query_duration_ms: float
+    exact_matches: list[ExactMatchOut]
+    vibe_matches: list[VibeMatchOut]
+    lanes: Lanes
+
+
+class TextSearchResponse(msgspec.Struct, kw_only=True):
+    request_id: str
+    query_duration_ms: float
+    vibe_matches: list[VibeMatchOut]

@@ -1,0 +1,79 @@
+"""Tracks as the API shows them: a summary in lists and matches, details on their own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+
+from application.track_details import TrackDetails
+from domain.track import Track
+
+IndexStateName = Literal["indexed", "pending"]
+
+
+class TrackSummary(msgspec.Struct, kw_only=True):
+    id: UUID
+    title: str
+    artist: str | None
+    album: str | None
+    duration_seconds: float
+
+    @classmethod
+    def of(cls, track: Track) -> TrackSummary:
+        return cls(
+            id=track.id,
+            title=track.title,
+            artist=track.artist,
+            album=track.album,
+            duration_seconds=track.duration_seconds,
+        )
+
+
+class TechnicalDetails(msgspec.Struct, kw_only=True):
+    format: str
+    sample_rate: int
+    channels: int
+    bitrate: int | None
+    file_size: int
+    sha256: str
+    original_filename: str | None
+
+
+class TrackDetail(TrackSummary, kw_only=True):
+    """Metadata, technical details, and whether each index has caught up with the track."""
+
+    created_at: datetime
+    updated_at: datetime
+    technical: TechnicalDetails
+    projections: dict[str, IndexStateName]
+    audio_url: str
+
+    @classmethod
+    def of_details(cls, details: TrackDetails) -> TrackDetail:
+        t = details.track
+        return cls(
+            **msgspec.structs.asdict(TrackSummary.of(t)),
+            created_at=t.created_at,
+            updated_at=t.updated_at,
+            technical=TechnicalDetails(
+                format=t.format,
+                sample_rate=t.sample_rate,
+                channels=t.channels,
+                bitrate=t.bitrate,
+                file_size=t.file_size,
+                sha256=t.sha256,
+                original_filename=t.original_filename,
+            ),
+            projections={name: state.value for name, state in details.projections.items()},
+            audio_url=f"/api/v1/tracks/{t.id}/audio",
+        )
+
+
+class TrackPageOut(msgspec.Struct, kw_only=True):
+    items: list[TrackSummary]
+    total: int
+    page: int
+    page_size: int
