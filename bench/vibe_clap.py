@@ -6,6 +6,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
@@ -43,7 +44,7 @@ def full_size_embedder(device: str, precision: str) -> ClapEmbedder:
     torch.manual_seed(0)
     config = ClapConfig(audio_config=ClapAudioConfig(**LARGER_CLAP_AUDIO), projection_dim=512)
     dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
-    model = ClapModel(config).eval().to(device, dtype)
+    model = cast(torch.nn.Module, ClapModel(config)).eval().to(device, dtype)
     features = ClapFeatureExtractor(sampling_rate=EMBEDDING_RATE, truncation="rand_trunc")
     return ClapEmbedder(model, features, None, "random-larger-clap", torch.device(device))
 
