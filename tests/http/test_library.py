@@ -74,7 +74,9 @@ async def test_ingest_search_browse_and_delete(
     assert best["track"]["id"] == second_id
     assert abs(best["offset_seconds"] - 4.0) < 0.5
 
-    both = (await client.post("/api/v1/search", files=[upload(clip)])).json()
+    # What a browser records: WebM with Opus.
+    recording = clip_file(audio_dir, 2, 5.0, 6.0, "recording.webm")
+    both = (await client.post("/api/v1/search", files=[upload(recording)])).json()
     assert both["lanes"]["exact"]["status"] == "ok" and both["lanes"]["vibe"]["status"] == "ok"
     assert both["exact_matches"][0]["track"]["id"] == second_id
     assert {m["track"]["id"] for m in both["vibe_matches"]} <= {first_id, second_id}
