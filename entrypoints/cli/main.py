@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from entrypoints.cli import ingest, outbox, worker
+from entrypoints.cli import ingest, outbox, serve, users, worker
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, SettingsError
 
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (ingest, worker, outbox):
+    for module in (ingest, worker, outbox, serve, users):
         module.add_parser(commands)
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(run=_migrate)
