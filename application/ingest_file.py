@@ -55,7 +55,14 @@ class IngestFile:
 
     async def __call__(self, path: Path, display_name: str | None = None) -> IngestOutcome:
         try:
-            examined = await self._examine(path)
+            source = await self._storage.inspect(path)
+            if source.size == 0:
+                raise InvalidAudio("EMPTY_FILE", "the file is empty")
+            async with self._uow() as uow:  # the same bytes: known without decoding
+                same_bytes = await uow.tracks.get_by_sha256(source.sha256)
+            if same_bytes is not None:
+                return IngestOutcome(IngestStatus.DUPLICATE, same_bytes.id)
+            examined = await self._examine(path, source)
             existing = await self._find_copy(examined)
             if existing is not None:
                 return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
@@ -63,10 +70,7 @@ class IngestFile:
         except AudioIdentError as error:
             return IngestOutcome(IngestStatus.FAILED, None, error.message, error.code)
 
-    async def _examine(self, path: Path) -> _Examined:
-        source = await self._storage.inspect(path)
-        if source.size == 0:
-            raise InvalidAudio("EMPTY_FILE", "the file is empty")
+    async def _examine(self, path: Path, source: SourceFile) -> _Examined:
         info = await self._decoder.probe(path)
         if info.duration_seconds > self._policy.max_seconds:
             raise InvalidAudio(

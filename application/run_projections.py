@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 
 from application.projector import Projector
 from domain.ports.event_notifier import EventNotifier
 from domain.ports.projection_lock import ProjectionLock
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 60.0
 
 
 class RunProjections:
     """Owns each projection's lock, then applies new events as they are announced.
 
     A second worker waits on the locks and takes over if this one dies. Notifications
-    wake it at once; the poll interval bounds the delay if one is ever lost.
+    wake it at once; the poll interval bounds the delay if one is ever lost. Rebuilds
+    asked for with `outbox replay` are carried out here, by the lock holder, which is also
+    the only process allowed to hold an embedded store open for writing.
     """
 
     def __init__(
@@ -26,12 +31,16 @@ class RunProjections:
         projectors: Sequence[Projector],
         lock: ProjectionLock,
         notifier: EventNotifier,
+        uow: UnitOfWorkFactory,
         poll_seconds: float = 5.0,
     ) -> None:
         self._projectors = projectors
         self._lock = lock
         self._notifier = notifier
+        self._uow = uow
         self._poll_seconds = poll_seconds
+        self._failures: dict[str, int] = {}
+        self._resume_at: dict[str, float] = {}
 
     async def __call__(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         async with AsyncExitStack() as stack:
@@ -41,17 +50,49 @@ class RunProjections:
                 ready.set()
             while not stop.is_set():
                 for projector in self._projectors:
-                    await self._catch_up(projector)
+                    await self._serve(projector)
                 waiter = asyncio.ensure_future(self._notifier.wait(self._poll_seconds))
                 stopper = asyncio.ensure_future(stop.wait())
                 await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
                 for task in (waiter, stopper):
                     task.cancel()
 
-    async def _catch_up(self, projector: Projector) -> None:
-        # A failing store must not stop the other projections; this one retries at the
-        # next wake-up, from its checkpoint, so nothing is skipped.
+    async def _serve(self, projector: Projector) -> None:
+        # A failing store must not stop the other projections; this one backs off and
+        # resumes from its checkpoint, so nothing is skipped.
+        if time.monotonic() < self._resume_at.get(projector.name, 0.0):
+            return
         try:
+            await self._rebuild_if_asked(projector)
             await projector.catch_up()
         except Exception:
-            log.exception("projection %s failed; retrying later", projector.name)
+            failures = self._failures.get(projector.name, 0) + 1
+            self._failures[projector.name] = failures
+            delay = min(MAX_BACKOFF_SECONDS, self._poll_seconds * 2 ** (failures - 1))
+            self._resume_at[projector.name] = time.monotonic() + delay
+            log.exception("projection %s failed; retrying in %.0f s", projector.name, delay)
+        else:
+            self._failures.pop(projector.name, None)
+
+    async def _rebuild_if_asked(self, projector: Projector) -> None:
+        async with self._uow() as uow:
+            request = await uow.replays.pending(projector.name)
+        if request is None:
+            return
+
+        async def progress(position: int, target: int) -> None:
+            async with self._uow() as uow:
+                await uow.replays.progress(request.id, position, target)
+                await uow.commit()
+
+        log.info("rebuilding projection %s from the event log", projector.name)
+        try:
+            await projector.rebuild(progress)
+        except Exception as error:
+            async with self._uow() as uow:
+                await uow.replays.finish(request.id, f"{type(error).__name__}: {error}")
+                await uow.commit()
+            raise
+        async with self._uow() as uow:
+            await uow.replays.finish(request.id)
+            await uow.commit()

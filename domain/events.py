@@ -39,9 +39,31 @@ class TrackDeleted(DomainEvent):
     storage_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class TrackReindexRequested(DomainEvent):
+    """An index lost or mangled a track (found by `outbox verify`); it should index it again.
+
+    `projection` names the index that drifted; the others ignore the event.
+    """
+
+    type_name: ClassVar[str] = "TrackReindexRequested"
+    storage_key: str
+    duration_seconds: float
+    projection: str
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
-    cls.type_name: cls for cls in (TrackIngested, TrackDeleted)
+    cls.type_name: cls for cls in (TrackIngested, TrackDeleted, TrackReindexRequested)
 }
+
+
+def indexing_request(event: DomainEvent, projection: str) -> TrackIngested | None:
+    """The TrackIngested-like request this event makes of `projection`, if any."""
+    if isinstance(event, TrackIngested):
+        return event
+    if isinstance(event, TrackReindexRequested) and event.projection == projection:
+        return TrackIngested(event.track_id, event.storage_key, event.duration_seconds)
+    return None
 
 
 def event_from_payload(type_name: str, payload: dict[str, Any]) -> DomainEvent:

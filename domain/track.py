@@ -7,6 +7,14 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 
+@dataclass(frozen=True, slots=True)
+class TrackKey:
+    """What the indexes need to (re)build a track: where its audio is and how long it is."""
+
+    storage_key: str
+    duration_seconds: float
+
+
 @dataclass(slots=True)
 class Track:
     """A recording in the library, with what was read from its file at ingest."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -20,10 +20,14 @@ from adapters.postgres.migrate import upgrade_to_head
 from adapters.postgres.projection_lock import PostgresProjectionLock
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.system.clock import SystemClock
+from application.identify_clip import IdentifyClip, IdentifyPolicy
 from application.ingest_file import IngestFile
 from application.ingest_policy import IngestPolicy
+from application.projections.embedding import EmbeddingProjection
+from application.projections.fingerprint import FingerprintProjection
 from application.projector import Projector
 from application.run_projections import RunProjections
+from entrypoints.lanes import Lanes
 from entrypoints.settings import Settings
 
 
@@ -78,17 +82,50 @@ def ingest_file(core: Core) -> IngestFile:
     )
 
 
-def projectors(core: Core) -> list[Projector]:
-    """Every projection of the event log, each behind its own projector."""
-    return []
+PROJECTION_NAMES = ("fingerprint", "embedding")
+
+
+def projectors(core: Core, lanes: Lanes) -> list[Projector]:
+    """Every projection this process can run, each behind its own projector.
+
+    Without a loaded CLAP model the embedding projection cannot run here; its checkpoint
+    then lags (see `outbox status`) until a process with the model catches it up.
+    """
+    found: list[Projector] = [
+        Projector(
+            FingerprintProjection(
+                core.storage, core.decoder, lanes.fingerprinter, lanes.fingerprint_index
+            ),
+            core.uow,
+        )
+    ]
+    if lanes.embedder is not None:
+        projection = EmbeddingProjection(
+            core.storage, core.decoder, lanes.embedder, lanes.vector_index
+        )
+        found.append(Projector(projection, core.uow))
+    return found
 
 
 @asynccontextmanager
-async def run_projections(core: Core, poll_seconds: float = 5.0) -> AsyncIterator[RunProjections]:
+async def run_projections(
+    core: Core, lanes: Lanes, poll_seconds: float = 5.0, only: Collection[str] | None = None
+) -> AsyncIterator[RunProjections]:
+    """The projection runner of this process, for every projection or those in `only`."""
     notifier = PostgresEventNotifier(asyncpg_dsn(core.database_url))
+    chosen = [p for p in projectors(core, lanes) if only is None or p.name in only]
     try:
         yield RunProjections(
-            projectors(core), PostgresProjectionLock(core.engine), notifier, poll_seconds
+            chosen,
+            PostgresProjectionLock(core.engine),
+            notifier,
+            core.uow,
+            poll_seconds,
         )
     finally:
         await notifier.close()
+
+
+def identify_clip(core: Core, lanes: Lanes) -> IdentifyClip:
+    policy = IdentifyPolicy()
+    return IdentifyClip(core.decoder, lanes.identify_exact(), lanes.vibe_search(), core.uow, policy)

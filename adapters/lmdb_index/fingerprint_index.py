@@ -8,7 +8,12 @@ from uuid import UUID
 import lmdb
 import numpy as np
 
-from adapters.lmdb_index.environment import DEFAULT_MAP_SIZE, open_environment
+from adapters.lmdb_index.environment import (
+    DEFAULT_MAP_SIZE,
+    close_environment,
+    open_environment,
+)
+from adapters.lmdb_index.generations import current_directory, discard, new_generation, publish
 from adapters.lmdb_index.layout import (
     ENTRY,
     FRAMES,
@@ -56,11 +61,12 @@ class LmdbFingerprintIndex:
     ) -> None:
         if not 0 <= key_shift <= MAX_SHIFT:
             raise ValueError(f"key_shift must be within 0..{MAX_SHIFT}")
-        self._path = Path(path)
+        self._base = Path(path)
         self._readonly = readonly
         self._key_shift = key_shift
         self._map_size = map_size
-        self._dbs: dict[bytes, Any] | None = None
+        self._dbs: dict[Path, dict[bytes, Any]] = {}
+        self._building: Path | None = None  # where writes go during a rebuild
 
     def _shift(self, txn: lmdb.Transaction, dbs: dict[bytes, Any], *, fix: bool = False) -> int:
         """The index's key shift; `fix` (in a write transaction) records ours if none is."""
@@ -72,14 +78,18 @@ class LmdbFingerprintIndex:
             return self._key_shift
         return 0  # nothing stored yet, so any shift reads the same (empty) answer
 
-    def _open(self) -> tuple[lmdb.Environment, dict[bytes, Any]] | None:
+    def _open(
+        self, directory: Path | None = None
+    ) -> tuple[lmdb.Environment, dict[bytes, Any]] | None:
+        """The live generation (or `directory`), opened once per process."""
+        directory = directory or current_directory(self._base)
         try:
-            env = open_environment(self._path, readonly=self._readonly, map_size=self._map_size)
+            env = open_environment(directory, readonly=self._readonly, map_size=self._map_size)
         except FileNotFoundError:
             return None  # a reader before the first write: an empty index
-        if self._dbs is None:
+        if directory not in self._dbs:
             try:
-                self._dbs = {
+                self._dbs[directory] = {
                     name: env.open_db(
                         name,
                         dupsort=name == HASHES,
@@ -90,21 +100,21 @@ class LmdbFingerprintIndex:
                 }
             except lmdb.NotFoundError:
                 return None
-        return env, self._dbs
+        return env, self._dbs[directory]
 
     def _writable(self) -> tuple[lmdb.Environment, dict[bytes, Any]]:
         if self._readonly:
             raise PermissionError("this fingerprint index was opened read-only")
-        opened = self._open()
+        opened = self._open(self._building)
         assert opened is not None
         return opened
 
-    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> None:
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         if len(fingerprint) and int(fingerprint.hashes.max()) >= _KEY_LIMIT:
             raise ValueError("the LMDB index stores 32-bit hashes")
-        await asyncio.to_thread(self._put, track_id, fingerprint)
+        return await asyncio.to_thread(self._put, track_id, fingerprint)
 
-    def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> None:
+    def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         env, dbs = self._writable()
         with env.begin(write=True) as txn:
             self._remove_in(txn, dbs, track_id)
@@ -131,6 +141,7 @@ class LmdbFingerprintIndex:
             txn.put(track_id.bytes, record.encode(), db=dbs[TRACKS])
             txn.put(u32(number), track_id.bytes + u32(frames), db=dbs[NUMBERS])
             self._add_frames(txn, dbs, frames)
+        return len(entries)
 
     async def remove(self, track_id: UUID) -> None:
         await asyncio.to_thread(self._remove, track_id)
@@ -206,6 +217,68 @@ class LmdbFingerprintIndex:
         with env.begin() as txn:
             raw = txn.get(track_id.bytes, db=dbs[TRACKS])
         return None if raw is None else TrackRecord.decode(raw).entries
+
+    async def check(self) -> None:
+        await asyncio.to_thread(self._check)
+
+    def _check(self) -> None:
+        if self._readonly:
+            opened = self._open()
+            if opened is not None:
+                with opened[0].begin():
+                    pass
+            return
+        env, dbs = self._writable()
+        with env.begin(write=True) as txn:  # proves the map can still take a write
+            txn.put(b"checked", b"1", db=dbs[META])
+
+    async def track_counts(self) -> dict[UUID, int]:
+        return await asyncio.to_thread(self._track_counts)
+
+    def _track_counts(self) -> dict[UUID, int]:
+        opened = self._open()
+        if opened is None:
+            return {}
+        env, dbs = opened
+        with env.begin() as txn:
+            return {
+                UUID(bytes=bytes(key)): TrackRecord.decode(value).entries
+                for key, value in txn.cursor(db=dbs[TRACKS])
+            }
+
+    async def begin_rebuild(self) -> None:
+        if self._readonly:
+            raise PermissionError("this fingerprint index was opened read-only")
+        await self.abort_rebuild()
+        self._building = await asyncio.to_thread(new_generation, self._base)
+
+    async def finish_rebuild(self) -> None:
+        building, self._building = self._building, None
+        if building is None:
+            raise RuntimeError("no rebuild in progress")
+        await asyncio.to_thread(self._publish, building)
+
+    def _publish(self, building: Path) -> None:
+        env, _ = self._writable_at(building)
+        env.sync(True)
+        old = current_directory(self._base)
+        publish(self._base, building)
+        # The old environment stays open in this process: a search may still be reading
+        # it in another thread. Its files go now; the mapping lives until the process ends.
+        self._dbs.pop(old, None)
+        discard(self._base, old)
+
+    def _writable_at(self, directory: Path) -> tuple[lmdb.Environment, dict[bytes, Any]]:
+        opened = self._open(directory)
+        assert opened is not None
+        return opened
+
+    async def abort_rebuild(self) -> None:
+        building, self._building = self._building, None
+        if building is not None:
+            self._dbs.pop(building, None)
+            await asyncio.to_thread(close_environment, building)
+            await asyncio.to_thread(discard, self._base, building)
 
     async def clear(self) -> None:
         await asyncio.to_thread(self._clear)

@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.events import StoredEvent
+from domain.projection_records import ParkedEvent, ReplayRequest
 from domain.track import Track
 
 
@@ -19,6 +20,11 @@ class InMemoryDatabase:
     checkpoints: dict[str, tuple[int, datetime]] = field(
         default_factory=dict[str, tuple[int, datetime]]
     )
+    parked: dict[tuple[str, int], ParkedEvent] = field(
+        default_factory=dict[tuple[str, int], ParkedEvent]
+    )
+    receipts: dict[str, dict[UUID, int]] = field(default_factory=dict[str, dict[UUID, int]])
+    replays: dict[int, ReplayRequest] = field(default_factory=dict[int, ReplayRequest])
     catalog_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     waiters: list[asyncio.Event] = field(default_factory=list[asyncio.Event])
 

@@ -25,6 +25,9 @@ class InMemoryEventLog:
         positions = [e.position for e in self._db.events if e.event.track_id == track_id]
         return positions[-1] if positions else None
 
+    async def latest_positions(self) -> dict[UUID, int]:
+        return {e.event.track_id: e.position for e in self._db.events}
+
     async def head(self) -> int:
         return self._db.events[-1].position if self._db.events else 0
 

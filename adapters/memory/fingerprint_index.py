@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from uuid import UUID
 
 import numpy as np
@@ -10,52 +11,70 @@ from domain.landmark_hits import join_hits, pack_entries, query_keys
 from domain.matches import ExactMatch
 
 
+@dataclass
+class _Generation:
+    postings: dict[int, set[int]] = field(default_factory=dict[int, set[int]])
+    numbers: dict[UUID, int] = field(default_factory=dict[UUID, int])
+    ids: dict[int, UUID] = field(default_factory=dict[int, UUID])
+    frames: dict[int, int] = field(default_factory=dict[int, int])
+    entries: dict[int, list[tuple[int, int]]] = field(
+        default_factory=dict[int, list[tuple[int, int]]]
+    )
+    next_number: int = 1
+
+
 class InMemoryFingerprintIndex:
     """FingerprintIndex in dicts: hash -> set of packed (track number, time) entries.
 
     Same numbering, entry packing and scoring (domain.landmark_alignment) as the LMDB index,
-    so the shared contract tests hold for both.
+    so the shared contract tests hold for both. A rebuild fills a second generation that
+    replaces the live one at `finish_rebuild`.
     """
 
     def __init__(self) -> None:
-        self._postings: dict[int, set[int]] = {}
-        self._numbers: dict[UUID, int] = {}
-        self._ids: dict[int, UUID] = {}
-        self._frames: dict[int, int] = {}
-        self._entries: dict[int, list[tuple[int, int]]] = {}
-        self._next_number = 1
+        self._live = _Generation()
+        self._building: _Generation | None = None
+        self.broken = False  # tests: make `check` report an unusable store
 
-    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> None:
+    @property
+    def _target(self) -> _Generation:
+        return self._building or self._live
+
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         await self.remove(track_id)
-        number = self._next_number
-        self._next_number += 1
+        state = self._target
+        number = state.next_number
+        state.next_number += 1
         values = pack_entries(number, fingerprint.times)
         entries = sorted(
             {(int(h), int(v)) for h, v in zip(fingerprint.hashes, values, strict=True)}
         )
         for key, value in entries:
-            self._postings.setdefault(key, set()).add(value)
-        self._numbers[track_id] = number
-        self._ids[number] = track_id
-        self._frames[number] = fingerprint.span_frames
-        self._entries[number] = entries
+            state.postings.setdefault(key, set()).add(value)
+        state.numbers[track_id] = number
+        state.ids[number] = track_id
+        state.frames[number] = fingerprint.span_frames
+        state.entries[number] = entries
+        return len(entries)
 
     async def remove(self, track_id: UUID) -> None:
-        number = self._numbers.pop(track_id, None)
+        state = self._target
+        number = state.numbers.pop(track_id, None)
         if number is None:
             return
-        del self._ids[number], self._frames[number]
-        for key, value in self._entries.pop(number):
-            bucket = self._postings[key]
+        del state.ids[number], state.frames[number]
+        for key, value in state.entries.pop(number):
+            bucket = state.postings[key]
             bucket.discard(value)
             if not bucket:
-                del self._postings[key]
+                del state.postings[key]
 
     async def match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
+        live = self._live
         entry_hashes: list[int] = []
         entry_values: list[int] = []
         for key in query_keys(fingerprint).tolist():
-            bucket = self._postings.get(key, ())
+            bucket = live.postings.get(key, ())
             entry_hashes.extend([key] * len(bucket))
             entry_values.extend(sorted(bucket))
         hits = join_hits(
@@ -65,20 +84,38 @@ class InMemoryFingerprintIndex:
         )
         alignments = align(
             hits,
-            lambda number: self._frames.get(number, 0),
-            sum(self._frames.values()),
+            lambda number: live.frames.get(number, 0),
+            sum(live.frames.values()),
             fingerprint.span_frames,
             limit,
         )
-        return to_exact_matches(alignments, fingerprint, self._ids)
+        return to_exact_matches(alignments, fingerprint, live.ids)
 
     async def hash_count(self, track_id: UUID) -> int | None:
-        number = self._numbers.get(track_id)
-        return None if number is None else len(self._entries[number])
+        number = self._live.numbers.get(track_id)
+        return None if number is None else len(self._live.entries[number])
+
+    async def check(self) -> None:
+        if self.broken:
+            raise OSError("the in-memory fingerprint index is marked broken")
+
+    async def track_counts(self) -> dict[UUID, int]:
+        live = self._live
+        return {track: len(live.entries[number]) for track, number in live.numbers.items()}
+
+    async def begin_rebuild(self) -> None:
+        self._building = _Generation()
+
+    async def finish_rebuild(self) -> None:
+        if self._building is None:
+            raise RuntimeError("no rebuild in progress")
+        self._live, self._building = self._building, None
+
+    async def abort_rebuild(self) -> None:
+        self._building = None
 
     async def clear(self) -> None:
-        self._postings.clear()
-        self._numbers.clear()
-        self._ids.clear()
-        self._frames.clear()
-        self._entries.clear()
+        if self._building is not None:
+            self._building = _Generation()
+        else:
+            self._live = _Generation()

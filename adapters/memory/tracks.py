@@ -8,7 +8,7 @@ from adapters.memory.database import InMemoryDatabase
 from domain.errors import TrackAlreadyExists
 from domain.fingerprint import Chromaprint
 from domain.near_duplicate import index_terms, query_terms
-from domain.track import Track
+from domain.track import Track, TrackKey
 from domain.track_query import TrackPage, TrackQuery
 
 _SORT_KEYS: dict[str, Callable[[Track], Any]] = {
@@ -65,6 +65,9 @@ class InMemoryTrackRepository:
         ]
         rows.sort(key=_SORT_KEYS[query.sort.value.lstrip("-")], reverse=query.sort.value[0] == "-")
         return TrackPage(rows[query.offset : query.offset + query.page_size], len(rows))
+
+    async def keys(self) -> dict[UUID, TrackKey]:
+        return {i: TrackKey(t.storage_key, t.duration_seconds) for i, t in self._visible().items()}
 
     async def remove(self, track_id: UUID) -> None:
         self._added.pop(track_id, None)

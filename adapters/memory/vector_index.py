@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from uuid import UUID
 
 import numpy as np
@@ -10,23 +11,43 @@ from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
 
 
+@dataclass
+class _Generation:
+    tracks: dict[UUID, ChunkEmbeddings] = field(default_factory=dict[UUID, ChunkEmbeddings])
+    dimension: int | None = None  # fixed by the generation's first write, like a real store
+
+    def check_dimension(self, dimension: int) -> None:
+        if self.dimension is not None and dimension != self.dimension:
+            raise IndexDimensionMismatch(self.dimension, dimension)
+
+
 class InMemoryVectorIndex:
-    """Brute-force cosine search over every stored chunk: exact, and plenty for tests."""
+    """Brute-force cosine search over every stored chunk: exact, and plenty for tests.
+
+    A rebuild fills a second generation (with its own dimension, so a model change can be
+    rebuilt into) that replaces the live one at `finish_rebuild`; reads keep the live one.
+    """
 
     def __init__(self) -> None:
-        self._tracks: dict[UUID, ChunkEmbeddings] = {}
-        self._dimension: int | None = None
+        self._live = _Generation()
+        self._building: _Generation | None = None
+        self.broken = False  # tests: make `check` report an unusable store
+
+    @property
+    def _target(self) -> _Generation:
+        return self._building or self._live
 
     async def upsert(self, track_id: UUID, embeddings: ChunkEmbeddings) -> None:
-        self._check_dimension(embeddings.dimension)
+        state = self._target
+        state.check_dimension(embeddings.dimension)
         if len(embeddings) == 0:
-            self._tracks.pop(track_id, None)
+            state.tracks.pop(track_id, None)
             return
-        self._dimension = embeddings.dimension
-        self._tracks[track_id] = embeddings
+        state.dimension = embeddings.dimension
+        state.tracks[track_id] = embeddings
 
     async def remove(self, track_id: UUID) -> None:
-        self._tracks.pop(track_id, None)
+        self._target.tracks.pop(track_id, None)
 
     async def search(
         self,
@@ -34,12 +55,13 @@ class InMemoryVectorIndex:
         limit: int,
         exclude_track_ids: Collection[UUID] = (),
     ) -> list[ChunkHit]:
-        if self._dimension is None or limit <= 0:
+        live = self._live
+        if live.dimension is None or limit <= 0:
             return []
-        self._check_dimension(len(vector))
+        live.check_dimension(len(vector))
         query = vector / max(float(np.linalg.norm(vector)), 1e-12)
         hits: list[ChunkHit] = []
-        for track_id, stored in self._tracks.items():
+        for track_id, stored in live.tracks.items():
             if track_id in exclude_track_ids:
                 continue
             norms = np.maximum(np.linalg.norm(stored.vectors, axis=1), 1e-12)
@@ -52,13 +74,29 @@ class InMemoryVectorIndex:
         return hits[:limit]
 
     async def chunk_count(self, track_id: UUID) -> int:
-        stored = self._tracks.get(track_id)
+        stored = self._live.tracks.get(track_id)
         return 0 if stored is None else len(stored)
 
-    async def clear(self) -> None:
-        self._tracks.clear()
-        self._dimension = None
+    async def check(self) -> None:
+        if self.broken:
+            raise OSError("the in-memory vector index is marked broken")
 
-    def _check_dimension(self, dimension: int) -> None:
-        if self._dimension is not None and dimension != self._dimension:
-            raise IndexDimensionMismatch(self._dimension, dimension)
+    async def track_counts(self) -> dict[UUID, int]:
+        return {track: len(stored) for track, stored in self._live.tracks.items()}
+
+    async def begin_rebuild(self) -> None:
+        self._building = _Generation()
+
+    async def finish_rebuild(self) -> None:
+        if self._building is None:
+            raise RuntimeError("no rebuild in progress")
+        self._live, self._building = self._building, None
+
+    async def abort_rebuild(self) -> None:
+        self._building = None
+
+    async def clear(self) -> None:
+        if self._building is not None:
+            self._building = _Generation()
+        else:
+            self._live = _Generation()

@@ -38,6 +38,13 @@ class PostgresEventLog:
         query = select(func.max(events.c.position)).where(events.c.aggregate_id == track_id)
         return (await self._conn.execute(query)).scalar_one_or_none()
 
+    async def latest_positions(self) -> dict[UUID, int]:
+        newest = func.max(events.c.position)
+        rows = await self._conn.execute(
+            select(events.c.aggregate_id, newest).group_by(events.c.aggregate_id)
+        )
+        return {row.aggregate_id: row[1] for row in rows}
+
     async def head(self) -> int:
         result = await self._conn.execute(select(func.coalesce(func.max(events.c.position), 0)))
         return int(result.scalar_one())

@@ -85,3 +85,36 @@ users = Table(
     Column("role", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+parked_events = Table(
+    "parked_events",
+    metadata,
+    Column("projection", Text, primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("retry_requested_at", DateTime(timezone=True)),
+)
+
+projection_receipts = Table(
+    "projection_receipts",
+    metadata,
+    Column("projection", Text, primary_key=True),
+    Column("track_id", UUID(as_uuid=True), primary_key=True),
+    Column("items", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+replay_requests = Table(
+    "replay_requests",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("projection", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("progress_position", BigInteger, nullable=False, server_default="0"),
+    Column("target_position", BigInteger, nullable=False, server_default="0"),
+    Column("error", Text),
+)

@@ -15,7 +15,7 @@ from adapters.postgres.tables import chromaprint_terms, tracks
 from domain.errors import TrackAlreadyExists
 from domain.fingerprint import Chromaprint
 from domain.near_duplicate import index_terms, query_terms
-from domain.track import Track
+from domain.track import Track, TrackKey
 from domain.track_query import TrackPage, TrackQuery
 
 _SEARCHABLE = (tracks.c.title, tracks.c.artist, tracks.c.album)
@@ -99,6 +99,11 @@ class PostgresTrackRepository:
             .limit(query.page_size)
         )
         return TrackPage([_row_to_track(row) for row in rows], int(total.scalar_one()))
+
+    async def keys(self) -> dict[UUID, TrackKey]:
+        query = select(tracks.c.id, tracks.c.storage_key, tracks.c.duration_seconds)
+        rows = await self._conn.execute(query)
+        return {row.id: TrackKey(row.storage_key, row.duration_seconds) for row in rows}
 
     async def remove(self, track_id: UUID) -> None:
         await self._conn.execute(delete(tracks).where(tracks.c.id == track_id))

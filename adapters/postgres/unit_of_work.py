@@ -7,6 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 
 from adapters.postgres.checkpoints import PostgresCheckpoints
 from adapters.postgres.event_log import PostgresEventLog
+from adapters.postgres.parked_events import PostgresParkedEvents
+from adapters.postgres.projection_receipts import PostgresProjectionReceipts
+from adapters.postgres.replay_requests import PostgresReplayRequests
 from adapters.postgres.tracks import PostgresTrackRepository
 from domain.ports.unit_of_work import UnitOfWork
 
@@ -25,6 +28,9 @@ class PostgresUnitOfWork(UnitOfWork):
         self.tracks = PostgresTrackRepository(self._conn)
         self.events = PostgresEventLog(self._conn)
         self.checkpoints = PostgresCheckpoints(self._conn)
+        self.parked = PostgresParkedEvents(self._conn)
+        self.receipts = PostgresProjectionReceipts(self._conn)
+        self.replays = PostgresReplayRequests(self._conn)
         return self
 
     async def __aexit__(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection
+from dataclasses import dataclass
 from uuid import UUID
 
 import numpy as np
@@ -9,18 +10,35 @@ import numpy.typing as npt
 from qdrant_client import AsyncQdrantClient, models
 
 from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
+from adapters.qdrant_server.collections import (
+    create_generation,
+    drop_alias,
+    generation_name,
+    live_collection,
+    orphan_generations,
+    point_alias,
+)
 from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
 
 DEFAULT_COLLECTION = "audio_chunks"
 
 
+@dataclass
+class _Rebuild:
+    collection: str
+    dimension: int | None = None  # None until the first write creates the collection
+
+
 class QdrantServerIndex:
     """Chunk vectors in a Qdrant server collection (or qdrant-client's local modes in tests).
 
-    The collection is created on the first write, with that write's dimension unless one
-    was given. Existence is only cached once seen, so a collection created by another
-    process (the projector in `serve`, say) is found by the next search.
+    `collection` is an alias to a real collection (layout and the pre-alias legacy case in
+    collections.py); every read goes through the alias, so a rebuild swapped in by the
+    projector's process is seen by the next search anywhere. The real collection is created
+    on the first write, with that write's dimension unless one was given. The dimension is
+    only cached once seen, and re-read before a mismatch is reported, so a collection
+    created or rebuilt by another process is found by the next search.
     """
 
     def __init__(
@@ -37,28 +55,35 @@ class QdrantServerIndex:
         self._collection = collection
         self._configured_dimension = dimension
         self._dimension: int | None = None
+        self._rebuild: _Rebuild | None = None
         self._creating = asyncio.Lock()
 
     async def close(self) -> None:
         await self._client.close()
 
     async def upsert(self, track_id: UUID, embeddings: ChunkEmbeddings) -> None:
-        await self._ensure_collection(embeddings.dimension)
+        target = await self._write_target(embeddings.dimension)
         points = [
             models.PointStruct(id=point.id, vector=point.vector, payload=point.payload)
             for point in chunk_points(track_id, embeddings)
         ]
         if points:
-            await self._client.upsert(self._collection, points=points, wait=True)
+            await self._client.upsert(target, points=points, wait=True)
         # A shorter re-embedding (new model, re-decoded file) must not leave old tail chunks.
         stale = _track_filter(track_id, from_chunk=len(points))
-        await self._client.delete(self._collection, models.FilterSelector(filter=stale), wait=True)
+        await self._client.delete(target, models.FilterSelector(filter=stale), wait=True)
 
     async def remove(self, track_id: UUID) -> None:
-        if await self._held_dimension() is None:
+        if self._rebuild is not None:
+            if self._rebuild.dimension is None:
+                return
+            target = self._rebuild.collection
+        elif await self._held_dimension() is None:
             return
+        else:
+            target = self._collection
         selector = models.FilterSelector(filter=_track_filter(track_id))
-        await self._client.delete(self._collection, selector, wait=True)
+        await self._client.delete(target, selector, wait=True)
 
     async def search(
         self,
@@ -67,6 +92,9 @@ class QdrantServerIndex:
         exclude_track_ids: Collection[UUID] = (),
     ) -> list[ChunkHit]:
         held = await self._held_dimension()
+        if held is not None and len(vector) != held:
+            self._dimension = None  # another process may have rebuilt it with a new model
+            held = await self._held_dimension()
         if held is None or limit <= 0:
             return []
         if len(vector) != held:
@@ -95,46 +123,110 @@ class QdrantServerIndex:
         )
         return result.count
 
+    async def check(self) -> None:
+        await self._client.get_collections()  # raises when the server cannot be reached
+
+    async def track_counts(self) -> dict[UUID, int]:
+        if await self._held_dimension() is None:
+            return {}
+        points = (await self._client.count(self._collection, exact=True)).count
+        if points == 0:
+            return {}
+        # Every track has at least one point, so `points` bounds the number of facet values.
+        response = await self._client.facet(self._collection, TRACK_ID, limit=points, exact=True)
+        return {UUID(str(hit.value)): hit.count for hit in response.hits}
+
+    async def begin_rebuild(self) -> None:
+        await self.abort_rebuild()
+        # Only the projector (holding its lock) rebuilds, so unaliased generations are
+        # leftovers of a crashed rebuild, not someone else's work in progress.
+        live = await live_collection(self._client, self._collection)
+        for orphan in await orphan_generations(self._client, self._collection, keep=live):
+            await self._client.delete_collection(orphan)
+        self._rebuild = _Rebuild(generation_name(self._collection))
+
+    async def finish_rebuild(self) -> None:
+        rebuild = self._rebuild
+        if rebuild is None:
+            raise RuntimeError("no rebuild in progress")
+        old = await live_collection(self._client, self._collection)
+        if rebuild.dimension is None:
+            # Nothing was written: the rebuilt index is empty, as before any first write.
+            self._rebuild = None
+            await self._drop_live(old)
+            return
+        await point_alias(self._client, self._collection, rebuild.collection, old)
+        # Only now: had the swap failed, `abort_rebuild` would still find the new collection.
+        self._rebuild = None
+        self._dimension = rebuild.dimension
+        if old is not None and old != self._collection:
+            await self._client.delete_collection(old)
+
+    async def abort_rebuild(self) -> None:
+        rebuild, self._rebuild = self._rebuild, None
+        if rebuild is not None and rebuild.dimension is not None:
+            await self._client.delete_collection(rebuild.collection)
+
     async def clear(self) -> None:
-        if await self._client.collection_exists(self._collection):
-            await self._client.delete_collection(self._collection)
+        if self._rebuild is not None:
+            # Mid-rebuild: only the half-built collection is emptied.
+            if self._rebuild.dimension is not None:
+                await self._client.delete_collection(self._rebuild.collection)
+            self._rebuild.dimension = None
+            return
+        await self._drop_live(await live_collection(self._client, self._collection))
+
+    async def _drop_live(self, live: str | None) -> None:
+        if live is not None and live != self._collection:
+            await drop_alias(self._client, self._collection)
+        if live is not None:
+            await self._client.delete_collection(live)
         self._dimension = None
 
     async def _held_dimension(self) -> int | None:
-        if self._dimension is None and await self._client.collection_exists(self._collection):
-            info = await self._client.get_collection(self._collection)
+        if self._dimension is None:
+            live = await live_collection(self._client, self._collection)
+            if live is None:
+                return None
+            info = await self._client.get_collection(live)
             params = info.config.params.vectors
             assert isinstance(params, models.VectorParams), "one unnamed vector per point"
             self._dimension = params.size
         return self._dimension
 
-    async def _ensure_collection(self, dimension: int) -> None:
+    async def _write_target(self, dimension: int) -> str:
+        """Where writes go (the half-built generation during a rebuild), created if need be."""
         async with self._creating:
+            rebuild = self._rebuild
+            if rebuild is not None:
+                if rebuild.dimension is None:
+                    held = self._configured_dimension or dimension
+                    await create_generation(self._client, rebuild.collection, held)
+                    rebuild.dimension = held
+                if dimension != rebuild.dimension:
+                    raise IndexDimensionMismatch(rebuild.dimension, dimension)
+                return rebuild.collection
             held = await self._held_dimension()
             if held is None:
-                held = self._configured_dimension or dimension
-                await self._create(held)
+                held = await self._create_live(self._configured_dimension or dimension)
             if dimension != held:
                 raise IndexDimensionMismatch(held, dimension)
+            return self._collection
 
-    async def _create(self, dimension: int) -> None:
+    async def _create_live(self, dimension: int) -> int:
+        created = generation_name(self._collection)
+        await create_generation(self._client, created, dimension)
         try:
-            await self._client.create_collection(
-                self._collection,
-                vectors_config=models.VectorParams(size=dimension, distance=models.Distance.COSINE),
-            )
+            await point_alias(self._client, self._collection, created, None)
         except Exception:
-            # Another process may have created it between our check and our create.
-            if not await self._client.collection_exists(self._collection):
+            # Another process may have created the index between our check and our alias.
+            await self._client.delete_collection(created)
+            if await live_collection(self._client, self._collection) is None:
                 raise
-        # Deletes and counts filter by track; the stale-tail delete ranges over chunk index.
-        await self._client.create_payload_index(
-            self._collection, TRACK_ID, field_schema=models.PayloadSchemaType.KEYWORD
-        )
-        await self._client.create_payload_index(
-            self._collection, CHUNK_INDEX, field_schema=models.PayloadSchemaType.INTEGER
-        )
-        self._dimension = dimension
+        self._dimension = None  # re-read: it is the winner's, which may differ
+        held = await self._held_dimension()
+        assert held is not None
+        return held
 
 
 def _track_filter(track_id: UUID, from_chunk: int | None = None) -> models.Filter:

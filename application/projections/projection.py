@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from typing import Protocol
+from uuid import UUID
 
 from domain.events import StoredEvent
+from domain.projection_records import Applied
 
 
 class Projection(Protocol):
@@ -17,10 +19,32 @@ class Projection(Protocol):
         """Stable name; it keys the checkpoint and the cross-process lock."""
         ...
 
-    async def apply(self, stored: StoredEvent) -> None:
-        """Bring the read model up to date with one event (ignore types it does not use)."""
+    async def apply(self, stored: StoredEvent) -> Applied | None:
+        """Bring the read model up to date with one event.
+
+        Returns what it now holds for the event's track, or None for events it ignores.
+        """
         ...
 
-    async def reset(self) -> None:
-        """Drop everything the projection holds, before a replay from scratch."""
+    async def check(self) -> None:
+        """Raise if the store cannot take writes at all (down, read-only, full).
+
+        Tells a store outage (wait and retry everything) from a poison event (park it).
+        """
+        ...
+
+    async def inventory(self) -> dict[UUID, int]:
+        """Every track the store holds and its item count, read from the store itself."""
+        ...
+
+    async def begin_rebuild(self) -> None:
+        """Send writes to a fresh, empty store; reads keep using the current one."""
+        ...
+
+    async def finish_rebuild(self) -> None:
+        """Make the rebuilt store the current one, atomically for readers; drop the old."""
+        ...
+
+    async def abort_rebuild(self) -> None:
+        """Throw the half-built store away; the current one stays as it was."""
         ...

@@ -25,6 +25,10 @@ class EventLog(Protocol):
         """Position of the newest committed event about `track_id`, None if there is none."""
         ...
 
+    async def latest_positions(self) -> dict[UUID, int]:
+        """For every track the log mentions, the position of its newest event."""
+        ...
+
     async def head(self) -> int:
         """Position of the newest committed event (0 for an empty log)."""
         ...

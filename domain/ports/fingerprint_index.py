@@ -33,8 +33,9 @@ class Fingerprinter(Protocol):
 class FingerprintIndex(Protocol):
     """The inverted index of landmark hashes (a projection of the event log)."""
 
-    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> None:
-        """Index a track, replacing whatever it had before (idempotent)."""
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
+        """Index a track, replacing whatever it had before (idempotent); returns the number
+        of entries now stored for it (what `hash_count` will report once it is live)."""
         ...
 
     async def remove(self, track_id: UUID) -> None:

@@ -5,7 +5,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.fingerprint import Chromaprint
-from domain.track import Track
+from domain.track import Track, TrackKey
 from domain.track_query import TrackPage, TrackQuery
 
 
@@ -28,6 +28,10 @@ class TrackRepository(Protocol):
 
     async def search(self, query: TrackQuery) -> TrackPage:
         """A page of tracks matching `query.text`, in `query.sort` order, and the total."""
+        ...
+
+    async def keys(self) -> dict[UUID, TrackKey]:
+        """Every track's storage key and duration (a light listing of the whole library)."""
         ...
 
     async def remove(self, track_id: UUID) -> None: ...

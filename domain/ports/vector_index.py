@@ -65,6 +65,28 @@ class VectorIndex(Protocol):
         """How many chunks of the track are stored (0 when none)."""
         ...
 
+    async def check(self) -> None:
+        """Raise if the store cannot be read and written right now (used by health checks
+        and to tell a store outage from a poison event)."""
+        ...
+
+    async def track_counts(self) -> dict[UUID, int]:
+        """Every track held and its item count, read from the store itself (for verify)."""
+        ...
+
+    async def begin_rebuild(self) -> None:
+        """Direct writes to a fresh, empty generation; reads keep the current one."""
+        ...
+
+    async def finish_rebuild(self) -> None:
+        """Make the rebuilt generation current, atomically for every reader, even in other
+        processes; then drop the old one."""
+        ...
+
+    async def abort_rebuild(self) -> None:
+        """Drop the half-built generation; the current one is untouched."""
+        ...
+
     async def clear(self) -> None:
         """Drop every chunk and the store's dimension, before a replay from scratch."""
         ...

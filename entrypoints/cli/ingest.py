@@ -16,6 +16,7 @@ from domain.ingest_outcome import IngestOutcome, IngestStatus
 from entrypoints import bootstrap
 from entrypoints.cli.files import expand_paths
 from entrypoints.cli.wait import wait_for_projections
+from entrypoints.lanes import open_lanes
 from entrypoints.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -56,7 +57,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 _report(path, outcome, args.json, console)
                 progress.advance(task)
         if args.wait:
-            await wait_for_projections(core)
+            async with open_lanes(settings, writer=True, load_model=True) as lanes:
+                await wait_for_projections(core, lanes)
     return 1 if failed else 0
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 
-from entrypoints.cli import ingest, outbox, serve, users, worker
+from domain.errors import AudioIdentError
+from entrypoints.cli import identify, ingest, outbox, search_text, serve, users, worker
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, SettingsError
 
@@ -17,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (ingest, worker, outbox, serve, users):
+    for module in (ingest, identify, search_text, worker, outbox, serve, users):
         module.add_parser(commands)
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(run=_migrate)
@@ -44,9 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(args.run(args, settings))
     except KeyboardInterrupt:
         return 130
+    except AudioIdentError as error:
+        print(f"audio-ident: {error.message}", file=sys.stderr)
+        return 1
     except RuntimeError as error:  # e.g. ffmpeg missing: a clear message, not a traceback
         print(f"audio-ident: {error}", file=sys.stderr)
         return 2
+    except Exception as error:
+        logging.getLogger("audio_ident").exception("unexpected failure")
+        print(f"audio-ident: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

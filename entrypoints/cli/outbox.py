@@ -1,56 +1,32 @@
-"""`audio-ident outbox status`: where the event log and each projection stand."""
+"""`audio-ident outbox status|replay|verify|retry`: the event log and its projections."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from datetime import UTC, datetime
 
-from rich.console import Console
-from rich.table import Table
-
-from entrypoints import bootstrap
-from entrypoints.settings import Settings
+from entrypoints.cli import outbox_repair, outbox_status
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("outbox", help="inspect the event log and its projections")
+    parser = commands.add_parser("outbox", help="inspect and repair the event log's projections")
     verbs = parser.add_subparsers(dest="verb", required=True)
-    status = verbs.add_parser("status", help="head position, checkpoints and lag")
+
+    status = verbs.add_parser("status", help="head, checkpoints, lag and parked events")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(run=status_command)
+    status.set_defaults(run=outbox_status.run)
 
+    replay = verbs.add_parser("replay", help="catch a projection up, or rebuild it from scratch")
+    replay.add_argument("--projection", choices=["fingerprint", "embedding", "all"], required=True)
+    replay.add_argument("--from-scratch", action="store_true", help="rebuild into a new store")
+    replay.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    replay.set_defaults(run=outbox_repair.replay)
 
-async def status_command(args: argparse.Namespace, settings: Settings) -> int:
-    async with bootstrap.open_core(settings) as core:
-        names = [p.name for p in bootstrap.projectors(core)]
-        async with core.uow() as uow:
-            head = await uow.events.head()
-            saved = await uow.checkpoints.all()
-            tracks = await uow.tracks.count()
-    now = datetime.now(UTC)
-    rows = []
-    for name in sorted(set(names) | set(saved)):
-        position, updated = saved.get(name, (0, None))
-        rows.append(
-            {
-                "projection": name,
-                "checkpoint": position,
-                "lag_events": max(0, head - position),
-                "updated_seconds_ago": round((now - updated).total_seconds(), 1)
-                if updated
-                else None,
-            }
-        )
-    report = {"head": head, "tracks": tracks, "projections": rows}
-    if args.json:
-        sys.stdout.write(json.dumps(report) + "\n")
-        return 0
-    table = Table(title=f"event log head {head} · {tracks} tracks")
-    for column in ("projection", "checkpoint", "lag (events)", "updated (s ago)"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*(str(value) for value in row.values()))
-    Console().print(table)
-    return 0
+    verify = verbs.add_parser("verify", help="compare the projections with the library")
+    verify.add_argument("--repair", action="store_true", help="append events that heal drift")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(run=outbox_repair.verify)
+
+    retry = verbs.add_parser("retry", help="apply parked events again")
+    retry.add_argument("--event", type=int, help="only the event at this position")
+    retry.add_argument("--projection", choices=["fingerprint", "embedding"])
+    retry.set_defaults(run=outbox_repair.retry)

@@ -9,6 +9,7 @@ import signal
 import structlog
 
 from entrypoints import bootstrap
+from entrypoints.lanes import open_lanes
 from entrypoints.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -27,9 +28,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         loop.add_signal_handler(signum, stop.set)
     async with (
         bootstrap.open_core(settings) as core,
-        bootstrap.run_projections(core, args.poll) as runner,
+        open_lanes(settings, writer=True, load_model=True) as lanes,
+        bootstrap.run_projections(core, lanes, args.poll) as runner,
     ):
-        names = [p.name for p in bootstrap.projectors(core)]
+        names = [p.name for p in bootstrap.projectors(core, lanes)]
         log.info("worker waiting for projection locks", projections=names)
         ready = asyncio.Event()
         task = asyncio.create_task(runner(stop, ready))

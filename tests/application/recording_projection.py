@@ -1,31 +1,55 @@
-"""A projection for tests: a set of live track ids, with failures on demand."""
+"""A projection for tests: live track ids with item counts, generations, failures on demand."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from domain.events import StoredEvent, TrackDeleted, TrackIngested
+from domain.events import StoredEvent, TrackDeleted, indexing_request
+from domain.projection_records import Applied
 
 
 class RecordingProjection:
     def __init__(self, name: str = "recording") -> None:
         self._name = name
-        self.live: set[UUID] = set()
+        self.live: dict[UUID, int] = {}
         self.applied: list[int] = []
         self.fail_at: set[int] = set()
+        self.store_down = False
+        self.building: dict[UUID, int] | None = None
+        self.generations = 0
 
     @property
     def name(self) -> str:
         return self._name
 
-    async def apply(self, stored: StoredEvent) -> None:
-        if stored.position in self.fail_at:
-            raise RuntimeError(f"store unavailable at event {stored.position}")
+    async def apply(self, stored: StoredEvent) -> Applied | None:
+        if self.store_down or stored.position in self.fail_at:
+            raise RuntimeError(f"cannot apply event {stored.position}")
         self.applied.append(stored.position)
-        if isinstance(stored.event, TrackIngested):
-            self.live.add(stored.event.track_id)
-        elif isinstance(stored.event, TrackDeleted):
-            self.live.discard(stored.event.track_id)
+        target = self.live if self.building is None else self.building
+        request = indexing_request(stored.event, self._name)
+        if request is not None:
+            target[request.track_id] = 10
+            return Applied(request.track_id, 10)
+        if isinstance(stored.event, TrackDeleted):
+            target.pop(stored.event.track_id, None)
+            return Applied(stored.event.track_id, None)
+        return None
 
-    async def reset(self) -> None:
-        self.live.clear()
+    async def check(self) -> None:
+        if self.store_down:
+            raise ConnectionError("store is down")
+
+    async def inventory(self) -> dict[UUID, int]:
+        return dict(self.live)
+
+    async def begin_rebuild(self) -> None:
+        self.building = {}
+
+    async def finish_rebuild(self) -> None:
+        assert self.building is not None
+        self.live, self.building = self.building, None
+        self.generations += 1
+
+    async def abort_rebuild(self) -> None:
+        self.building = None

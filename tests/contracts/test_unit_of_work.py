@@ -159,3 +159,21 @@ async def test_last_position_of_a_track(uow_factory: UnitOfWorkFactory) -> None:
         assert await uow.tracks.get(track.id) is None
         assert await uow.events.last_position_of(track.id) == await uow.events.head()
         assert await uow.events.last_position_of(make_track(52).id) is None
+
+
+async def test_library_keys_and_latest_positions(uow_factory: UnitOfWorkFactory) -> None:
+    kept, other = make_track(60), make_track(61)
+    async with uow_factory() as uow:
+        await uow.tracks.add(kept)
+        await uow.events.append(TrackIngested(kept.id, kept.storage_key, 49.5))
+        await uow.events.append(TrackIngested(other.id, other.storage_key, 3.0))
+        await uow.events.append(TrackDeleted(other.id, other.storage_key))
+        await uow.commit()
+    async with uow_factory() as uow:
+        keys = await uow.tracks.keys()
+        latest = await uow.events.latest_positions()
+        head = await uow.events.head()
+    assert {k: (v.storage_key, v.duration_seconds) for k, v in keys.items()} == {
+        kept.id: (kept.storage_key, 49.5)
+    }
+    assert latest == {kept.id: head - 2, other.id: head}

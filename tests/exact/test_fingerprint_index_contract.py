@@ -101,3 +101,35 @@ async def test_limit_bounds_the_answer(filled_index: FingerprintIndex, tracks, f
     (query,) = await fingerprinter.query(cut(tracks[THIRD], 3 * RATE, 5.0))
     assert await filled_index.match(query, 0) == []
     assert len(await filled_index.match(query, 1)) == 1
+
+
+async def test_put_reports_what_it_stored_and_track_counts_list_it(index: FingerprintIndex) -> None:
+    assert await index.put(FIRST, _tiny([5, 5, 7, 9], [1, 1, 2, 3])) == 3
+    assert await index.put(SECOND, _tiny([4], [8])) == 1
+    assert await index.track_counts() == {FIRST: 3, SECOND: 1}
+    await index.remove(FIRST)
+    assert await index.track_counts() == {SECOND: 1}
+    await index.check()
+
+
+async def test_rebuild_is_invisible_until_finished(index: FingerprintIndex) -> None:
+    await index.put(FIRST, _tiny([5, 7], [1, 2]))
+    await index.begin_rebuild()
+    assert await index.put(SECOND, _tiny([9, 11, 13], [1, 2, 3])) == 3
+    assert await index.track_counts() == {FIRST: 2}  # readers still see the live generation
+    assert await index.hash_count(SECOND) is None
+    await index.finish_rebuild()
+    assert await index.track_counts() == {SECOND: 3}
+    assert await index.hash_count(FIRST) is None
+    await index.put(THIRD, _tiny([2], [2]))  # writes go to the new live generation
+    assert await index.track_counts() == {SECOND: 3, THIRD: 1}
+
+
+async def test_an_aborted_rebuild_changes_nothing(index: FingerprintIndex) -> None:
+    await index.put(FIRST, _tiny([5, 7], [1, 2]))
+    await index.begin_rebuild()
+    await index.put(SECOND, _tiny([9], [1]))
+    await index.abort_rebuild()
+    assert await index.track_counts() == {FIRST: 2}
+    await index.put(THIRD, _tiny([2], [2]))
+    assert await index.track_counts() == {FIRST: 2, THIRD: 1}

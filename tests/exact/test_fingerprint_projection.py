@@ -16,6 +16,7 @@ from application.projections.fingerprint import FingerprintProjection
 from domain.audio import PcmAudio
 from domain.events import DomainEvent, StoredEvent, TrackDeleted, TrackIngested
 from domain.ports.fingerprint_index import FingerprintIndex
+from domain.projection_records import Applied
 from tests.exact.synthetic import RATE, cut
 
 TRACK = uuid.UUID(int=11)
@@ -61,10 +62,31 @@ async def test_ingest_twice_delete_and_replay(
     assert await index.hash_count(TRACK) is None
     assert await index.match(query, 3) == []
 
-    await projection.reset()
-    await projection.apply(ingested)
+    # A rebuild fills a new generation; searches read the live one until it is swapped in.
+    await projection.begin_rebuild()
+    assert await projection.apply(ingested) == Applied(TRACK, count)
+    assert await index.match(query, 3) == []
+    await projection.finish_rebuild()
     assert await index.hash_count(TRACK) == count
     assert await index.match(query, 3) == first
+    assert await projection.inventory() == {TRACK: count}
+
+
+async def test_an_aborted_rebuild_leaves_the_live_index(
+    index: FingerprintIndex, tracks: dict[uuid.UUID, PcmAudio], fingerprinter, tmp_path: Path
+) -> None:
+    storage = FilesystemAudioStorage(tmp_path / "store")
+    source = tmp_path / "track.wav"
+    _write_wav(source, tracks[TRACK])
+    projection = FingerprintProjection(storage, FfmpegAudioDecoder(), fingerprinter, index)
+    ingested = _at(1, TrackIngested(TRACK, await _stored(storage, source), 40.0))
+    applied = await projection.apply(ingested)
+    await projection.begin_rebuild()
+    await projection.apply(_at(2, TrackDeleted(TRACK, "")))
+    await projection.abort_rebuild()
+    assert applied is not None
+    assert await projection.inventory() == {TRACK: applied.items}
+    await projection.check()
 
 
 async def test_missing_or_undecodable_file_is_skipped(

@@ -63,3 +63,29 @@ async def test_hashes_beyond_32_bits_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="32-bit"):
         await LmdbFingerprintIndex(tmp_path / "index").put(TRACK, wide)
     close_environment(tmp_path / "index")
+
+
+async def test_a_reader_follows_a_published_rebuild(tmp_path: Path) -> None:
+    def tiny(hashes: list[int]) -> LandmarkFingerprint:
+        times = np.arange(len(hashes), dtype=np.uint32)
+        return LandmarkFingerprint(np.asarray(hashes, np.uint64), times, 0.008, frames=100)
+
+    path = tmp_path / "generations"
+    writer = LmdbFingerprintIndex(path)
+    reader = LmdbFingerprintIndex(path, readonly=True)
+    old, new = uuid.uuid4(), uuid.uuid4()
+    await writer.put(old, tiny([1, 2, 3]))
+    assert await reader.track_counts() == {old: 3}
+    await writer.begin_rebuild()
+    await writer.put(new, tiny([4, 5]))
+    assert await reader.track_counts() == {old: 3}
+    await writer.finish_rebuild()
+    assert await reader.track_counts() == {new: 2}
+    assert not (path / "data.mdb").exists()  # the first generation's files are gone
+    await writer.begin_rebuild()
+    await writer.put(old, tiny([7]))
+    await writer.finish_rebuild()
+    assert await reader.track_counts() == {old: 1}
+    assert len([p for p in path.iterdir() if p.name.startswith("generation-")]) == 1
+    for directory in [path, *path.iterdir()]:
+        close_environment(directory)

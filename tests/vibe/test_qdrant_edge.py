@@ -94,3 +94,88 @@ async def test_optimize_builds_the_index_and_search_still_answers(tmp_path: Path
     hits = await index.search(_chunks(4, 7).vectors[1], 3)
     assert (hits[0].track_id, hits[0].chunk_index) == (tracks[7], 1)
     await index.close()
+
+
+def _generations(base: Path) -> list[str]:
+    return sorted(p.name for p in base.iterdir() if p.name.startswith("generation-"))
+
+
+async def test_a_rebuilt_index_survives_a_restart(tmp_path: Path) -> None:
+    base = tmp_path / "q"
+    old, new = uuid4(), uuid4()
+    first = QdrantEdgeIndex(base)
+    await first.upsert(old, _chunks(3))
+    await first.begin_rebuild()
+    await first.upsert(new, _chunks(2, seed=1))
+    await first.finish_rebuild()
+    await first.close()
+
+    assert not (base / "edge_config.json").exists()  # the first generation's files are gone
+    [generation] = _generations(base)
+    assert (base / "CURRENT").read_text() == generation
+    second = QdrantEdgeIndex(base)
+    try:
+        assert await second.track_counts() == {new: 2}
+        assert (await second.search(_chunks(2, seed=1).vectors[1], 1))[0].track_id == new
+        await second.begin_rebuild()  # a second rebuild replaces a named generation
+        await second.upsert(old, _chunks(1))
+        await second.finish_rebuild()
+        assert await second.track_counts() == {old: 1}
+        assert _generations(base) != [generation] and len(_generations(base)) == 1
+    finally:
+        await second.close()
+
+
+async def test_a_crashed_rebuild_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    base = tmp_path / "q"
+    crashed = QdrantEdgeIndex(base)
+    await crashed.upsert(uuid4(), _chunks(1))
+    await crashed.begin_rebuild()
+    await crashed.upsert(uuid4(), _chunks(2))
+    (building,) = _generations(base)
+    # As if the process died mid-rebuild: the half-built shard is released, not deleted.
+    half_built = crashed._building  # pyright: ignore[reportPrivateUsage]
+    assert half_built is not None
+    await half_built.close()
+    crashed._building = None  # pyright: ignore[reportPrivateUsage]
+    await crashed.close()
+
+    owner = QdrantEdgeIndex(base)
+    try:
+        await owner.begin_rebuild()
+        assert building not in _generations(base)
+        await owner.abort_rebuild()
+        assert _generations(base) == []
+        assert len(await owner.track_counts()) == 1
+    finally:
+        await owner.close()
+
+
+async def test_only_the_owner_may_rebuild_or_pass_the_check(tmp_path: Path) -> None:
+    owner = QdrantEdgeIndex(tmp_path / "q")
+    await owner.upsert(uuid4(), _chunks(2))
+    intruder = QdrantEdgeIndex(tmp_path / "q")
+    try:
+        with pytest.raises(EdgeIndexLocked):
+            await intruder.begin_rebuild()
+        with pytest.raises(EdgeIndexLocked):
+            await intruder.check()
+        assert _generations(tmp_path / "q") == []
+        await owner.check()
+    finally:
+        await owner.close()
+
+
+async def test_a_search_running_during_the_swap_finishes_on_the_old_shard(tmp_path: Path) -> None:
+    index = QdrantEdgeIndex(tmp_path / "q")
+    old, new = uuid4(), uuid4()
+    await index.upsert(old, _chunks(4))
+    await index.begin_rebuild()
+    await index.upsert(new, _chunks(4, seed=3))
+    searches = [asyncio.create_task(index.search(_chunks(4).vectors[0], 1)) for _ in range(8)]
+    await asyncio.sleep(0)  # let them start on the live shard
+    await index.finish_rebuild()
+    found = {hit.track_id for task in searches for hit in await task}
+    assert found <= {old, new} and found
+    assert await index.track_counts() == {new: 4}
+    await index.close()

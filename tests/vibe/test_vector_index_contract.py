@@ -127,3 +127,88 @@ async def test_an_empty_embedding_stores_nothing(index: VectorIndex) -> None:
     await index.upsert(track_id, _chunks(np.zeros((0, DIM), dtype=np.float32)))
 
     assert await index.chunk_count(track_id) == 0
+
+
+async def test_track_counts_list_every_track_and_check_passes(index: VectorIndex) -> None:
+    assert await index.track_counts() == {}
+    await index.check()
+    first, second = uuid4(), uuid4()
+    await index.upsert(first, _chunks(_unit_rows(3, 1)))
+    await index.upsert(second, _chunks(_unit_rows(1, 2)))
+    assert await index.track_counts() == {first: 3, second: 1}
+    await index.remove(first)
+    assert await index.track_counts() == {second: 1}
+    await index.check()
+
+
+async def test_rebuild_is_invisible_until_finished(index: VectorIndex) -> None:
+    old, new, later = uuid4(), uuid4(), uuid4()
+    await index.upsert(old, _chunks(_unit_rows(2, 1)))
+    await index.begin_rebuild()
+    await index.upsert(new, _chunks(_unit_rows(3, 2)))
+    assert await index.track_counts() == {old: 2}  # readers still see the live generation
+    assert await index.chunk_count(new) == 0
+    assert {hit.track_id for hit in await index.search(_unit_rows(1, 2)[0], 10)} == {old}
+    await index.finish_rebuild()
+    assert await index.track_counts() == {new: 3}
+    assert await index.chunk_count(old) == 0
+    await index.upsert(later, _chunks(_unit_rows(1, 3)))  # writes go to the new live one
+    assert await index.track_counts() == {new: 3, later: 1}
+    assert {hit.track_id for hit in await index.search(_unit_rows(1, 3)[0], 10)} == {new, later}
+
+
+async def test_an_aborted_rebuild_changes_nothing(index: VectorIndex) -> None:
+    kept, dropped, later = uuid4(), uuid4(), uuid4()
+    await index.upsert(kept, _chunks(_unit_rows(2, 1)))
+    await index.begin_rebuild()
+    await index.upsert(dropped, _chunks(_unit_rows(1, 2)))
+    await index.remove(kept)  # in the half-built generation only
+    await index.abort_rebuild()
+    assert await index.track_counts() == {kept: 2}
+    await index.upsert(later, _chunks(_unit_rows(1, 3)))
+    assert await index.track_counts() == {kept: 2, later: 1}
+
+
+async def test_a_rebuild_can_change_the_dimension(index: VectorIndex) -> None:
+    await _fill(index, tracks=1)
+    await index.begin_rebuild()
+    wider = uuid4()
+    await index.upsert(wider, _chunks(_unit_rows(2, 9, dim=DIM * 2)))  # the new model's vectors
+    with pytest.raises(IndexDimensionMismatch):
+        await index.search(_unit_rows(1, 9, dim=DIM * 2)[0], 3)  # live still holds the old
+    await index.finish_rebuild()
+    (hit,) = await index.search(_unit_rows(2, 9, dim=DIM * 2)[1], 1)
+    assert (hit.track_id, hit.chunk_index) == (wider, 1)
+
+
+async def test_a_rebuild_of_nothing_leaves_an_empty_index(index: VectorIndex) -> None:
+    await _fill(index, tracks=1)
+    await index.begin_rebuild()
+    await index.finish_rebuild()
+    assert await index.track_counts() == {}
+    assert await index.search(_unit_rows(1, 0)[0], 5) == []
+    track = uuid4()
+    await index.upsert(track, _chunks(_unit_rows(2, 4, dim=DIM + 3)))  # dimension is free again
+    assert await index.track_counts() == {track: 2}
+
+
+async def test_a_new_rebuild_drops_a_half_built_one(index: VectorIndex) -> None:
+    live, abandoned, rebuilt = uuid4(), uuid4(), uuid4()
+    await index.upsert(live, _chunks(_unit_rows(1, 1)))
+    await index.begin_rebuild()
+    await index.upsert(abandoned, _chunks(_unit_rows(1, 2)))
+    await index.begin_rebuild()
+    await index.upsert(rebuilt, _chunks(_unit_rows(2, 3)))
+    await index.finish_rebuild()
+    assert await index.track_counts() == {rebuilt: 2}
+
+
+async def test_finishing_without_a_rebuild_is_an_error(index: VectorIndex) -> None:
+    with pytest.raises(RuntimeError):
+        await index.finish_rebuild()
+    await index.abort_rebuild()  # nothing to abort is fine
+
+
+async def test_track_counts_are_not_cut_short(index: VectorIndex) -> None:
+    stored = await _fill(index, tracks=12, rows=1)  # more than a facet's default 10 values
+    assert await index.track_counts() == dict.fromkeys(stored, 1)

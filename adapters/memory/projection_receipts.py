@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from adapters.memory.database import InMemoryDatabase
+from adapters.memory.staged import Staged
+
+
+class InMemoryProjectionReceipts(Staged):
+    def __init__(self, db: InMemoryDatabase) -> None:
+        super().__init__()
+        self._db = db
+
+    async def record(
+        self, projection: str, track_id: UUID, items: int | None, position: int
+    ) -> None:
+        def write() -> None:
+            held = self._db.receipts.setdefault(projection, {})
+            if items is None:
+                held.pop(track_id, None)
+            else:
+                held[track_id] = items
+
+        self.stage(write)
+
+    async def for_projection(self, projection: str) -> dict[UUID, int]:
+        return dict(self._db.receipts.get(projection, {}))
+
+    async def clear(self, projection: str) -> None:
+        self.stage(lambda: self._db.receipts.pop(projection, None))  # type: ignore[func-returns-value]

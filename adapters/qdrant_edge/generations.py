@@ -1,0 +1,78 @@
+"""Generations of the embedded index: a rebuild fills a new directory, one rename publishes it.
+
+`base/CURRENT` names the live generation's directory; without it the shard lives in
+`base` itself (as first created, and as every index made before rebuilds existed). Only
+the owning process opens the shard (WAL lock), and it resolves CURRENT whenever it
+(re)opens it, so a restart after a published rebuild loads the new generation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+POINTER = "CURRENT"
+_PREFIX = "generation-"
+
+
+def current_directory(base: Path) -> Path:
+    try:
+        name = (base / POINTER).read_text().strip()
+    except FileNotFoundError:
+        return base
+    return base / name if name else base
+
+
+def new_generation(base: Path) -> Path:
+    directory = base / f"{_PREFIX}{uuid.uuid4().hex[:12]}"
+    directory.mkdir(parents=True)
+    return directory
+
+
+def publish(base: Path, generation: Path) -> None:
+    """Atomically make `generation` the live one (write, fsync, rename, fsync the directory)."""
+    pointer = base / f".{POINTER}.{uuid.uuid4().hex[:8]}"
+    with pointer.open("w") as handle:
+        handle.write(generation.name)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(pointer, base / POINTER)
+    directory = os.open(base, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself must survive a power cut
+    finally:
+        os.close(directory)
+
+
+def discard(base: Path, generation: Path) -> None:
+    """Delete a generation's files (its shard must be closed). The first generation shares
+    `base` with the pointer and the other generations, which stay."""
+    if generation != base:
+        shutil.rmtree(generation, ignore_errors=True)
+        return
+    for entry in base.iterdir():
+        if _is_bookkeeping(entry.name):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+
+
+def discard_orphans(base: Path) -> None:
+    """Delete generations a crashed rebuild left behind (neither live nor being built:
+    only the owner of the index, holding the projection's lock, may call this)."""
+    if not base.is_dir():
+        return
+    live = current_directory(base)
+    for entry in base.iterdir():
+        if entry.name.startswith(_PREFIX) and entry.is_dir() and entry != live:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _is_bookkeeping(name: str) -> bool:
+    return name == POINTER or name.startswith(f".{POINTER}.") or name.startswith(_PREFIX)

@@ -1,0 +1,91 @@
+"""Use case: compare every projection with the library, and heal drift through the log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import UUID
+
+from domain.drift import Drift, DriftKind, find_drift
+from domain.errors import AudioIdentError
+from domain.events import DomainEvent, TrackDeleted, TrackReindexRequested
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.track import TrackKey
+
+
+class Inventoried(Protocol):
+    """A projection's name and what its store holds (every Projection is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def inventory(self) -> dict[UUID, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    checked_tracks: int
+    drift: list[Drift] = field(default_factory=list[Drift])
+    repair_events: int = 0
+    unverifiable: dict[str, str] = field(default_factory=dict[str, str])
+
+    @property
+    def clean(self) -> bool:
+        return not self.drift and not self.unverifiable
+
+
+class VerifyProjections:
+    """Tracks present, and item counts equal to what each projection recorded.
+
+    With `repair`, appends the events that heal each drift — TrackReindexRequested for a
+    missing or miscounted track, TrackDeleted for one the store should not hold — and never
+    touches a store directly: the projectors apply them like any other event.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, projections: Sequence[Inventoried]) -> None:
+        self._uow = uow
+        self._projections = projections
+
+    async def __call__(self, repair: bool = False) -> VerifyReport:
+        async with self._uow() as uow:
+            library = await uow.tracks.keys()
+            latest = await uow.events.latest_positions()
+            checkpoints = {p.name: await uow.checkpoints.get(p.name) for p in self._projections}
+            receipts = {
+                p.name: await uow.receipts.for_projection(p.name) for p in self._projections
+            }
+        drift: list[Drift] = []
+        unverifiable: dict[str, str] = {}
+        for projection in self._projections:
+            settled = {t for t, at in latest.items() if at <= checkpoints[projection.name]}
+            try:
+                held = await projection.inventory()
+            except AudioIdentError as error:  # e.g. the store is held by another process
+                unverifiable[projection.name] = error.message
+                continue
+            drift += find_drift(
+                projection.name, set(library), settled, receipts[projection.name], held
+            )
+        if not repair or not drift:
+            return VerifyReport(len(library), drift, 0, unverifiable)
+        async with self._uow() as uow:
+            await uow.tracks.lock_catalog()
+            current = await uow.tracks.keys()  # the library may have moved since
+            healing = [event for item in drift if (event := _healing(item, current)) is not None]
+            for event in healing:
+                await uow.events.append(event)
+            await uow.commit()
+        return VerifyReport(len(library), drift, len(healing), unverifiable)
+
+
+def _healing(item: Drift, library: dict[UUID, TrackKey]) -> DomainEvent | None:
+    """The event that brings the store back in line with the library, if still needed."""
+    key = library.get(item.track_id)
+    if item.kind is DriftKind.UNEXPECTED:
+        return TrackDeleted(item.track_id, "") if key is None else None
+    if key is None:
+        return None  # deleted meanwhile: its TrackDeleted will settle it
+    return TrackReindexRequested(
+        item.track_id, key.storage_key, key.duration_seconds, item.projection
+    )

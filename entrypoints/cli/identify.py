@@ -1,0 +1,95 @@
+"""`audio-ident identify FILE... [--mode exact|vibe|both] [--top N] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from application.identify_clip import IdentifyClip
+from application.identify_result import LaneState, SearchMode
+from domain.errors import AudioIdentError
+from entrypoints import bootstrap
+from entrypoints.cli import presenters
+from entrypoints.lanes import open_lanes
+from entrypoints.settings import Settings
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("identify", help="find what audio clips are (and sound like)")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--mode", choices=[m.value for m in SearchMode], default="exact")
+    parser.add_argument("--top", type=int, default=5, help="matches per lane (1-50)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
+    parser.set_defaults(run=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    mode = SearchMode(args.mode)
+    top = max(1, min(50, args.top))
+    errors = 0
+    async with (
+        bootstrap.open_core(settings) as core,
+        open_lanes(settings, writer=False, load_model=mode.runs("vibe")) as lanes,
+    ):
+        identify = bootstrap.identify_clip(core, lanes)
+        for name in args.files:
+            record = await _identify(identify, name, mode, top)
+            errors += record["error"] is not None
+            _print(record, args.json)
+    return 1 if errors else 0
+
+
+async def _identify(
+    identify: IdentifyClip, name: str, mode: SearchMode, top: int
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"file": name, "exact_matches": [], "vibe_matches": [], "error": None}
+    path = Path(name)
+    if not await asyncio.to_thread(path.is_file):
+        record["error"] = f"cannot read file: {name}"
+        return record
+    try:
+        result = await identify(path, mode, top)
+    except AudioIdentError as error:
+        record["error"] = error.message
+        return record
+    record["exact_matches"] = [presenters.exact_match(m, t) for m, t in result.exact]
+    record["vibe_matches"] = [presenters.vibe_match(m, t) for m, t in result.vibe]
+    record["lanes"] = {name: presenters.lane(report) for name, report in result.lanes.items()}
+    failed = [
+        f"{lane} lane: {report.reason}"
+        for lane, report in result.lanes.items()
+        if report.state not in (LaneState.OK, LaneState.SKIPPED)
+    ]
+    record["error"] = "; ".join(failed) or None
+    return record
+
+
+def _print(record: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(record) + "\n")
+        sys.stdout.flush()
+        return
+    console = Console()
+    console.print(f"[bold]{record['file']}[/]", highlight=False)
+    if record["error"]:
+        console.print(f"  [red]{record['error']}[/]", highlight=False)
+    for m in record["exact_matches"]:
+        console.print(
+            f"  exact  {m['confidence']:.2f}  {m['title']} — {m['artist'] or '?'}"
+            f"  at {m['offset_seconds']:.2f} s  ({m['aligned_hashes']} aligned hashes)",
+            highlight=False,
+        )
+    for m in record["vibe_matches"]:
+        console.print(
+            f"  vibe   {m['similarity']:.2f}  {m['title']} — {m['artist'] or '?'}"
+            f"  near {m['best_chunk_offset_seconds']:.0f} s",
+            highlight=False,
+        )
+    if not (record["exact_matches"] or record["vibe_matches"] or record["error"]):
+        console.print("  no match", highlight=False)

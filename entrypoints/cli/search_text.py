@@ -1,0 +1,49 @@
+"""`audio-ident search-text [--top N] [--json] "a calm piano with rain"`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from rich.console import Console
+
+from domain.errors import AudioIdentError
+from entrypoints import bootstrap
+from entrypoints.cli import presenters
+from entrypoints.lanes import open_lanes
+from entrypoints.settings import Settings
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("search-text", help="tracks that sound like a description")
+    parser.add_argument("query", help='e.g. "a calm piano with rain"')
+    parser.add_argument("--top", type=int, default=10, help="tracks to return (1-50)")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(run=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    async with (
+        bootstrap.open_core(settings) as core,
+        open_lanes(settings, writer=False, load_model=True) as lanes,
+    ):
+        try:
+            matches = await lanes.vibe_search().by_text(args.query, max(1, min(50, args.top)))
+        except AudioIdentError as error:
+            print(f"audio-ident: {error.message}", file=sys.stderr)
+            return 1
+        async with core.uow() as uow:
+            tracks = await uow.tracks.get_many([m.track_id for m in matches])
+    found = [presenters.vibe_match(m, tracks[m.track_id]) for m in matches if m.track_id in tracks]
+    if args.json:
+        sys.stdout.write(json.dumps({"query": args.query, "vibe_matches": found}) + "\n")
+        return 0
+    console = Console()
+    for m in found:
+        console.print(
+            f"{m['similarity']:.3f}  {m['title']} — {m['artist'] or '?'}", highlight=False
+        )
+    if not found:
+        console.print("no tracks yet", highlight=False)
+    return 0
