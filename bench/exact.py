@@ -159,7 +159,7 @@ async def main() -> None:
         report = render_report(outcomes, stats, near, scale, args.corpus, args.quick)
     print(report)
     if args.write:
-        args.write.write_text(report)
+        _write_section(args.write, report)
 
 
 async def _clean_clips(corpus: Path, rows: list[dict], printer, ids) -> list:
@@ -196,6 +196,19 @@ def _live_bytes(path: Path) -> int:
         pages += sum(s["branch_pages"] + s["leaf_pages"] + s["overflow_pages"] for s in stats)
         page_size = stats[0]["psize"]
     return pages * page_size
+
+
+def _write_section(path: Path, section: str) -> None:
+    """Put the report in place of the file's "## Exact lane" section (other lanes keep theirs)."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    start = text.find("## Exact lane")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        following = text.find("\n## ", start + 1)
+        rest = text[following + 1 :] if following >= 0 else ""
+        text = text[:start] + section + ("\n" + rest if rest else "")
+    path.write_text(text)
 
 
 def _du(path: Path) -> int:

@@ -42,15 +42,16 @@ int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *pa
         double ti = peaks[i].t * time_scale, fi = peaks[i].f * freq_scale;
         double anchor_time = floor(ti + 0.5);
         if (anchor_time < 0.0 || anchor_time > 4294967295.0) continue;
+        if (!(fi > -1.0 && fi < LM_BINS + 1.0)) continue; /* keeps the int casts defined */
         int32_t f1s[2];
         int nf1 = near_ints(fi, exact, f1s);
         int made = 0;
         for (int64_t j = i + 1; j < n && made < params->fanout; j++) {
-            double dt = (double)(peaks[j].t - peaks[i].t) * time_scale;
+            double dt = ((double)peaks[j].t - (double)peaks[i].t) * time_scale;
             if (dt > params->dt_max + 0.5) break; /* sorted by time: the rest are later */
             if (dt < params->dt_min - 0.5) continue;
             double fj = peaks[j].f * freq_scale;
-            if (fabs(fj - fi) > params->df_max) continue;
+            if (!(fabs(fj - fi) <= params->df_max)) continue;
             made++;
             int32_t f2s[2], dts[2];
             int nf2 = near_ints(fj, exact, f2s), ndt = near_ints(dt, exact, dts);
