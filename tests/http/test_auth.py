@@ -9,6 +9,7 @@ import pytest
 from entrypoints.settings import Settings, SettingsError
 from tests.http.conftest import PASSWORD, Client, error_of
 from tests.http.media import track_file, upload
+from tests.http.raw_asgi import MULTIPART, multipart_pieces, post_in_pieces
 
 
 async def test_sign_in_and_me(client: Client, user: dict[str, str]) -> None:
@@ -48,6 +49,20 @@ async def test_only_admins_write(
     forged = await client.get("/api/v1/tracks", headers={"Authorization": "Bearer x"})
     assert forged.status_code == 401
     assert (await client.delete(f"/api/v1/tracks/{track_id}", headers=admin)).status_code == 204
+
+
+@pytest.mark.parametrize("settings_env", [{"INGEST_MAX_UPLOAD_MB": "1"}])
+async def test_uploads_without_rights_are_refused_before_the_body_is_read(
+    client: Client, user: dict[str, str], admin: dict[str, str]
+) -> None:
+    # Streamed without Content-Length: refused before the app reads a single piece.
+    pieces = multipart_pieces("files", "big.wav", megabytes=8)
+    status, read = await post_in_pieces(client.app, "/api/v1/ingest", pieces, [MULTIPART])
+    assert (status, read) == (401, 0)
+    # Over the limit: the role is checked first, the size only for an admin.
+    big = [("files", ("big.wav", b"x" * 2**21))]
+    assert (await client.post("/api/v1/ingest", files=big, headers=user)).status_code == 403
+    assert (await client.post("/api/v1/ingest", files=big, headers=admin)).status_code == 413
 
 
 @pytest.mark.parametrize("settings_env", [{"REQUIRE_USER_TOKEN": "true"}])

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from dishka import provide
-from litestar import Litestar
 
 from adapters.clap.embedder import ClapEmbedder
 from domain.ports.users import UserRepository
@@ -27,6 +26,7 @@ from tests.http.conftest import (
     wait_indexed,
 )
 from tests.http.media import clip_file, track_file, upload
+from tests.http.raw_asgi import MULTIPART, multipart_pieces, post_in_pieces
 
 
 async def test_bad_search_requests(client: Client, audio_dir: Path) -> None:
@@ -70,40 +70,10 @@ async def test_uploads_over_the_limit_are_refused_while_streaming(client: Client
 
     # No Content-Length: the body arrives in 64 KiB pieces; the refusal comes at ~1 MiB,
     # long before the 4 MiB the client would send.
-    head = b'--b\r\nContent-Disposition: form-data; name="audio"; filename="a.wav"\r\n\r\n'
-    chunks = [head] + [b"x" * 65536] * 64
-    received: list[int] = []
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        received.append(len(received))
-        index = received[-1]
-        if index >= len(chunks):
-            return {"type": "http.disconnect"}
-        return {"type": "http.request", "body": chunks[index], "more_body": True}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/api/v1/search",
-        "raw_path": b"/api/v1/search",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"test"), (b"content-type", b"multipart/form-data; boundary=b")],
-        "client": ("127.0.0.1", 1),
-        "server": ("test", 80),
-        "state": {},
-    }
-    app: Litestar = client.app
-    await app(scope, receive, send)  # type: ignore[arg-type]
-    assert sent[0]["status"] == 413
-    assert len(received) < 20
+    pieces = multipart_pieces("audio", "a.wav", megabytes=4)
+    status, read = await post_in_pieces(client.app, "/api/v1/search", pieces, [MULTIPART])
+    assert status == 413
+    assert read < 20
 
 
 class _BrokenUsers:

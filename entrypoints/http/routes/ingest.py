@@ -13,7 +13,7 @@ from litestar.params import Body
 from application.ingest_file import IngestFile
 from domain.ingest_outcome import IngestOutcome, IngestStatus
 from entrypoints.http import uploads
-from entrypoints.http.access import Access
+from entrypoints.http.guards import admins
 from entrypoints.http.schemas.ingest import IngestedFile, IngestForm, IngestResponse
 
 _STATUS_NAME = {
@@ -32,6 +32,7 @@ _STATUS_NAME = {
         "Indexing continues in the projector; track details show its progress."
     ),
     security=[{"BearerToken": []}],
+    guards=[admins],
     responses={
         200: ResponseSpec(IngestResponse, description="every file was already in the library"),
         207: ResponseSpec(IngestResponse, description="mixed outcomes; see each file"),
@@ -40,10 +41,8 @@ _STATUS_NAME = {
 @inject
 async def ingest(
     data: Annotated[IngestForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-    access: FromDishka[Access],
     ingest_file: FromDishka[IngestFile],
 ) -> Response[IngestResponse]:
-    await access.admin()
     files: list[IngestedFile] = []
     for upload in data.files:
         name = uploads.original_name(upload)

@@ -18,8 +18,8 @@ from application.identify_result import SearchMode
 from application.search_by_text import SearchByText
 from domain.errors import InvalidAudio
 from entrypoints.http import uploads
-from entrypoints.http.access import Access
 from entrypoints.http.errors import SearchTimeout
+from entrypoints.http.guards import readers
 from entrypoints.http.request_id import request_id_of
 from entrypoints.http.schemas.search import (
     ExactMatchOut,
@@ -46,16 +46,15 @@ T = TypeVar("T")
         "Both lanes run side by side with their own timeouts under an overall deadline. "
         "A lane that fails leaves the other's matches, and `lanes` says which failed and why."
     ),
+    guards=[readers],
 )
 @inject
 async def search(
     data: Annotated[SearchForm, Multipart],
     request: Request[Any, Any, Any],
-    access: FromDishka[Access],
     identify: FromDishka[IdentifyClip],
     settings: FromDishka[Settings],
 ) -> SearchResponse:
-    await access.reader()
     started = time.perf_counter()
     async with uploads.on_disk(data.audio) as path:
         if path.stat().st_size == 0:
@@ -80,16 +79,15 @@ async def search(
     tags=["search"],
     summary="Tracks that sound like a description (vibe lane)",
     description="503 LANE_UNAVAILABLE when the vibe lane is off or its model did not load.",
+    guards=[readers],
 )
 @inject
 async def search_text(
     data: JSONBody[TextSearchRequest],
     request: Request[Any, Any, Any],
-    access: FromDishka[Access],
     search: FromDishka[SearchByText],
     settings: FromDishka[Settings],
 ) -> TextSearchResponse:
-    await access.reader()
     started = time.perf_counter()
     found = await _within_deadline(search(data.text, data.max_results), settings)
     return TextSearchResponse(

@@ -18,18 +18,22 @@ from application.delete_track import DeleteTrack
 from application.track_audio import TrackAudio
 from application.track_details import GetTrack, ListTracks
 from domain.track_query import MAX_PAGE_SIZE, TrackQuery, TrackSort
-from entrypoints.http.access import Access
 from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
 from entrypoints.http.errors import error_response
+from entrypoints.http.guards import admins, readers
 from entrypoints.http.schemas.tracks import TrackDetail, TrackPageOut, TrackSummary
 
 _CHUNK = 64 * 1024
 
 
-@get("/tracks", tags=["tracks"], summary="A page of the library, filtered and sorted")
+@get(
+    "/tracks",
+    tags=["tracks"],
+    summary="A page of the library, filtered and sorted",
+    guards=[readers],
+)
 @inject
 async def list_tracks(
-    access: FromDishka[Access],
     list_page: FromDishka[ListTracks],
     page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 20,
@@ -38,7 +42,6 @@ async def list_tracks(
     ] = None,
     sort: FromQuery[TrackSort] = TrackSort.NEWEST,
 ) -> TrackPageOut:
-    await access.reader()
     found = await list_page(TrackQuery(text=q or None, page=page, page_size=page_size, sort=sort))
     return TrackPageOut(
         items=[TrackSummary.of(t) for t in found.items],
@@ -52,12 +55,10 @@ async def list_tracks(
     "/tracks/{track_id:uuid}",
     tags=["tracks"],
     summary="One track: metadata, technical details, and each index's progress",
+    guards=[readers],
 )
 @inject
-async def get_track(
-    track_id: FromPath[UUID], access: FromDishka[Access], details: FromDishka[GetTrack]
-) -> TrackDetail:
-    await access.reader()
+async def get_track(track_id: FromPath[UUID], details: FromDishka[GetTrack]) -> TrackDetail:
     return TrackDetail.of_details(await details(track_id))
 
 
@@ -65,15 +66,14 @@ async def get_track(
     "/tracks/{track_id:uuid}/audio",
     tags=["tracks"],
     summary="The original file, streamed; supports Range requests (206)",
+    guards=[readers],
 )
 @inject
 async def track_audio(
     track_id: FromPath[UUID],
     request: Request[Any, Any, Any],
-    access: FromDishka[Access],
     audio: FromDishka[TrackAudio],
 ) -> Stream:
-    await access.reader()
     track, path = await audio(track_id)
     size = (await anyio.Path(path).stat()).st_size
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -106,12 +106,10 @@ async def track_audio(
     tags=["tracks"],
     summary="Delete a track (admin); the indexes forget it as the projections catch up",
     security=[{"BearerToken": []}],
+    guards=[admins],
 )
 @inject
-async def delete_track(
-    track_id: FromPath[UUID], access: FromDishka[Access], remove: FromDishka[DeleteTrack]
-) -> None:
-    await access.admin()
+async def delete_track(track_id: FromPath[UUID], remove: FromDishka[DeleteTrack]) -> None:
     await remove(track_id)
 
 

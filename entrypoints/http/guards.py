@@ -1,0 +1,29 @@
+"""Route guards: who may call, checked before the request body is read.
+
+Litestar runs guards before it parses the body, so an anonymous 200 MB ingest upload is
+refused with 401 at once instead of being spooled to disk first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dishka import AsyncContainer
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from entrypoints.http.access import Access
+
+
+async def _access(connection: ASGIConnection[Any, Any, Any, Any]) -> Access:
+    container: AsyncContainer = connection.state.dishka_container
+    return await container.get(Access)
+
+
+async def readers(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Anyone, or signed-in users only with REQUIRE_USER_TOKEN."""
+    await (await _access(connection)).reader()
+
+
+async def admins(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    await (await _access(connection)).admin()
