@@ -81,9 +81,10 @@ async def open_lanes(settings: Settings, *, writer: bool, load_model: bool) -> A
         vectors = QdrantEdgeIndex(
             settings.audio_storage_root / "qdrant", dimension=settings.embedding_dim
         )
-    embedder, reason = (
-        await load_clap(settings) if load_model else (None, "the model is not loaded here")
-    )
+    if load_model or not settings.vibe_enabled:
+        embedder, reason = await load_clap(settings)
+    else:
+        embedder, reason = None, "this command does not load the CLAP model"
     lanes = Lanes(
         CffiLandmarkFingerprinter(),
         LmdbFingerprintIndex(settings.olaf_lmdb_path, readonly=not writer),

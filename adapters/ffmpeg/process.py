@@ -24,7 +24,15 @@ async def run_tool(*args: str) -> Completed:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    stdout, stderr = await process.communicate()
+    try:
+        stdout, stderr = await process.communicate()
+    except BaseException:
+        # Cancelled (a lane timeout, a client gone): a child left writing into a pipe no
+        # one reads would block forever, and so would the interpreter's exit.
+        if process.returncode is None:
+            process.kill()
+            await asyncio.shield(process.wait())
+        raise
     return Completed(process.returncode or 0, stdout, stderr.decode(errors="replace"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from domain.errors import AudioIdentError
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(args.run(args, settings))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly, like any Unix tool
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except AudioIdentError as error:
         print(f"audio-ident: {error.message}", file=sys.stderr)
         return 1

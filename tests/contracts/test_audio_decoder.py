@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from pathlib import Path
 
@@ -74,3 +75,14 @@ async def test_a_file_without_audio_is_refused(audio_dir: Path) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *lavfi, str(image)], check=True)
     with pytest.raises(DecodingFailed, match="no audio stream"):
         await FfmpegAudioDecoder().probe(image)
+
+
+async def test_a_cancelled_decode_leaves_no_ffmpeg_behind(audio_dir: Path) -> None:
+    long_file = write_wav(audio_dir / "long.wav", synth_track(seed=6, seconds=120.0, rate=48_000))
+    task = asyncio.create_task(FfmpegAudioDecoder().decode(long_file, 48_000))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    running = subprocess.run(["pgrep", "-f", f"ffmpeg.*{long_file}"], capture_output=True)
+    assert running.stdout == b""
