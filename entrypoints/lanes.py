@@ -60,6 +60,15 @@ async def load_clap(settings: Settings) -> tuple[Embedder | None, str]:
         return None, error.message
     if embedder is None:
         return None, "the vibe lane is switched off"
+    if embedder.dimension != settings.embedding_dim:
+        # Caught here rather than at the first write, where it would park every event.
+        reason = (
+            f"the vibe lane is unavailable: {settings.embedding_model} makes "
+            f"{embedder.dimension}-d embeddings but EMBEDDING_DIM={settings.embedding_dim}; "
+            "set EMBEDDING_DIM to match (and replay the embedding projection)"
+        )
+        log.warning("vibe lane unavailable", reason=reason)
+        return None, reason
     return embedder, ""
 
 

@@ -79,5 +79,5 @@ class FingerprintIndex(Protocol):
         ...
 
     async def clear(self) -> None:
-        """Drop everything (replay from scratch)."""
+        """Drop everything in place (tests and tools; replays rebuild a new generation)."""
         ...

@@ -27,7 +27,8 @@ class IndexDimensionMismatch(ValueError):
     def __init__(self, held: int, given: int) -> None:
         super().__init__(
             f"the vector index holds {held}-d vectors, got {given}-d: "
-            "clear it and replay the embedding projection after a model change"
+            "after a model change, rebuild it: "
+            "audio-ident outbox replay --projection embedding --from-scratch"
         )
         self.held = held
         self.given = given
@@ -37,7 +38,7 @@ class VectorIndex(Protocol):
     """Nearest-neighbour search over chunk embeddings (a projection of the event log).
 
     The store is created lazily by the first write, with the dimension of that write;
-    vectors of another dimension raise IndexDimensionMismatch until `clear`.
+    vectors of another dimension raise IndexDimensionMismatch until a rebuild.
     """
 
     async def upsert(self, track_id: UUID, embeddings: ChunkEmbeddings) -> None:
@@ -88,5 +89,5 @@ class VectorIndex(Protocol):
         ...
 
     async def clear(self) -> None:
-        """Drop every chunk and the store's dimension, before a replay from scratch."""
+        """Drop every chunk and the store's dimension (tests and tools; replays rebuild)."""
         ...
