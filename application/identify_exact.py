@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.fingerprint import LandmarkFingerprint
 from domain.matches import ExactMatch
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 
-# Assumed playback speeds, most likely first. A first pass tries only 1.0 with plain hashes;
-# the rest (and tolerant hashes) only run when that gives no confident answer, so the common
-# case pays for one lookup.
+# Assumed playback speeds, most likely first; all but 1.0 are only tried in the last pass.
 SPEEDS = (1.0, 0.98, 1.02, 0.99, 1.01, 0.97, 1.03)
 
 
@@ -45,17 +44,30 @@ class IdentifyExact:
         if limit <= 0 or len(audio.samples) == 0:
             return []
         clip = audio.slice_seconds(0.0, self._max_seconds)
-        (plain,) = await self._fingerprinter.query(clip, self._speeds[:1])
-        if len(plain) == 0:
-            return []
-        found = await self._index.match(plain, limit)
-        if found and found[0].confidence >= self._accept_confidence:
-            return self._best(found, tries=1, limit=limit)
-        # Second pass: every assumed speed, and hashes tolerant of peaks moved by a frame.
-        prints = await self._fingerprinter.query(clip, self._speeds, tolerant=True)
-        for variant in prints:
-            found += await self._index.match(variant, limit)
-        return self._best(found, tries=1 + len(prints), limit=limit)
+        found: list[ExactMatch] = []
+        tries = 0
+        for make in (self._sparse, self._plain, self._everything):
+            for fingerprint in await make(clip):
+                if len(fingerprint):
+                    found += await self._index.match(fingerprint, limit)
+                tries += 1
+            best = max((m.confidence for m in found), default=0.0)
+            if best**tries >= self._accept_confidence:
+                break
+        return self._best(found, tries=tries, limit=limit)
+
+    # Three passes, each only when the ones before found nothing confident. The first uses
+    # the reference's own (sparse) analysis: a clean clip then yields the very hashes the
+    # index holds, with few lookups, which is what keeps large indexes fast.
+    async def _sparse(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
+        return [await self._fingerprinter.reference(clip)]
+
+    async def _plain(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
+        return await self._fingerprinter.query(clip, self._speeds[:1])
+
+    async def _everything(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
+        """Every assumed speed, with hashes tolerant of peaks moved by a frame."""
+        return await self._fingerprinter.query(clip, self._speeds, tolerant=True)
 
     def _best(self, found: list[ExactMatch], tries: int, limit: int) -> list[ExactMatch]:
         best: dict[object, ExactMatch] = {}
