@@ -59,7 +59,7 @@ class InvalidUsername(AudioIdentError):
 def normalize_username(raw: str) -> str:
     """Usernames compare case-insensitively; raises InvalidUsername for unusable ones."""
     name = raw.strip().lower()
-    if not name or len(name) > USERNAME_MAX_LENGTH or any(c.isspace() for c in name):
+    if not name or len(name) > USERNAME_MAX_LENGTH or not name.isprintable() or " " in name:
         raise InvalidUsername(
             f"a username is 1 to {USERNAME_MAX_LENGTH} characters without spaces",
             {"username": raw},

@@ -44,6 +44,11 @@ async def test_bad_search_requests(client: Client, audio_dir: Path) -> None:
     assert error_of(bad_page)["code"] == "VALIDATION_ERROR"
     bad_sort = await client.get("/api/v1/tracks", params={"sort": "shoe-size"})
     assert error_of(bad_sort)["code"] == "VALIDATION_ERROR"
+    # Found by schemathesis: a NUL byte used to reach Postgres (500).
+    nul = await client.get("/api/v1/tracks", params={"q": "a\x00b"})
+    assert error_of(nul)["code"] == "VALIDATION_ERROR"
+    nul_name = await client.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x"})
+    assert error_of(nul_name)["code"] == "UNAUTHORIZED"
 
 
 async def test_unusable_audio(client: Client, audio_dir: Path) -> None:

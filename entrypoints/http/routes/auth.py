@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from application.authenticate import Authenticate
 from entrypoints.http.access import Access
+from entrypoints.http.error_docs import errors
 from entrypoints.http.schemas.auth import TokenForm, TokenResponse, UserOut
 
 
@@ -21,6 +22,7 @@ from entrypoints.http.schemas.auth import TokenForm, TokenResponse, UserOut
     status_code=HTTP_200_OK,
     tags=["auth"],
     summary="Sign in: username and password (OAuth2 password form) → a bearer token",
+    responses=errors(401),
 )
 @inject
 async def token(
@@ -42,6 +44,7 @@ async def token(
     tags=["auth"],
     summary="The signed-in user",
     security=[{"BearerToken": []}],
+    responses=errors(401),
 )
 @inject
 async def me(access: FromDishka[Access]) -> UserOut:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
 
 from entrypoints.http.health_probes import HealthProbes
 from entrypoints.http.providers import ServeOptions
@@ -20,6 +21,7 @@ async def liveness() -> Liveness:
     tags=["health"],
     summary="Readiness: stores and models, with latencies and projection lag",
     description="503 when a required check (Postgres, fingerprint index) is down.",
+    responses={503: ResponseSpec(Readiness, description="a required check is down")},
 )
 @inject
 async def readiness(probes: FromDishka[HealthProbes]) -> Response[Readiness]:

@@ -13,6 +13,7 @@ from litestar.params import Body
 from application.ingest_file import IngestFile
 from domain.ingest_outcome import IngestOutcome, IngestStatus
 from entrypoints.http import uploads
+from entrypoints.http.error_docs import errors
 from entrypoints.http.guards import admins
 from entrypoints.http.schemas.ingest import IngestedFile, IngestForm, IngestResponse
 
@@ -36,6 +37,7 @@ _STATUS_NAME = {
     responses={
         200: ResponseSpec(IngestResponse, description="every file was already in the library"),
         207: ResponseSpec(IngestResponse, description="mixed outcomes; see each file"),
+        **errors(401, 403, 413),
     },
 )
 @inject

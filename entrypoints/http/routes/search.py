@@ -18,6 +18,7 @@ from application.identify_result import SearchMode
 from application.search_by_text import SearchByText
 from domain.errors import InvalidAudio
 from entrypoints.http import uploads
+from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import SearchTimeout
 from entrypoints.http.guards import readers
 from entrypoints.http.request_id import request_id_of
@@ -47,6 +48,7 @@ T = TypeVar("T")
         "A lane that fails leaves the other's matches, and `lanes` says which failed and why."
     ),
     guards=[readers],
+    responses=errors(401, 413, 422, 504),
 )
 @inject
 async def search(
@@ -80,6 +82,7 @@ async def search(
     summary="Tracks that sound like a description (vibe lane)",
     description="503 LANE_UNAVAILABLE when the vibe lane is off or its model did not load.",
     guards=[readers],
+    responses=errors(401, 413, 503, 504),
 )
 @inject
 async def search_text(

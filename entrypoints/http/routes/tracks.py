@@ -19,6 +19,7 @@ from application.track_audio import TrackAudio
 from application.track_details import GetTrack, ListTracks
 from domain.track_query import MAX_PAGE_SIZE, TrackQuery, TrackSort
 from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
+from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import error_response
 from entrypoints.http.guards import admins, readers
 from entrypoints.http.schemas.tracks import TrackDetail, TrackPageOut, TrackSummary
@@ -31,6 +32,7 @@ _CHUNK = 64 * 1024
     tags=["tracks"],
     summary="A page of the library, filtered and sorted",
     guards=[readers],
+    responses=errors(401),
 )
 @inject
 async def list_tracks(
@@ -38,7 +40,10 @@ async def list_tracks(
     page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 20,
     q: Annotated[
-        str | None, QueryParameter(max_length=200, description="text in title, artist or album")
+        str | None,
+        QueryParameter(
+            max_length=200, pattern=r"^[^\x00]*$", description="text in title, artist or album"
+        ),
     ] = None,
     sort: FromQuery[TrackSort] = TrackSort.NEWEST,
 ) -> TrackPageOut:
@@ -56,6 +61,7 @@ async def list_tracks(
     tags=["tracks"],
     summary="One track: metadata, technical details, and each index's progress",
     guards=[readers],
+    responses=errors(401, 404),
 )
 @inject
 async def get_track(track_id: FromPath[UUID], details: FromDishka[GetTrack]) -> TrackDetail:
@@ -67,6 +73,7 @@ async def get_track(track_id: FromPath[UUID], details: FromDishka[GetTrack]) -> 
     tags=["tracks"],
     summary="The original file, streamed; supports Range requests (206)",
     guards=[readers],
+    responses=errors(401, 404, 416),
 )
 @inject
 async def track_audio(
@@ -107,6 +114,7 @@ async def track_audio(
     summary="Delete a track (admin); the indexes forget it as the projections catch up",
     security=[{"BearerToken": []}],
     guards=[admins],
+    responses=errors(401, 403, 404),
 )
 @inject
 async def delete_track(track_id: FromPath[UUID], remove: FromDishka[DeleteTrack]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -14,7 +14,7 @@ IngestStatusName = Literal["ingested", "duplicate", "rejected"]
 class IngestForm(msgspec.Struct, kw_only=True):
     """multipart/form-data: one or more `files` parts."""
 
-    files: list[UploadFile]
+    files: Annotated[list[UploadFile], msgspec.Meta(min_length=1)]
 
 
 class IngestedFile(msgspec.Struct, kw_only=True):
