@@ -87,12 +87,19 @@ class _BrokenUsers:
 
 
 class _SlowDecoder:
+    """Every decoder call takes 5 s (the overall search deadline is 0.5 s)."""
+
     def __init__(self, inner: Any) -> None:
         self._inner = inner
 
-    async def probe(self, path: Path) -> Any:
-        await asyncio.sleep(5)
-        return await self._inner.probe(path)
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self._inner, name)
+
+        async def slow(*args: Any, **kwargs: Any) -> Any:
+            await asyncio.sleep(5)
+            return await call(*args, **kwargs)
+
+        return slow
 
 
 class _FailingAdapters(TinyClapAdapters):
