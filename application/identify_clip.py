@@ -53,14 +53,20 @@ class IdentifyClip:
     async def __call__(
         self, path: Path, mode: SearchMode, limit: int = 5, exclude_exact_from_vibe: bool = False
     ) -> IdentifyResult:
-        seconds = await self._check(path)
+        # Decoded here, not inside the lanes: bad audio is the caller's error, not a lane's.
+        # Each rate is one ffmpeg run, side by side; nothing is probed first.
+        with_vibe = mode.runs("vibe") and self._vibe.available
+        rates = [FINGERPRINT_RATE] + ([EMBEDDING_RATE] if with_vibe else [])
+        decoded = dict(
+            zip(rates, await asyncio.gather(*(self._decoded(path, r) for r in rates)), strict=True)
+        )
         timeout = self._policy.lane_timeout_seconds
         extra = limit if exclude_exact_from_vibe else 0
         (exact, exact_report), (vibe, vibe_report) = await asyncio.gather(
-            run_lane("exact", self._exact_lane(path, limit), timeout)
+            run_lane("exact", self._exact(decoded[FINGERPRINT_RATE], limit), timeout)
             if mode.runs("exact")
             else _skipped(ExactMatch),
-            run_lane("vibe", self._vibe_lane(path, limit + extra), timeout)
+            run_lane("vibe", self._vibe_lane(decoded.get(EMBEDDING_RATE), limit + extra), timeout)
             if mode.runs("vibe")
             else _skipped(VibeMatch),
         )
@@ -68,35 +74,30 @@ class IdentifyClip:
             found = {m.track_id for m in exact}
             vibe = [m for m in vibe if m.track_id not in found]
         lanes = {"exact": exact_report, "vibe": vibe_report}
-        return await self._join(exact, vibe[:limit], lanes, seconds)
+        return await self._join(
+            exact, vibe[:limit], lanes, decoded[FINGERPRINT_RATE].duration_seconds
+        )
 
-    async def _check(self, path: Path) -> float:
-        info = await self._decoder.probe(path)
-        seconds = info.duration_seconds
-        if seconds and seconds < self._policy.min_seconds:
+    async def _decoded(self, path: Path, rate: int) -> PcmAudio:
+        longest = self._policy.max_seconds
+        audio = await self._decoder.decode(path, rate, max_seconds=longest + 1.0)
+        seconds = audio.duration_seconds
+        if seconds > longest:
+            raise InvalidAudio(
+                "AUDIO_TOO_LONG", f"the clip is longer than {longest:g} s", {"max_seconds": longest}
+            )
+        if seconds < self._policy.min_seconds:
             raise InvalidAudio(
                 "AUDIO_TOO_SHORT",
                 f"the clip is {seconds:.2f} s long; at least {self._policy.min_seconds:g} s needed",
+                {"min_seconds": self._policy.min_seconds},
             )
-        if seconds > self._policy.max_seconds:
-            raise InvalidAudio(
-                "AUDIO_TOO_LONG",
-                f"the clip is {seconds:.0f} s long; at most {self._policy.max_seconds:g} s",
-            )
-        return seconds
-
-    async def _decoded(self, path: Path, rate: int) -> PcmAudio:
-        audio = await self._decoder.decode(path, rate)
-        if audio.duration_seconds < self._policy.min_seconds:
-            raise InvalidAudio("AUDIO_TOO_SHORT", "the clip holds less than a second of audio")
         return audio
 
-    async def _exact_lane(self, path: Path, limit: int) -> list[ExactMatch]:
-        return await self._exact(await self._decoded(path, FINGERPRINT_RATE), limit)
-
-    async def _vibe_lane(self, path: Path, limit: int) -> list[VibeMatch]:
-        self._vibe.ensure_available()  # say so before decoding anything
-        return await self._vibe.by_audio(await self._decoded(path, EMBEDDING_RATE), limit)
+    async def _vibe_lane(self, audio: PcmAudio | None, limit: int) -> list[VibeMatch]:
+        self._vibe.ensure_available()
+        assert audio is not None  # decoded whenever the lane is available
+        return await self._vibe.by_audio(audio, limit)
 
     async def _join(
         self,

@@ -43,9 +43,14 @@ class FfmpegAudioDecoder:
             bitrate=int(b) if (b := _number(container.get("bit_rate"))) else None,
         )
 
-    async def decode(self, path: Path, sample_rate: int) -> PcmAudio:
+    async def decode(
+        self, path: Path, sample_rate: int, max_seconds: float | None = None
+    ) -> PcmAudio:
+        if await asyncio.to_thread(_is_empty, path):
+            raise InvalidAudio("EMPTY_FILE", "the file is empty")
+        limit = ["-t", f"{max_seconds:.3f}"] if max_seconds is not None else []
         result = await run_tool(
-            "ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-i", str(path),
+            "ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-i", str(path), *limit,
             "-map", "0:a:0", "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "pipe:1",
         )  # fmt: skip
         if result.returncode != 0:

@@ -33,8 +33,12 @@ class InMemoryAudioDecoder:
     async def probe(self, path: Path) -> AudioInfo:
         return (await self._lookup(path))[0]
 
-    async def decode(self, path: Path, sample_rate: int) -> PcmAudio:
+    async def decode(
+        self, path: Path, sample_rate: int, max_seconds: float | None = None
+    ) -> PcmAudio:
         audio = (await self._lookup(path))[1]
+        if max_seconds is not None:
+            audio = audio.slice_seconds(0.0, max_seconds)
         if audio.sample_rate == sample_rate:
             return audio
         count = int(round(len(audio.samples) * sample_rate / audio.sample_rate))

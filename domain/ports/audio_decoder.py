@@ -17,6 +17,12 @@ class AudioDecoder(Protocol):
         """Container and stream facts without decoding the whole file."""
         ...
 
-    async def decode(self, path: Path, sample_rate: int) -> PcmAudio:
-        """The first audio stream, downmixed to mono float32 at `sample_rate`."""
+    async def decode(
+        self, path: Path, sample_rate: int, max_seconds: float | None = None
+    ) -> PcmAudio:
+        """The first audio stream, downmixed to mono float32 at `sample_rate`.
+
+        With `max_seconds`, decoding stops there: a caller that refuses long audio learns
+        it from a result that reaches the limit, without decoding (or probing) the rest.
+        """
         ...
