@@ -32,6 +32,22 @@ def new_generation(base: Path) -> Path:
     return directory
 
 
+def copy_generation(base: Path, source: Path) -> Path:
+    """Copy a closed generation's shard into a new generation directory (removed again if
+    the copy fails). The first generation shares `base` with the bookkeeping, left out."""
+
+    def bookkeeping(directory: str, names: list[str]) -> list[str]:
+        return [name for name in names if Path(directory) == base and _is_bookkeeping(name)]
+
+    target = base / f"{_PREFIX}{uuid.uuid4().hex[:12]}"
+    try:
+        shutil.copytree(source, target, ignore=bookkeeping)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target
+
+
 def publish(base: Path, generation: Path) -> None:
     """Atomically make `generation` the live one (write, fsync, rename, fsync the directory)."""
     pointer = base / f".{POINTER}.{uuid.uuid4().hex[:8]}"

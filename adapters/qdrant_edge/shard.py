@@ -22,6 +22,16 @@ class EdgeIndexLocked(LaneUnavailable):
         )
 
 
+class EdgeIndexBusy(LaneUnavailable):
+    """The live shard is closed for a moment while its HNSW graph is rebuilt on a copy."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            "the vector index is rebuilding its search graph; try again shortly",
+            {"path": str(path)},
+        )
+
+
 def open_shard(
     path: Path, dimension: int, search_threads: int | None, create: bool
 ) -> qe.EdgeShard:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Collection
@@ -15,18 +16,22 @@ import qdrant_edge as qe
 
 from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
 from adapters.qdrant_edge.generations import (
+    copy_generation,
     current_directory,
     discard,
     discard_orphans,
     new_generation,
     publish,
 )
-from adapters.qdrant_edge.shard import EdgeIndexLocked, open_shard
+from adapters.qdrant_edge.optimizer import optimize_in_child
+from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked, open_shard
 from adapters.qdrant_edge.slot import ShardSlot
 from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
 
 CONFIG_FILE = "edge_config.json"
+
+log = logging.getLogger(__name__)
 
 
 class QdrantEdgeIndex:
@@ -44,7 +49,18 @@ class QdrantEdgeIndex:
 
     Edge has no background optimizer: new points are searched by brute force until
     `optimize` builds the HNSW graph, which happens by itself every `optimize_every` written
-    points (in the writer's thread), after each rebuild, and can be called after a bulk load.
+    points, before each rebuild is published, and can be called after a bulk load.
+
+    The graph is always built in a child process (optimizer.py): the engine keeps the GIL
+    for the whole build, which in this process would stop the event loop for seconds to
+    minutes. The child must hold the shard itself, so:
+
+    - a rebuild's generation, which nobody searches, is closed, built, and reopened;
+    - the live generation keeps answering: it is closed just long enough to copy its
+      directory into a new generation (searches meanwhile wait up to `offline_wait`
+      seconds, then get EdgeIndexBusy), reopened, and the copy is built and swapped in as
+      a rebuild would be. Writes wait for the whole build (they hold the write lock), so
+      the live shard cannot drift from the copy; the price is the disk for a second copy.
     """
 
     def __init__(
@@ -53,15 +69,19 @@ class QdrantEdgeIndex:
         dimension: int | None = None,
         optimize_every: int = 20_000,
         search_threads: int | None = None,
+        offline_wait: float = 5.0,
     ) -> None:
         self._path = path
         self._configured_dimension = dimension
         self._optimize_every = optimize_every
         self._search_threads = search_threads
+        self._offline_wait = offline_wait
         self._live: ShardSlot | None = None  # resolved from CURRENT on first use
         self._building: ShardSlot | None = None
         self._writing = asyncio.Lock()  # writes and generation changes, one at a time
         self._opening = asyncio.Lock()
+        self._serving = asyncio.Event()  # cleared while the live shard is closed for a copy
+        self._serving.set()
 
     @property
     def path(self) -> Path:
@@ -78,7 +98,10 @@ class QdrantEdgeIndex:
                 qe.Point(p.id, p.vector, p.payload) for p in chunk_points(track_id, embeddings)
             ]
             stale = _track_filter(track_id, from_chunk=len(points))
-            await asyncio.to_thread(self._write, slot, shard, points, stale)
+            await asyncio.to_thread(_write, shard, points, stale)
+            slot.unoptimized += len(points)
+            if slot.unoptimized >= self._optimize_every:
+                await self._build_after_writes(slot)
 
     async def remove(self, track_id: UUID) -> None:
         async with self._writing:
@@ -149,16 +172,13 @@ class QdrantEdgeIndex:
             building = self._building
             if building is None:
                 raise RuntimeError("no rebuild in progress")
-            if building.shard is not None:
-                await asyncio.to_thread(_settle, building.shard, building.unoptimized)
-                building.unoptimized = 0
-            old = self._live_slot()
-            await asyncio.to_thread(publish, self._path, building.directory)
-            # Only now: had anything above failed, `abort_rebuild` would still find it.
-            self._building = None
-            self._live = building  # new searches read the rebuilt shard from here on
-            await old.close()
-            await asyncio.to_thread(discard, self._path, old.directory)
+            if (building.directory / CONFIG_FILE).exists():
+                # Always, not only after unbuilt writes: a failed automatic build left none.
+                await self._build_closed(building)
+                shard = await self._open(building)  # loaded (so checked) before it serves
+                assert shard is not None
+                await asyncio.to_thread(shard.flush)
+            await self._swap_in(building)
 
     async def abort_rebuild(self) -> None:
         async with self._writing:
@@ -175,13 +195,12 @@ class QdrantEdgeIndex:
             await asyncio.to_thread(shutil.rmtree, self._path, True)
 
     async def optimize(self) -> None:
-        """Build the HNSW index over everything written so far (blocking work, off the loop)."""
+        """Build the HNSW index over everything written so far, in a child process."""
         async with self._writing:
             slot = self._target()
-            shard = await self._open(slot)
-            if shard is not None:
-                await asyncio.to_thread(shard.optimize)
-                slot.unoptimized = 0
+            # Opening first proves this process owns the shard before anything is copied.
+            if await self._open(slot) is not None:
+                await self._build(slot)
 
     async def close(self) -> None:
         """Flush and release the shard (and its lock); the next call reopens it.
@@ -204,6 +223,8 @@ class QdrantEdgeIndex:
     async def _reading(self) -> AsyncIterator[tuple[qe.EdgeShard | None, int]]:
         """The live shard (None before the first write) and its dimension, kept open until
         the block ends even if a rebuild is swapped in meanwhile."""
+        await self._wait_serving()
+        # No await between the gate and `using`: a build closing the shard waits for us.
         slot = self._live_slot()
         async with slot.using():
             shard = await self._open(slot)
@@ -220,16 +241,63 @@ class QdrantEdgeIndex:
         if live is not None:
             await live.close()
 
-    def _write(
-        self, slot: ShardSlot, shard: qe.EdgeShard, points: list[qe.Point], stale: qe.Filter
-    ) -> None:
-        if points:
-            shard.update(qe.UpdateOperation.upsert_points(points))
-        shard.update(qe.UpdateOperation.delete_points_by_filter(stale))
-        slot.unoptimized += len(points)
-        if slot.unoptimized >= self._optimize_every:
-            shard.optimize()
+    async def _wait_serving(self) -> None:
+        """Wait out a graph build's copy of the live shard, or say the index is busy."""
+        deadline = asyncio.get_running_loop().time() + self._offline_wait
+        while not self._serving.is_set():
+            left = deadline - asyncio.get_running_loop().time()
+            try:
+                await asyncio.wait_for(self._serving.wait(), max(left, 0))
+            except TimeoutError:
+                raise EdgeIndexBusy(self._path) from None
+
+    async def _build_after_writes(self, slot: ShardSlot) -> None:
+        """The automatic build: the write that triggered it is done and stays done, so a
+        failure is logged, not raised, and retried after another `optimize_every` points."""
+        try:
+            await self._build(slot)
+        except Exception:
+            log.warning("building the vector index's search graph failed", exc_info=True)
             slot.unoptimized = 0
+
+    async def _build(self, slot: ShardSlot) -> None:
+        """Build `slot`'s HNSW graph in a child process; the caller holds `_writing`."""
+        if slot is not self._live:
+            await self._build_closed(slot)  # a rebuild's generation: nobody searches it
+            return
+        assert self._building is None  # writes go to the live shard only outside rebuilds
+        await asyncio.to_thread(discard_orphans, self._path)  # a copy a crash left behind
+        self._serving.clear()
+        try:
+            await slot.close()  # once the searches on it are done
+            copy = await asyncio.to_thread(copy_generation, self._path, slot.directory)
+        finally:
+            self._serving.set()  # the next search reopens the live shard
+        built = ShardSlot(copy)
+        try:
+            await self._build_closed(built)
+            await self._open(built)  # loaded here, so no search waits for it after the swap
+        except BaseException:
+            await built.close()
+            await asyncio.to_thread(discard, self._path, copy)
+            raise
+        await self._swap_in(built)
+
+    async def _build_closed(self, slot: ShardSlot) -> None:
+        await slot.close()  # the child takes the WAL lock; `_open` reopens the shard later
+        await optimize_in_child(slot.directory)
+        slot.unoptimized = 0
+
+    async def _swap_in(self, slot: ShardSlot) -> None:
+        """Publish `slot`'s generation, serve searches from it, delete the old one."""
+        old = self._live_slot()
+        await asyncio.to_thread(publish, self._path, slot.directory)
+        # Only now: had anything above failed, `abort_rebuild` would still find it.
+        if self._building is slot:
+            self._building = None
+        self._live = slot  # new searches read the new shard from here on
+        await old.close()
+        await asyncio.to_thread(discard, self._path, old.directory)
 
     async def _open(self, slot: ShardSlot, create_with: int | None = None) -> qe.EdgeShard | None:
         async with self._opening:
@@ -256,11 +324,10 @@ def _stored_dimension(path: Path) -> int:
     return int(config["vectors"][""]["size"])
 
 
-def _settle(shard: qe.EdgeShard, unoptimized: int) -> None:
-    """Make a rebuilt shard ready to serve: its graph built, its writes on disk."""
-    if unoptimized:
-        shard.optimize()
-    shard.flush()
+def _write(shard: qe.EdgeShard, points: list[qe.Point], stale: qe.Filter) -> None:
+    if points:
+        shard.update(qe.UpdateOperation.upsert_points(points))
+    shard.update(qe.UpdateOperation.delete_points_by_filter(stale))
 
 
 def _track_counts(shard: qe.EdgeShard) -> dict[UUID, int]:
@@ -289,4 +356,4 @@ def _track_filter(track_id: UUID, from_chunk: int | None = None) -> qe.Filter:
     return qe.Filter(must=list(conditions))
 
 
-__all__ = ["EdgeIndexLocked", "QdrantEdgeIndex"]
+__all__ = ["EdgeIndexBusy", "EdgeIndexLocked", "QdrantEdgeIndex"]

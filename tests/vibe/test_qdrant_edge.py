@@ -5,14 +5,21 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import numpy as np
 import pytest
+import qdrant_edge as qe
 
-from adapters.qdrant_edge.shard import EdgeIndexLocked
+from adapters.qdrant_edge import vector_index
+from adapters.qdrant_edge.generations import copy_generation, current_directory
+from adapters.qdrant_edge.optimizer import optimize_in_child
+from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
 from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
 from domain.embedding import ChunkEmbeddings
 from domain.errors import LaneUnavailable
@@ -179,3 +186,150 @@ async def test_a_search_running_during_the_swap_finishes_on_the_old_shard(tmp_pa
     assert found <= {old, new} and found
     assert await index.track_counts() == {new: 4}
     await index.close()
+
+
+# The engine indexes a segment only past 10 MB of vectors: 700 x 4096-d is just over, and
+# its graph takes about a second to build, the GIL held all along.
+WIDE = 4096
+
+
+async def _fill_wide(index: QdrantEdgeIndex, tracks: int = 7) -> list[UUID]:
+    ids = [uuid4() for _ in range(tracks)]
+    for seed, track in enumerate(ids):
+        await index.upsert(track, _chunks(100, seed, WIDE))
+    return ids
+
+
+def _indexed_vectors(base: Path) -> int:
+    shard = qe.EdgeShard.load(str(current_directory(base)))
+    try:
+        return shard.info().indexed_vectors_count
+    finally:
+        shard.close()
+
+
+@asynccontextmanager
+async def _ticking() -> AsyncIterator[list[float]]:
+    """The longest the event loop went without turning while the block ran."""
+    longest = [0.0]
+
+    async def tick() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.05)
+            now = time.monotonic()
+            longest[0] = max(longest[0], now - last)
+            last = now
+
+    ticker = asyncio.create_task(tick())
+    try:
+        yield longest
+    finally:
+        ticker.cancel()
+
+
+async def test_the_automatic_build_runs_in_a_child_while_searches_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "q"
+    index = QdrantEdgeIndex(base, optimize_every=700)
+    building = asyncio.Event()
+
+    async def watched(directory: Path) -> None:
+        building.set()
+        try:
+            await optimize_in_child(directory)
+        finally:
+            building.clear()
+
+    monkeypatch.setattr(vector_index, "optimize_in_child", watched)
+    query = _chunks(100, 3, WIDE).vectors[5]
+    answered_during_build: list[bool] = []
+
+    async def search_meanwhile() -> None:
+        while True:
+            hits = await index.search(query, 1)
+            if building.is_set():
+                answered_during_build.append(hits[0].chunk_index == 5)
+            await asyncio.sleep(0.02)
+
+    tracks = await _fill_wide(index, tracks=6)
+    searcher = asyncio.create_task(search_meanwhile())
+    async with _ticking() as longest:
+        tracks += await _fill_wide(index, tracks=1)  # the 700th point: the graph is built
+    searcher.cancel()
+
+    assert longest[0] < 0.5  # built in this process, the loop would stop for the whole build
+    assert answered_during_build and all(answered_during_build)
+    hits = await index.search(query, 3)
+    assert (hits[0].track_id, hits[0].chunk_index) == (tracks[3], 5)
+    assert hits[0].similarity == pytest.approx(1.0, abs=1e-4)
+    assert await index.chunk_count(tracks[6]) == 100
+    await index.close()
+    assert _indexed_vectors(base) == 700
+
+
+async def test_a_build_pauses_searches_only_for_its_copy_and_writes_wait_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "q"
+    index = QdrantEdgeIndex(base, offline_wait=0.3)
+    track, late = uuid4(), uuid4()
+    await index.upsert(track, _chunks(4))
+    copying, release = threading.Event(), threading.Event()
+    real_copy = vector_index.copy_generation
+
+    def slow_copy(base: Path, source: Path) -> Path:
+        copying.set()
+        release.wait(10)
+        return real_copy(base, source)
+
+    monkeypatch.setattr(vector_index, "copy_generation", slow_copy)
+    build = asyncio.create_task(index.optimize())
+    assert await asyncio.to_thread(copying.wait, 10)
+
+    started = time.monotonic()
+    with pytest.raises(EdgeIndexBusy, match="rebuilding its search graph") as raised:
+        await index.search(_chunks(4).vectors[1], 1)
+    assert 0.2 < time.monotonic() - started < 2
+    assert isinstance(raised.value, LaneUnavailable)
+    write = asyncio.create_task(index.upsert(late, _chunks(2, seed=1)))
+    waiting = asyncio.create_task(index.search(_chunks(4).vectors[1], 1))
+    await asyncio.sleep(0.05)
+    release.set()  # the copy ends inside the waiting search's 0.3 s
+    assert (await waiting)[0].chunk_index == 1
+    await build
+    await write
+    assert await index.track_counts() == {track: 4, late: 2}
+    await index.close()
+
+
+async def test_finish_rebuild_publishes_an_already_built_generation(tmp_path: Path) -> None:
+    base = tmp_path / "q"
+    index = QdrantEdgeIndex(base)
+    await index.upsert(uuid4(), _chunks(2, 99, WIDE))
+    await index.begin_rebuild()
+    async with _ticking() as longest:
+        tracks = await _fill_wide(index)
+        await index.finish_rebuild()
+
+    assert longest[0] < 0.5
+    hits = await index.search(_chunks(100, 6, WIDE).vectors[42], 1)
+    assert (hits[0].track_id, hits[0].chunk_index) == (tracks[6], 42)
+    assert len(await index.track_counts()) == 7
+    await index.close()
+    assert _indexed_vectors(base) == 700
+
+
+def test_a_copy_of_the_first_generation_leaves_the_bookkeeping_behind(tmp_path: Path) -> None:
+    base = tmp_path / "q"
+    (base / "wal").mkdir(parents=True)
+    (base / "wal" / "open-1").write_text("w")
+    (base / "edge_config.json").write_text("{}")
+    (base / "generation-old").mkdir()
+    (base / "CURRENT").write_text("")
+
+    copy = copy_generation(base, base)
+
+    assert sorted(p.name for p in copy.iterdir()) == ["edge_config.json", "wal"]
+    assert (copy / "wal" / "open-1").read_text() == "w"
