@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 
 import uvicorn
 
@@ -51,6 +52,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     server = uvicorn.Server(config)
     # SIGINT/SIGTERM: uvicorn stops accepting, finishes requests, then the lifespan stops
-    # the projectors and closes the container.
-    await server.serve()
+    # the projectors and closes the container. uvicorn then raises the signal again for
+    # the handler it found; with the default SIGTERM action the process would die there,
+    # skipping the exit hooks (the embedded Postgres stops in one). Ours just returns.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        await server.serve()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0 if server.started else 1
