@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.audio_factory import encode, synth_track, write_wav
-
-CLI = [sys.executable, "-m", "entrypoints.cli.main"]
+from tests.integration.cli_runner import run_cli
 
 
 async def _run(env: dict[str, str], *args: str) -> tuple[int, list[dict[str, object]], str]:
-    process = await asyncio.create_subprocess_exec(
-        *CLI, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    lines = [json.loads(line) for line in out.decode().splitlines() if line.strip()]
-    return process.returncode or 0, lines, err.decode()
+    code, out, err = await run_cli(env, *args)
+    return code, [json.loads(line) for line in out.splitlines() if line.strip()], err
 
 
 async def test_json_lines_report_every_file(cli_env: dict[str, str], audio_dir: Path) -> None:

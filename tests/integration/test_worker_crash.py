@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import sys
 from pathlib import Path
 
 from sqlalchemy import text
@@ -13,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from application.ingest_file import IngestFile
 from tests.audio_factory import synth_track, write_wav
+from tests.integration.cli_runner import CLI, run_cli
 
-CLI = [sys.executable, "-m", "entrypoints.cli.main"]
 TRACKS = 14
 
 
@@ -22,14 +21,6 @@ async def _checkpoint(engine: AsyncEngine) -> int:
     async with engine.connect() as conn:
         query = text("SELECT position FROM projection_checkpoints WHERE name = 'fingerprint'")
         return int((await conn.execute(query)).scalar_one_or_none() or 0)
-
-
-async def _cli(env: dict[str, str], *args: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        *CLI, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    out, _ = await asyncio.wait_for(process.communicate(), 120)
-    return process.returncode or 0, out.decode()
 
 
 async def test_killed_worker_resumes_without_loss_or_double_counting(
@@ -51,10 +42,10 @@ async def test_killed_worker_resumes_without_loss_or_double_counting(
         await worker.wait()
     assert at_kill < TRACKS, "the worker finished before it could be killed mid-way"
 
-    code, _ = await _cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
+    code, _, _ = await run_cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
     assert code == 0
     assert await _checkpoint(engine) == TRACKS
-    code, out = await _cli(cli_env, "outbox", "verify", "--json")
+    code, out, _ = await run_cli(cli_env, "outbox", "verify", "--json")
     report = json.loads(out)
     assert report["drift"] == []
     assert report["checked_tracks"] == TRACKS
