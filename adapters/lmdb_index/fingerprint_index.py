@@ -8,12 +8,12 @@ from uuid import UUID
 import lmdb
 import numpy as np
 
+from adapters.filesystem.generations import current_directory, discard, new_generation, publish
 from adapters.lmdb_index.environment import (
     DEFAULT_MAP_SIZE,
     close_environment,
     open_environment,
 )
-from adapters.lmdb_index.generations import current_directory, discard, new_generation, publish
 from adapters.lmdb_index.layout import (
     ENTRY,
     FRAMES,

@@ -14,8 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import qdrant_edge as qe
 
-from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
-from adapters.qdrant_edge.generations import (
+from adapters.filesystem.generations import (
     copy_generation,
     current_directory,
     discard,
@@ -23,6 +22,7 @@ from adapters.qdrant_edge.generations import (
     new_generation,
     publish,
 )
+from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
 from adapters.qdrant_edge.optimizer import optimize_in_child
 from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked, open_shard
 from adapters.qdrant_edge.slot import ShardSlot

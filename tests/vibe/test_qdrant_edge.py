@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import qdrant_edge as qe
 
+from adapters.filesystem.generations import copy_generation, current_directory
 from adapters.qdrant_edge import vector_index
-from adapters.qdrant_edge.generations import copy_generation, current_directory
 from adapters.qdrant_edge.optimizer import optimize_in_child
 from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
 from adapters.qdrant_edge.vector_index import QdrantEdgeIndex

@@ -1,9 +1,9 @@
-"""Generations of the embedded index: a rebuild fills a new directory, one rename publishes it.
+"""Generations of an on-disk index: a rebuild fills a new directory, one rename publishes it.
 
-`base/CURRENT` names the live generation's directory; without it the shard lives in
-`base` itself (as first created, and as every index made before rebuilds existed). Only
-the owning process opens the shard (WAL lock), and it resolves CURRENT whenever it
-(re)opens it, so a restart after a published rebuild loads the new generation.
+`base/CURRENT` names the live generation's directory; without it the index lives in `base`
+itself (as first created). Used by the LMDB fingerprint index, whose readers in any process
+re-resolve CURRENT before each lookup, and by the embedded Qdrant shard, whose one owning
+process resolves it whenever it (re)opens the shard.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def publish(base: Path, generation: Path) -> None:
 
 
 def discard(base: Path, generation: Path) -> None:
-    """Delete a generation's files (its shard must be closed). The first generation shares
+    """Delete a generation's files (a Qdrant shard must be closed first; LMDB readers that
+    still map the files keep working until they unmap them). The first generation shares
     `base` with the pointer and the other generations, which stay."""
     if generation != base:
         shutil.rmtree(generation, ignore_errors=True)
