@@ -8,6 +8,7 @@ import sys
 
 from rich.console import Console
 
+from application.search_by_text import SearchByText
 from domain.errors import AudioIdentError
 from entrypoints import bootstrap
 from entrypoints.cli import presenters
@@ -28,14 +29,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         bootstrap.open_core(settings) as core,
         open_lanes(settings, writer=False, load_model=True) as lanes,
     ):
+        search = SearchByText(lanes.vibe_search(), core.uow)
         try:
-            matches = await lanes.vibe_search().by_text(args.query, max(1, min(50, args.top)))
+            matches = await search(args.query, max(1, min(50, args.top)))
         except AudioIdentError as error:
             print(f"audio-ident: {error.message}", file=sys.stderr)
             return 1
-        async with core.uow() as uow:
-            tracks = await uow.tracks.get_many([m.track_id for m in matches])
-    found = [presenters.vibe_match(m, tracks[m.track_id]) for m in matches if m.track_id in tracks]
+    found = [presenters.vibe_match(match, track) for match, track in matches]
     if args.json:
         sys.stdout.write(json.dumps({"query": args.query, "vibe_matches": found}) + "\n")
         return 0

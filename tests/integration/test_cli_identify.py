@@ -1,0 +1,60 @@
+"""The real `audio-ident identify` and `search-text` commands (exact lane, vibe switched off)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from application.ingest_file import IngestFile
+from tests.audio_factory import synth_track, write_wav
+from tests.integration.cli_runner import run_cli
+
+
+async def test_identify_finds_track_and_offset_and_explains_bad_files(
+    ingest: IngestFile, cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    song = synth_track(7, 30.0)
+    outcome = await ingest(write_wav(audio_dir / "song.wav", song))
+    code, _, _ = await run_cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
+    assert code == 0
+    clip = write_wav(audio_dir / "clip.wav", song.slice_seconds(12.0, 20.0))
+    unknown = write_wav(audio_dir / "unknown.wav", synth_track(99, 8.0))
+    junk = audio_dir / "junk.mp3"
+    junk.write_bytes(b"not audio" * 50)
+
+    code, out, _ = await run_cli(
+        cli_env,
+        "identify",
+        "--json",
+        str(clip),
+        str(unknown),
+        str(junk),
+        str(audio_dir / "gone.wav"),
+    )
+    found, nothing, bad, missing = (json.loads(line) for line in out.splitlines())
+    [match] = found["exact_matches"]
+    assert match["track_id"] == str(outcome.track_id)
+    assert abs(match["offset_seconds"] - 12.0) < 0.05
+    assert match["title"] == "song"
+    assert 0.5 <= match["confidence"] <= 1.0
+    assert found["vibe_matches"] == []
+    assert found["error"] is None
+    assert nothing["exact_matches"] == []
+    assert nothing["error"] is None
+    assert bad["error"]
+    assert missing["error"].startswith("cannot read file")
+    assert code == 1  # two files could not be identified
+
+
+async def test_vibe_requests_say_why_the_lane_is_off(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    clip = write_wav(audio_dir / "clip.wav", synth_track(3, 5.0))
+    code, out, _ = await run_cli(cli_env, "identify", "--json", "--mode", "both", str(clip))
+    record = json.loads(out)
+    assert record["lanes"]["vibe"]["status"] == "unavailable"
+    assert "EMBEDDING_MODEL=none" in record["error"]
+    assert code == 1
+    code, _, err = await run_cli(cli_env, "search-text", "--json", "calm piano")
+    assert code == 1
+    assert "EMBEDDING_MODEL=none" in err
