@@ -16,6 +16,8 @@ from domain.fingerprint import LandmarkFingerprint
 
 Int64Array = npt.NDArray[np.int64]
 MAX_HITS_PER_HASH = 2_000  # a hash this common says nothing about where the query is
+KEEP_SHARE = 0.75  # fetch the query's keys up to this quantile of their entry counts ...
+ALWAYS_KEEP = 64  # ... and any key holding this few entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,19 @@ def pack_entries(track: int, times: npt.NDArray[np.uint32]) -> npt.NDArray[np.ui
 def query_keys(query: LandmarkFingerprint) -> npt.NDArray[np.uint64]:
     """The distinct hashes to look up, sorted."""
     return np.unique(query.hashes)
+
+
+def specific_keys(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which of the query's keys to fetch, given how many entries each holds in the index.
+
+    In a large index the commonest quarter of a query's keys (low notes, short gaps) holds
+    most of the entries it would fetch while adding few aligned hits: skipping them cuts a
+    lookup's cost about threefold at 1,000 hours. A small index never gets there.
+    """
+    if len(counts) == 0:
+        return np.zeros(0, np.bool_)
+    limit = max(float(ALWAYS_KEEP), float(np.quantile(counts, KEEP_SHARE)))
+    return counts <= limit
 
 
 def join_hits(

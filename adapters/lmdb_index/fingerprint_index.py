@@ -35,7 +35,7 @@ from adapters.lmdb_index.layout import (
 )
 from domain.fingerprint import LandmarkFingerprint
 from domain.landmark_alignment import align, to_exact_matches
-from domain.landmark_hits import join_hits, query_keys
+from domain.landmark_hits import join_hits, query_keys, specific_keys
 from domain.matches import ExactMatch
 
 _KEY_LIMIT = 1 << 32
@@ -186,13 +186,12 @@ class LmdbFingerprintIndex:
             return []
         env, dbs = opened
         with env.begin() as txn:
-            wanted = np.unique(entry_keys(keys, self._shift(txn, dbs))).astype(">u4").tobytes()
-            found = txn.cursor(db=dbs[HASHES]).getmulti(
-                [wanted[i : i + 4] for i in range(0, len(wanted), 4)],
-                dupdata=True,
-                dupfixed_bytes=8,
-                keyfixed=True,
-            )
+            raw = np.unique(entry_keys(keys, self._shift(txn, dbs))).astype(">u4").tobytes()
+            cursor = txn.cursor(db=dbs[HASHES])
+            wanted = [raw[i : i + 4] for i in range(0, len(raw), 4)]
+            counts = np.asarray([cursor.count() if cursor.set_key(k) else 0 for k in wanted])
+            wanted = [k for k, keep in zip(wanted, specific_keys(counts), strict=True) if keep]
+            found = cursor.getmulti(wanted, dupdata=True, dupfixed_bytes=8, keyfixed=True)
             entries = np.frombuffer(found, ENTRY) if len(found) else np.zeros(0, ENTRY)
             hashes, values = split_entries(
                 entries["key"].astype(np.uint64),

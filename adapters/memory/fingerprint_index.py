@@ -7,7 +7,7 @@ import numpy as np
 
 from domain.fingerprint import LandmarkFingerprint
 from domain.landmark_alignment import align, to_exact_matches
-from domain.landmark_hits import join_hits, pack_entries, query_keys
+from domain.landmark_hits import join_hits, pack_entries, query_keys, specific_keys
 from domain.matches import ExactMatch
 
 
@@ -73,8 +73,10 @@ class InMemoryFingerprintIndex:
         live = self._live
         entry_hashes: list[int] = []
         entry_values: list[int] = []
-        for key in query_keys(fingerprint).tolist():
-            bucket = live.postings.get(key, ())
+        keys = query_keys(fingerprint).tolist()
+        counts = np.asarray([len(live.postings.get(key, ())) for key in keys], np.int64)
+        for key, wanted in zip(keys, specific_keys(counts), strict=True):
+            bucket = live.postings.get(key, ()) if wanted else ()
             entry_hashes.extend([key] * len(bucket))
             entry_values.extend(sorted(bucket))
         hits = join_hits(
