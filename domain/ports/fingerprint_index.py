@@ -13,7 +13,11 @@ class Fingerprinter(Protocol):
     """Extracts landmark hashes from mono 16 kHz audio (CPU-bound; adapters run it off-loop)."""
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
-        """Landmarks for indexing a library track (sparse: keeps the index small)."""
+        """Landmarks for indexing a library track (sparse: keeps the index small).
+
+        The same analysis of a query clip is its cheapest first look: a clean clip then
+        yields the very hashes the index holds, with few lookups.
+        """
         ...
 
     async def query(
