@@ -8,7 +8,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define LM_PI 3.14159265358979323846
 
@@ -168,14 +167,13 @@ static int decide_frame(const ring *rg, int64_t d, int64_t nframes, lm_peak_list
     return 0;
 }
 
-static void analyse_frame(const ring *rg, int64_t t, const float *power_in, float *scratch,
-                          double *prefix) {
+/* Frame t's power is already in its ring slot; add its frequency maxima and prominences. */
+static void analyse_frame(const ring *rg, int64_t t, float *scratch, double *prefix) {
     const lm_peak_params *p = rg->p;
     int slot = (int)(t % rg->rows);
     float *pw = rg->power + slot * LM_BINS, *fm = rg->fmax + slot * LM_BINS;
     float *pr = rg->prom + slot * LM_BINS;
     int lo = p->min_bin, hi = p->max_bin;
-    memcpy(pw, power_in, LM_BINS * sizeof(float));
     sliding_max(pw, fm, lo, hi, p->half_f, scratch);
     prefix[lo] = 0.0;
     for (int f = lo; f < hi; f++) prefix[f + 1] = prefix[f] + pw[f];
@@ -209,14 +207,14 @@ int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
     rg.prom = malloc(cells * sizeof(float));
     float *scratch = malloc(LM_SCRATCH * 3 * sizeof(float));
     double prefix[LM_BINS + 1];
-    float re[LM_BINS], im[LM_BINS], power[LM_BINS];
+    float re[LM_BINS], im[LM_BINS];
     int64_t cap = 0;
     int status = (tb && rg.power && rg.fmax && rg.prom && scratch) ? 0 : -1;
     if (status == 0) init_tables(tb);
 
     for (int64_t t = 0; t < nframes && status == 0; t++) {
-        power_frame(tb, samples + t * LM_HOP, power, re, im);
-        analyse_frame(&rg, t, power, scratch, prefix);
+        power_frame(tb, samples + t * LM_HOP, rg.power + (t % rg.rows) * LM_BINS, re, im);
+        analyse_frame(&rg, t, scratch, prefix);
         if (t >= params->half_t) status = decide_frame(&rg, t - params->half_t, nframes, out, &cap);
     }
     int64_t tail = nframes - params->half_t < 0 ? 0 : nframes - params->half_t;
