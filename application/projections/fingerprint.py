@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from uuid import UUID
 
-from domain.audio import FINGERPRINT_RATE
-from domain.errors import DecodingFailed
-from domain.events import StoredEvent, TrackDeleted, TrackIngested, indexing_request
+from application.projections.track_audio_projection import TrackAudioProjection
+from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
-from domain.projection_records import Applied
-
-log = logging.getLogger(__name__)
 
 
-class FingerprintProjection:
-    """TrackIngested decodes the stored file at 16 kHz, fingerprints it and indexes it;
-    TrackDeleted removes the track. `put` replaces a track's entries, so re-applying an
-    event leaves the index as it was.
-    """
+class FingerprintProjection(TrackAudioProjection):
+    """Each track's reference landmarks at 16 kHz. `put` replaces a track's entries, so
+    re-applying an event leaves the index as it was."""
 
     def __init__(
         self,
@@ -29,8 +22,7 @@ class FingerprintProjection:
         fingerprinter: Fingerprinter,
         index: FingerprintIndex,
     ) -> None:
-        self._storage = storage
-        self._decoder = decoder
+        super().__init__(storage, decoder, index)
         self._fingerprinter = fingerprinter
         self._index = index
 
@@ -38,39 +30,9 @@ class FingerprintProjection:
     def name(self) -> str:
         return "fingerprint"
 
-    async def apply(self, stored: StoredEvent) -> Applied | None:
-        event = stored.event
-        request = indexing_request(event, self.name)
-        if request is not None:
-            return await self._index_track(request)
-        if isinstance(event, TrackDeleted):
-            await self._index.remove(event.track_id)
-            return Applied(event.track_id, None)
-        return None
+    @property
+    def sample_rate(self) -> int:
+        return FINGERPRINT_RATE
 
-    async def check(self) -> None:
-        await self._index.check()
-
-    async def inventory(self) -> dict[UUID, int]:
-        return await self._index.track_counts()
-
-    async def begin_rebuild(self) -> None:
-        await self._index.begin_rebuild()
-
-    async def finish_rebuild(self) -> None:
-        await self._index.finish_rebuild()
-
-    async def abort_rebuild(self) -> None:
-        await self._index.abort_rebuild()
-
-    async def _index_track(self, event: TrackIngested) -> Applied:
-        try:
-            path = await self._storage.local_path(event.storage_key)
-            audio = await self._decoder.decode(path, FINGERPRINT_RATE)
-        except (FileNotFoundError, DecodingFailed) as exc:
-            # Replaying an old event whose file a later TrackDeleted removed: nothing to
-            # index, and failing would stall every event behind it.
-            log.warning("fingerprint: skipping track %s (%s)", event.track_id, exc)
-            return Applied(event.track_id, None)
-        fingerprint = await self._fingerprinter.reference(audio)
-        return Applied(event.track_id, await self._index.put(event.track_id, fingerprint))
+    async def index_audio(self, track_id: UUID, audio: PcmAudio) -> int:
+        return await self._index.put(track_id, await self._fingerprinter.reference(audio))

@@ -7,6 +7,7 @@ from uuid import UUID
 from domain.audio import PcmAudio
 from domain.fingerprint import LandmarkFingerprint
 from domain.matches import ExactMatch
+from domain.ports.projection_store import ProjectionStore
 
 
 class Fingerprinter(Protocol):
@@ -34,16 +35,12 @@ class Fingerprinter(Protocol):
         ...
 
 
-class FingerprintIndex(Protocol):
+class FingerprintIndex(ProjectionStore, Protocol):
     """The inverted index of landmark hashes (a projection of the event log)."""
 
     async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         """Index a track, replacing whatever it had before (idempotent); returns the number
         of entries now stored for it (what `hash_count` will report once it is live)."""
-        ...
-
-    async def remove(self, track_id: UUID) -> None:
-        """Forget a track exactly; removing an unknown track is not an error."""
         ...
 
     async def match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
@@ -58,28 +55,6 @@ class FingerprintIndex(Protocol):
 
     async def hash_count(self, track_id: UUID) -> int | None:
         """Hashes stored for a track, None if the index does not hold it."""
-        ...
-
-    async def check(self) -> None:
-        """Raise if the store cannot be read and written right now (used by health checks
-        and to tell a store outage from a poison event)."""
-        ...
-
-    async def track_counts(self) -> dict[UUID, int]:
-        """Every track held and its item count, read from the store itself (for verify)."""
-        ...
-
-    async def begin_rebuild(self) -> None:
-        """Direct writes to a fresh, empty generation; reads keep the current one."""
-        ...
-
-    async def finish_rebuild(self) -> None:
-        """Make the rebuilt generation current, atomically for every reader, even in other
-        processes; then drop the old one."""
-        ...
-
-    async def abort_rebuild(self) -> None:
-        """Drop the half-built generation; the current one is untouched."""
         ...
 
     async def clear(self) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.embedding import ChunkEmbeddings
+from domain.ports.projection_store import ProjectionStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class IndexDimensionMismatch(ValueError):
         self.given = given
 
 
-class VectorIndex(Protocol):
+class VectorIndex(ProjectionStore, Protocol):
     """Nearest-neighbour search over chunk embeddings (a projection of the event log).
 
     The store is created lazily by the first write, with the dimension of that write;
@@ -43,10 +44,6 @@ class VectorIndex(Protocol):
 
     async def upsert(self, track_id: UUID, embeddings: ChunkEmbeddings) -> None:
         """Store a track's chunks, replacing any it had (deterministic ids: no duplicates)."""
-        ...
-
-    async def remove(self, track_id: UUID) -> None:
-        """Forget every chunk of the track; an unknown track is not an error."""
         ...
 
     async def search(
@@ -64,28 +61,6 @@ class VectorIndex(Protocol):
 
     async def chunk_count(self, track_id: UUID) -> int:
         """How many chunks of the track are stored (0 when none)."""
-        ...
-
-    async def check(self) -> None:
-        """Raise if the store cannot be read and written right now (used by health checks
-        and to tell a store outage from a poison event)."""
-        ...
-
-    async def track_counts(self) -> dict[UUID, int]:
-        """Every track held and its item count, read from the store itself (for verify)."""
-        ...
-
-    async def begin_rebuild(self) -> None:
-        """Direct writes to a fresh, empty generation; reads keep the current one."""
-        ...
-
-    async def finish_rebuild(self) -> None:
-        """Make the rebuilt generation current, atomically for every reader, even in other
-        processes; then drop the old one."""
-        ...
-
-    async def abort_rebuild(self) -> None:
-        """Drop the half-built generation; the current one is untouched."""
         ...
 
     async def clear(self) -> None:
