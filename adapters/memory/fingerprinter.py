@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy.ndimage import maximum_filter
+
+from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.fingerprint import LandmarkFingerprint
+
+WINDOW, HOP = 1024, 128
+_MIN_BIN = 10  # ~150 Hz: below it rumble and hum, not music
+_FANOUT, _MAX_DT = 4, 63
+
+
+class NumpyLandmarkFingerprinter:
+    """A pure-numpy twin of the C fingerprinter: the same idea in its plainest form.
+
+    Spectral peaks (local maxima of the log spectrogram above its median), each paired with
+    the next few peaks up to 63 frames ahead; hash = f1 (9 bits), f2 (9 bits), dt (6 bits).
+    Slow and without the C version's robustness tuning, but it honours the port's contract,
+    so use-case tests can run without the compiled extension.
+    """
+
+    async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
+        return _landmarks(_peaks(_checked(audio)), 1.0, _frames(audio))
+
+    async def query(
+        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
+    ) -> list[LandmarkFingerprint]:
+        peaks = _peaks(_checked(audio))
+        return [_landmarks(peaks, speed, _frames(audio)) for speed in speeds]
+
+
+def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:
+    if audio.sample_rate != FINGERPRINT_RATE:
+        raise ValueError(f"landmarks need {FINGERPRINT_RATE} Hz audio, got {audio.sample_rate}")
+    return audio.samples
+
+
+def _frames(audio: PcmAudio) -> int:
+    return max(0, (len(audio.samples) - WINDOW) // HOP + 1)
+
+
+def _peaks(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
+    """(frame, bin) of each spectral peak, in time order."""
+    count = max(0, (len(samples) - WINDOW) // HOP + 1)
+    if count == 0:
+        return np.zeros((0, 2), np.int64)
+    starts = np.arange(count) * HOP
+    frames = samples[starts[:, None] + np.arange(WINDOW)] * np.hanning(WINDOW)
+    power = np.log(np.abs(np.fft.rfft(frames, axis=1))[:, :512] ** 2 + 1e-10)
+    power[:, :_MIN_BIN] = -np.inf
+    local = maximum_filter(power, size=(25, 31), mode="constant", cval=-np.inf)
+    peaks = np.argwhere((power == local) & (power > np.median(power[:, _MIN_BIN:]) + 3.0))
+    return peaks[np.lexsort((peaks[:, 1], peaks[:, 0]))]
+
+
+def _landmarks(peaks: npt.NDArray[np.int64], speed: float, frames: int) -> LandmarkFingerprint:
+    # A clip played `speed` times faster: map its peaks back onto the reference's axes.
+    times = np.round(peaks[:, 0] * speed).astype(np.int64)
+    bins = np.clip(np.round(peaks[:, 1] / speed), 0, 511).astype(np.int64)
+    hashes: list[int] = []
+    starts: list[int] = []
+    for i in range(len(times)):
+        for j in range(i + 1, min(i + 1 + _FANOUT, len(times))):
+            dt = int(times[j] - times[i])
+            if 0 < dt <= _MAX_DT:
+                hashes.append((int(bins[i]) << 15) | (int(bins[j]) << 6) | dt)
+                starts.append(int(times[i]))
+    return LandmarkFingerprint(
+        np.asarray(hashes, np.uint64),
+        np.asarray(starts, np.uint32),
+        HOP / FINGERPRINT_RATE,
+        frames=int(round(frames * speed)),
+        speed=speed,
+    )
