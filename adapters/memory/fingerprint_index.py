@@ -5,6 +5,7 @@ from uuid import UUID
 
 import numpy as np
 
+from adapters.memory.generations import InMemoryGenerations
 from domain.fingerprint import LandmarkFingerprint
 from domain.landmark_alignment import align, to_exact_matches
 from domain.landmark_hits import join_hits, pack_entries, query_keys, specific_keys
@@ -23,7 +24,7 @@ class _Generation:
     next_number: int = 1
 
 
-class InMemoryFingerprintIndex:
+class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
     """FingerprintIndex in dicts: hash -> set of packed (track number, time) entries.
 
     Same numbering, entry packing and scoring (domain.landmark_alignment) as the LMDB index,
@@ -32,13 +33,7 @@ class InMemoryFingerprintIndex:
     """
 
     def __init__(self) -> None:
-        self._live = _Generation()
-        self._building: _Generation | None = None
-        self.broken = False  # tests: make `check` report an unusable store
-
-    @property
-    def _target(self) -> _Generation:
-        return self._building or self._live
+        super().__init__(_Generation)
 
     async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         await self.remove(track_id)
@@ -97,27 +92,6 @@ class InMemoryFingerprintIndex:
         number = self._live.numbers.get(track_id)
         return None if number is None else len(self._live.entries[number])
 
-    async def check(self) -> None:
-        if self.broken:
-            raise OSError("the in-memory fingerprint index is marked broken")
-
     async def track_counts(self) -> dict[UUID, int]:
         live = self._live
         return {track: len(live.entries[number]) for track, number in live.numbers.items()}
-
-    async def begin_rebuild(self) -> None:
-        self._building = _Generation()
-
-    async def finish_rebuild(self) -> None:
-        if self._building is None:
-            raise RuntimeError("no rebuild in progress")
-        self._live, self._building = self._building, None
-
-    async def abort_rebuild(self) -> None:
-        self._building = None
-
-    async def clear(self) -> None:
-        if self._building is not None:
-            self._building = _Generation()
-        else:
-            self._live = _Generation()

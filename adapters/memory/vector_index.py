@@ -7,6 +7,7 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
+from adapters.memory.generations import InMemoryGenerations
 from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
 
@@ -21,7 +22,7 @@ class _Generation:
             raise IndexDimensionMismatch(self.dimension, dimension)
 
 
-class InMemoryVectorIndex:
+class InMemoryVectorIndex(InMemoryGenerations[_Generation]):
     """Brute-force cosine search over every stored chunk: exact, and plenty for tests.
 
     A rebuild fills a second generation (with its own dimension, so a model change can be
@@ -29,13 +30,7 @@ class InMemoryVectorIndex:
     """
 
     def __init__(self) -> None:
-        self._live = _Generation()
-        self._building: _Generation | None = None
-        self.broken = False  # tests: make `check` report an unusable store
-
-    @property
-    def _target(self) -> _Generation:
-        return self._building or self._live
+        super().__init__(_Generation)
 
     async def upsert(self, track_id: UUID, embeddings: ChunkEmbeddings) -> None:
         state = self._target
@@ -77,26 +72,5 @@ class InMemoryVectorIndex:
         stored = self._live.tracks.get(track_id)
         return 0 if stored is None else len(stored)
 
-    async def check(self) -> None:
-        if self.broken:
-            raise OSError("the in-memory vector index is marked broken")
-
     async def track_counts(self) -> dict[UUID, int]:
         return {track: len(stored) for track, stored in self._live.tracks.items()}
-
-    async def begin_rebuild(self) -> None:
-        self._building = _Generation()
-
-    async def finish_rebuild(self) -> None:
-        if self._building is None:
-            raise RuntimeError("no rebuild in progress")
-        self._live, self._building = self._building, None
-
-    async def abort_rebuild(self) -> None:
-        self._building = None
-
-    async def clear(self) -> None:
-        if self._building is not None:
-            self._building = _Generation()
-        else:
-            self._live = _Generation()
