@@ -96,7 +96,7 @@ class Projector:
             for old in await uow.parked.list(self.name):
                 await uow.parked.resolve(self.name, old.position)
             for at, error in parked:
-                await uow.parked.park(self.name, at, error, len(self._backoff) + 1)
+                await uow.parked.park(self.name, at, error, self._attempts)
             await uow.checkpoints.save(self.name, position)
             await uow.commit()
         return position
@@ -125,17 +125,22 @@ class Projector:
 
     async def _apply(self, stored: StoredEvent) -> _Outcome:
         """Apply with retries; a last failure parks the event unless the store is down."""
-        for attempt, delay in enumerate((*self._backoff, None)):
+        for delay in self._backoff:
             try:
                 return _Outcome(applied=await self.projection.apply(stored))
             except Exception as error:
-                if delay is None:
-                    return await self._give_up(stored, error, attempt + 1)
                 log.warning("%s: event %s failed (%s); retrying", self.name, stored.position, error)
                 await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+        try:
+            return _Outcome(applied=await self.projection.apply(stored))
+        except Exception as error:
+            return await self._give_up(stored, error)
 
-    async def _give_up(self, stored: StoredEvent, error: Exception, attempts: int) -> _Outcome:
+    @property
+    def _attempts(self) -> int:
+        return len(self._backoff) + 1
+
+    async def _give_up(self, stored: StoredEvent, error: Exception) -> _Outcome:
         try:
             await self.projection.check()
         except Exception as outage:
@@ -144,14 +149,14 @@ class Projector:
             "%s: parking event %s after %d attempts: %s",
             self.name,
             stored.position,
-            attempts,
+            self._attempts,
             error,
         )
         return _Outcome(error=f"{type(error).__name__}: {error}")
 
     async def _record(self, uow: UnitOfWork, stored: StoredEvent, outcome: _Outcome) -> None:
         if outcome.error is not None:
-            await uow.parked.park(self.name, stored.position, outcome.error, len(self._backoff) + 1)
+            await uow.parked.park(self.name, stored.position, outcome.error, self._attempts)
         elif outcome.applied is not None:
             applied = outcome.applied
             await uow.receipts.record(self.name, applied.track_id, applied.items, stored.position)
