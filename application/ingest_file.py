@@ -101,8 +101,9 @@ class IngestFile:
             raise InvalidAudio("AUDIO_TOO_LONG", f"audio is {decoded:.0f} s long")
 
     async def _find_copy(self, examined: _Examined) -> Track | None:
+        # The same bytes were looked for before decoding; here only the same recording.
         async with self._uow() as uow:
-            return await _copy_in_library(uow.tracks, examined, self._policy)
+            return await _same_recording(uow.tracks, examined, self._policy)
 
     async def _record(self, path: Path, name: str, examined: _Examined) -> IngestOutcome:
         track = self._new_track(name, examined)
@@ -163,8 +164,13 @@ async def _copy_in_library(
 ) -> Track | None:
     """The library track this file is a copy of: the same bytes, or the same recording."""
     same_bytes = await tracks.get_by_sha256(examined.source.sha256)
-    if same_bytes is not None:
-        return same_bytes
+    return same_bytes or await _same_recording(tracks, examined, policy)
+
+
+async def _same_recording(
+    tracks: TrackRepository, examined: _Examined, policy: IngestPolicy
+) -> Track | None:
+    """A track whose Chromaprint aligns with this file's: a re-encode of the same recording."""
     seconds = examined.audio.duration_seconds
     limit = policy.near_duplicate_candidates
     for candidate in await tracks.near_duplicate_candidates(examined.print_, limit):
