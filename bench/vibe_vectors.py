@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import tempfile
@@ -32,21 +33,25 @@ class VectorTiming:
 
 
 async def measure(
-    chunks: int, queries: int, limits: list[int], query_cores: int | None
+    chunks: int, queries: int, limits: list[int], query_cores: int | None, keep: Path | None
 ) -> list[VectorTiming]:
     """Load, optimize, then time searches; `query_cores` pins the search phase to that many
-    cores (and search threads), to read a small machine's latency off a big one."""
-    root = Path(tempfile.mkdtemp(prefix="vibe-bench-"))
-    index = QdrantEdgeIndex(root / "qdrant", optimize_every=10**12)
+    cores (and search threads), to read a small machine's latency off a big one.
+
+    With `keep`, the shard is built under `keep/<chunks>` and left there; a later run with
+    the same `keep` skips straight to the searches (a 1 M build takes hours on 2 cores)."""
+    root = keep / str(chunks) if keep else Path(tempfile.mkdtemp(prefix="vibe-bench-"))
+    built = root / "built.json"
     rng = np.random.default_rng(chunks)
-    offsets = np.arange(CHUNKS_PER_TRACK, dtype=np.float32) * 5
-    started = time.perf_counter()
-    for _ in range(chunks // CHUNKS_PER_TRACK):
-        vectors = _unit(rng.standard_normal((CHUNKS_PER_TRACK, DIMENSION), dtype=np.float32))
-        await index.upsert(uuid4(), ChunkEmbeddings(vectors, offsets, "bench"))
-    loaded = time.perf_counter()
-    await index.optimize()
-    optimized = time.perf_counter()
+    if built.exists():
+        index = QdrantEdgeIndex(root / "qdrant", optimize_every=10**12)
+        load_seconds, optimize_seconds = json.loads(built.read_text())
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+        index = QdrantEdgeIndex(root / "qdrant", optimize_every=10**12)
+        load_seconds, optimize_seconds = await _build(index, chunks, rng)
+        built.write_text(json.dumps([load_seconds, optimize_seconds]))
+        print(f"built {chunks:,}: load {load_seconds:.1f} s, optimize {optimize_seconds:.1f} s")
     disk = sum(f.stat().st_size for f in (root / "qdrant").rglob("*") if f.is_file()) / 2**20
     if query_cores:
         await index.close()
@@ -63,12 +68,27 @@ async def measure(
         p50, p95 = np.percentile(latencies[5:], [50, 95])  # the first few warm the caches
         results.append(
             VectorTiming(
-                chunks, loaded - started, optimized - loaded, limit, float(p50), float(p95), disk
+                chunks, load_seconds, optimize_seconds, limit, float(p50), float(p95), disk
             )
         )
     await index.close()
-    shutil.rmtree(root, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(root, ignore_errors=True)
     return results
+
+
+async def _build(
+    index: QdrantEdgeIndex, chunks: int, rng: np.random.Generator
+) -> tuple[float, float]:
+    """Write `chunks` random unit vectors, 50 to a track, then build the HNSW graph."""
+    offsets = np.arange(CHUNKS_PER_TRACK, dtype=np.float32) * 5
+    started = time.perf_counter()
+    for _ in range(chunks // CHUNKS_PER_TRACK):
+        vectors = _unit(rng.standard_normal((CHUNKS_PER_TRACK, DIMENSION), dtype=np.float32))
+        await index.upsert(uuid4(), ChunkEmbeddings(vectors, offsets, "bench"))
+    loaded = time.perf_counter()
+    await index.optimize()
+    return loaded - started, time.perf_counter() - loaded
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -76,6 +96,10 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 
 
 def run(
-    chunks: int, queries: int, limits: list[int], query_cores: int | None = None
+    chunks: int,
+    queries: int,
+    limits: list[int],
+    query_cores: int | None = None,
+    keep: Path | None = None,
 ) -> list[VectorTiming]:
-    return asyncio.run(measure(chunks, queries, limits, query_cores))
+    return asyncio.run(measure(chunks, queries, limits, query_cores, keep))
