@@ -1,11 +1,12 @@
 """Ingest throughput with the vibe lane on: ingest, then both projections, per core.
 
-    .venv/bin/python -m bench.ingest_vibe [--corpus DIR] [--tracks N]
+    .venv/bin/python -m bench.ingest_vibe [--corpus DIR] [--tracks N] [--precision P]
 
 CLAP is the default checkpoint's architecture (HTSAT-base audio tower, RoBERTa-base text
 tower, 512-d) with random weights, saved to a directory and loaded through the production
 loader (`EMBEDDING_MODEL=<dir>`): the same cost as `laion/larger_clap_music_and_speech`,
-which cannot be downloaded here. One torch thread, the service's default.
+which cannot be downloaded here. One torch thread, the service's default; `--precision`
+is EMBEDDING_PRECISION (default auto).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", default=DEFAULT_CORPUS)
     parser.add_argument("--tracks", type=int, default=12)
+    parser.add_argument("--precision", default="auto")
     args = parser.parse_args()
     files = sorted(expand_paths([str(Path(args.corpus) / "tracks")], recursive=True))
     files = files[:: max(1, len(files) // args.tracks)][: args.tracks]
@@ -62,7 +64,10 @@ async def main() -> None:
         os.chmod(root, 0o755)  # the embedded Postgres runs as its own user when we are root
         model = build_larger_clap(Path(root) / "clap")
         env = {**os.environ, "AUDIO_STORAGE_ROOT": root, "EMBEDDING_MODEL": str(model)}
-        settings = Settings.from_env(env | {"EMBEDDING_DIM": "512", "TORCH_THREADS": "1"})
+        settings = Settings.from_env(
+            env
+            | {"EMBEDDING_DIM": "512", "TORCH_THREADS": "1", "EMBEDDING_PRECISION": args.precision}
+        )
         stages: dict[str, float] = {}
         async with bootstrap.open_core(settings) as core:
             ingest = bootstrap.ingest_file(core)
@@ -77,7 +82,10 @@ async def main() -> None:
                     await projector.catch_up()
                     stages[f"{projector.name} projection"] = cpu_seconds() - started
     total = sum(stages.values())
-    print(f"{len(files)} tracks, {seconds / 60:.1f} min of audio, CLAP at {EMBEDDING_RATE} Hz")
+    print(
+        f"{len(files)} tracks, {seconds / 60:.1f} min of audio, CLAP at {EMBEDDING_RATE} Hz, "
+        f"precision {settings.embedding_precision}"
+    )
     print()
     print("| stage | CPU s | × real time per core |")
     print("|---|---|---|")

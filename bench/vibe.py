@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/vibe.py [--parts clap,vectors] [--chunks 50000,1000000]
                                    [--device cpu|cuda] [--skip-full] [--write bench/RESULTS.md]
+                                   [--query-cores N] [--keep DIR]
 
 CLAP runs through the production ClapEmbedder (feature extraction included) on a tiny
 random model and on a random-init model of laion/larger_clap_music_and_speech's
@@ -31,7 +32,7 @@ def memory_mb() -> tuple[float, float]:
 
 
 def clap_table(device: str, skip_full: bool) -> list[str]:
-    from bench.vibe_clap import full_size_embedder, time_chunks, tiny_embedder
+    from bench.vibe_clap import full_size_embedder, time_chunks, tiny_embedder, weights_mb
 
     rows = [
         "| model | precision | device | threads | batch | wall s/chunk | CPU s/chunk |",
@@ -42,11 +43,11 @@ def clap_table(device: str, skip_full: bool) -> list[str]:
     if not skip_full:
         runs.append(("larger_clap architecture, random init", full_size_embedder, 1))
     thread_counts = [1] if device == "cuda" else [1, 2]
+    precisions = ["float32", "bfloat16"] + (["int8"] if device == "cpu" else [])
     for name, build, repeats in runs:
-        for precision in ("float32", "bfloat16"):
+        for precision in precisions:
             embedder = build(device, precision)
-            weights = sum(p.numel() * p.element_size() for p in embedder._model.parameters())
-            notes.append(f"{name}, {precision}: weights {weights / 2**20:.0f} MB")
+            notes.append(f"{name}, {precision}: weights {weights_mb(embedder):.0f} MB")
             for threads in thread_counts:
                 for batch in (1, 8):
                     t = time_chunks(embedder, name, threads, batch, repeats)
@@ -61,11 +62,11 @@ def clap_table(device: str, skip_full: bool) -> list[str]:
     return [*rows, "", *(f"- {note}" for note in notes)]
 
 
-def _vector_rows(chunks: int, query_cores: int | None) -> list[str]:
+def _vector_rows(chunks: int, query_cores: int | None, keep: Path | None) -> list[str]:
     from bench.vibe_vectors import run
 
     rows = []
-    for t in run(chunks, queries=200, limits=[10, 80], query_cores=query_cores):
+    for t in run(chunks, queries=200, limits=[10, 80], query_cores=query_cores, keep=keep):
         current, peak = memory_mb()
         rows.append(
             f"| {t.chunks:,} | {t.load_seconds:.1f} | {t.optimize_seconds:.1f} | {t.limit} "
@@ -75,7 +76,7 @@ def _vector_rows(chunks: int, query_cores: int | None) -> list[str]:
     return rows
 
 
-def vector_table(sizes: list[int], query_cores: int | None) -> list[str]:
+def vector_table(sizes: list[int], query_cores: int | None, keep: Path | None) -> list[str]:
     header = [
         "| chunks | load s | optimize (HNSW) s | limit | p50 ms | p95 ms | disk MB "
         "| RSS / peak MB |",
@@ -85,7 +86,7 @@ def vector_table(sizes: list[int], query_cores: int | None) -> list[str]:
     context = multiprocessing.get_context("spawn")
     for size in sizes:
         with context.Pool(1) as pool:
-            rows.extend(pool.apply(_vector_rows, (size, query_cores)))
+            rows.extend(pool.apply(_vector_rows, (size, query_cores, keep)))
     return header + rows
 
 
@@ -112,6 +113,9 @@ def main() -> None:
     parser.add_argument("--skip-full", action="store_true")
     parser.add_argument("--write", type=Path)
     parser.add_argument("--query-cores", type=int, help="pin searches to this many cores")
+    parser.add_argument(
+        "--keep", type=Path, help="build shards under this folder, keep them, reuse them next run"
+    )
     args = parser.parse_args()
     parts = args.parts.split(",")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -128,7 +132,7 @@ def main() -> None:
         body += [
             "### Embedded vector search (Qdrant Edge, 512-d, HNSW)",
             "",
-            *vector_table(sizes, args.query_cores),
+            *vector_table(sizes, args.query_cores, args.keep),
             "",
         ]
     print("\n".join(body))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 import time
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from transformers import ClapAudioConfig, ClapConfig, ClapFeatureExtractor, Clap
 
 from adapters.clap.embedder import ClapEmbedder
 from adapters.clap.loader import load_embedder
+from adapters.clap.precision import finish, is_quantised, storage_dtype
 from domain.audio import EMBEDDING_RATE
 from tests.vibe.tiny_clap import build_tiny_clap
 
@@ -43,8 +45,9 @@ def full_size_embedder(device: str, precision: str) -> ClapEmbedder:
     """Random weights, the default checkpoint's architecture: same cost, no download."""
     torch.manual_seed(0)
     config = ClapConfig(audio_config=ClapAudioConfig(**LARGER_CLAP_AUDIO), projection_dim=512)
-    dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
+    dtype = storage_dtype(precision, torch.device(device))
     model = cast(torch.nn.Module, ClapModel(config)).eval().to(device, dtype)
+    model = finish(model, precision)
     features = ClapFeatureExtractor(sampling_rate=EMBEDDING_RATE, truncation="rand_trunc")
     return ClapEmbedder(model, features, None, "random-larger-clap", torch.device(device))
 
@@ -74,7 +77,7 @@ def time_chunks(
     chunks = repeats * batch
     return ClapTiming(
         name,
-        str(embedder._dtype).removeprefix("torch."),
+        precision_of(embedder),
         embedder.device.type,
         threads,
         batch,
@@ -86,3 +89,16 @@ def time_chunks(
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize()
+
+
+def precision_of(embedder: ClapEmbedder) -> str:
+    if is_quantised(embedder._model):
+        return "int8"
+    return str(embedder._dtype).removeprefix("torch.")
+
+
+def weights_mb(embedder: ClapEmbedder) -> float:
+    """Size of the saved state dict: counts int8 packed weights, which are not parameters."""
+    buffer = io.BytesIO()
+    torch.save(embedder._model.state_dict(), buffer)
+    return buffer.tell() / 2**20

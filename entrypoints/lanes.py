@@ -53,11 +53,18 @@ async def load_clap(settings: Settings) -> tuple[Embedder | None, str]:
 
     try:
         embedder = await asyncio.to_thread(
-            load_embedder, settings.embedding_model, settings.torch_threads
+            load_embedder,
+            settings.embedding_model,
+            settings.torch_threads,
+            precision=settings.embedding_precision,
         )
     except LaneUnavailable as error:
         log.warning("vibe lane unavailable", reason=error.message)
         return None, error.message
+    except ValueError as error:  # a precision this machine cannot run (int8 on a GPU)
+        reason = f"the vibe lane is unavailable: {error} (EMBEDDING_PRECISION)"
+        log.warning("vibe lane unavailable", reason=reason)
+        return None, reason
     if embedder is None:
         return None, "the vibe lane is switched off"
     if embedder.dimension != settings.embedding_dim:

@@ -30,6 +30,8 @@ class Settings:
     service_port: int
     max_audio_seconds: float
     torch_threads: int
+    # CLAP weights: "auto" (bfloat16 where native, else float32), float32, bfloat16, int8 (CPU)
+    embedding_precision: str = "auto"
     # HTTP API (entrypoints/http)
     production: bool = False
     cors_origins: tuple[str, ...] = ("http://localhost:17000",)
@@ -64,6 +66,7 @@ class Settings:
             service_port=reader.number("SERVICE_PORT", "17010", int, 1, 65535),
             max_audio_seconds=reader.number("MAX_AUDIO_SECONDS", "1800", float, 3, 86400),
             torch_threads=reader.number("TORCH_THREADS", "1", int, 1, 256),
+            embedding_precision=reader.choice("EMBEDDING_PRECISION", "auto", EMBEDDING_PRECISIONS),
             production=reader.choice("AUDIO_IDENT_ENV", "development", PRODUCTION_CHOICES)
             == "production",
             cors_origins=reader.csv("CORS_ORIGINS", "http://localhost:17000"),
@@ -87,6 +90,8 @@ class Settings:
 
 
 PRODUCTION_CHOICES = ("development", "production")
+# adapters/clap/precision.py holds the meaning; repeated here so settings never import torch.
+EMBEDDING_PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 
 
 class _Reader:

@@ -11,6 +11,7 @@ from transformers import ClapModel, ClapProcessor
 from transformers.utils import logging as transformers_logging
 
 from adapters.clap.embedder import ClapEmbedder
+from adapters.clap.precision import finish, storage_dtype
 from domain.audio import EMBEDDING_RATE, PcmAudio
 from domain.chunking import split_into_chunks
 from domain.errors import LaneUnavailable
@@ -35,9 +36,11 @@ def load_embedder(
     call it once at start-up (from a worker thread if an event loop is running).
 
     `threads` sets torch's intra-op threads for the whole process; `device` defaults to
-    CUDA when available, else CPU. `precision` is "float32", "bfloat16", or "auto":
-    bfloat16 where the hardware runs it natively (CUDA, or CPUs with AVX-512 BF16 / AMX),
-    which halves CPU time per chunk and memory for a cosine of 0.99998 to float32 vectors.
+    CUDA when available, else CPU. `precision` is "float32", "bfloat16", "int8" (CPU only,
+    Linear layers dynamically quantised) or "auto": bfloat16 where the hardware runs it
+    natively (CUDA, or CPUs with AVX-512 BF16 / AMX), which halves CPU time per chunk and
+    memory for a cosine of 0.99998 to float32 vectors; float32 elsewhere (see precision.py).
+    An unknown precision, or int8 on a GPU, raises ValueError.
     """
     if model.strip().lower() in (DISABLED, ""):
         return None
@@ -48,12 +51,12 @@ def load_embedder(
         )
     torch.set_num_threads(max(1, threads))
     target = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    dtype = _dtype(precision, target)
+    dtype = storage_dtype(precision, target)
     transformers_logging.disable_progress_bar()
     try:
         # cast: transformers' typing of `.to` confuses pyright; nn.Module's is exact.
         network = cast(torch.nn.Module, ClapModel.from_pretrained(source))
-        network.to(target, dtype).eval()
+        network = finish(network.to(target, dtype).eval(), precision)
         processor = ClapProcessor.from_pretrained(source)
     except Exception as exc:  # from_pretrained fails in many ways (OSError, ValueError, ...)
         raise LaneUnavailable(
@@ -74,18 +77,3 @@ def load_embedder(
         [c.samples for c in split_into_chunks(PcmAudio(silence, EMBEDDING_RATE))]
     )
     return embedder
-
-
-def _dtype(precision: str, device: torch.device) -> torch.dtype:
-    if precision == "auto":
-        if device.type == "cuda":
-            native = torch.cuda.is_bf16_supported()
-        else:
-            native = torch.backends.mkldnn.is_available() and bool(
-                torch.ops.mkldnn._is_mkldnn_bf16_supported()
-            )
-        return torch.bfloat16 if native else torch.float32
-    dtypes = {"float32": torch.float32, "bfloat16": torch.bfloat16}
-    if precision not in dtypes:
-        raise ValueError(f"precision is one of auto, float32, bfloat16; got {precision!r}")
-    return dtypes[precision]

@@ -11,6 +11,7 @@ from transformers import ClapFeatureExtractor
 from adapters.clap.embedder import ClapEmbedder
 from adapters.clap.loader import load_embedder
 from adapters.clap.mel import LogMelFrontend
+from adapters.clap.precision import is_quantised, storage_dtype
 from domain.audio import PcmAudio
 from domain.errors import LaneUnavailable
 
@@ -139,6 +140,28 @@ async def test_bfloat16_gives_nearly_the_float32_vectors(
     assert cosines.min() > 0.99
 
 
+async def test_int8_quantises_the_linear_layers_and_keeps_the_vectors_close(
+    clap: ClapEmbedder, tiny_clap_dir: Path
+) -> None:
+    quantised = load_embedder(str(tiny_clap_dir), device="cpu", precision="int8")
+    assert quantised is not None
+    audio = noise(15.0, seed=8)
+
+    exact, approximate = await clap.embed_audio(audio), await quantised.embed_audio(audio)
+    words = await clap.embed_text("a calm piano"), await quantised.embed_text("a calm piano")
+
+    assert is_quantised(quantised._model)
+    assert not [m for m in quantised._model.modules() if type(m) is torch.nn.Linear]
+    assert approximate.vectors.dtype == np.float32
+    assert (exact.vectors * approximate.vectors).sum(axis=1).min() > 0.98
+    assert float(words[0] @ words[1]) > 0.98
+
+
 def test_an_unknown_precision_is_a_configuration_error(tiny_clap_dir: Path) -> None:
     with pytest.raises(ValueError, match="precision"):
         load_embedder(str(tiny_clap_dir), precision="int4")
+
+
+def test_int8_is_refused_on_a_gpu() -> None:
+    with pytest.raises(ValueError, match="CPU only"):
+        storage_dtype("int8", torch.device("cuda"))

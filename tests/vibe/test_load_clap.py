@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from adapters.clap.embedder import ClapEmbedder
+from adapters.clap.precision import is_quantised
 from entrypoints.lanes import load_clap
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, SettingsError
 from tests.vibe.tiny_clap import TINY_DIMENSION
 
 
-def _settings(tmp_path: Path, model: str, dimension: int) -> Settings:
+def _settings(tmp_path: Path, model: str, dimension: int, precision: str = "auto") -> Settings:
     return Settings.from_env(
         {
             "AUDIO_STORAGE_ROOT": str(tmp_path),
             "EMBEDDING_MODEL": model,
             "EMBEDDING_DIM": str(dimension),
+            "EMBEDDING_PRECISION": precision,
         }
     )
 
@@ -42,3 +47,15 @@ async def test_missing_weights_and_none_are_explained(tmp_path: Path) -> None:
     assert "no model directory" in why
     assert off is None
     assert "EMBEDDING_MODEL=none" in because
+
+
+async def test_embedding_precision_reaches_the_loader(tmp_path: Path, tiny_clap_dir: Path) -> None:
+    settings = _settings(tmp_path, str(tiny_clap_dir), TINY_DIMENSION, precision="INT8")
+    embedder, reason = await load_clap(settings)
+    assert isinstance(embedder, ClapEmbedder), reason
+    assert is_quantised(embedder._model)
+
+
+def test_an_unknown_embedding_precision_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="EMBEDDING_PRECISION='fp8'"):
+        _settings(tmp_path, "none", 512, precision="fp8")
