@@ -1,6 +1,6 @@
 """HTTP benchmark: /api/v1/search throughput and latency against a local `audio-ident serve`.
 
-    .venv/bin/python bench/http.py [--corpus DIR] [--requests 48] [--seconds 20]
+    .venv/bin/python bench/http_api.py [--corpus DIR] [--requests 48] [--seconds 20]
                                    [--model PATH|tiny] [--write bench/RESULTS.md]
 
 Starts `audio-ident serve` on 127.0.0.1 (a free port) over its own storage under
@@ -16,28 +16,22 @@ The full CLAP model is used when it loads offline (EMBEDDING_MODEL or --model); 
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-# Run as a script, bench/ comes first on sys.path and this file would shadow the standard
-# library's `http` (which httpx imports): the checkout goes there instead.
+import httpx
+
 ROOT = Path(__file__).resolve().parents[1]
-if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
-    sys.path[0] = str(ROOT)
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-
-import httpx  # noqa: E402
-
 OUT = ROOT / "bench" / "out" / "http"
 PASSWORD = "bench-password-123"
 SECTION = "## HTTP"
@@ -225,7 +219,7 @@ def render(
     lines = [
         SECTION,
         "",
-        f"`bench/http.py`: `audio-ident serve` on 127.0.0.1 (projectors in-process, idle), "
+        f"`bench/http_api.py`: `audio-ident serve` on 127.0.0.1 (projectors in-process, idle), "
         f"{total} corpus tracks ingested over HTTP ({new} new in this run: upload, ingest "
         f"and indexing took {seconds:.0f} s), {queries} manifest queries (5-10 s WAV clips) "
         f"cycled; client and server share the machine ({os.cpu_count()} cores). "
