@@ -30,8 +30,8 @@ def finish(model: torch.nn.Module, precision: str) -> torch.nn.Module:
     """Quantise the Linear layers to int8 when asked; otherwise the model as it is.
 
     Dynamic quantisation keeps weights in int8 and quantises activations per batch, so
-    it needs no calibration data. On CPUs without AVX-512 BF16 (AVX2 only) it roughly
-    halves CPU time per chunk against float32: the Linear layers are most of HTSAT's work.
+    it needs no calibration data. On CPUs without AVX-512 BF16 (AVX2 only) it is 1.4-1.9x
+    faster than float32 per chunk (bench/RESULTS.md): Linear layers are most of HTSAT's work.
     """
     if precision != "int8":
         return model
