@@ -70,7 +70,8 @@ def _vector_rows(chunks: int, query_cores: int | None, keep: Path | None) -> lis
         current, peak = memory_mb()
         rows.append(
             f"| {t.chunks:,} | {t.load_seconds:.1f} | {t.optimize_seconds:.1f} | {t.limit} "
-            f"| {t.p50_ms:.2f} | {t.p95_ms:.2f} | {t.disk_mb:.0f} | {current:.0f} / {peak:.0f} |"
+            f"| {t.cache} | {t.p50_ms:.2f} | {t.p95_ms:.2f} | {t.disk_mb:.0f} "
+            f"| {current:.0f} / {peak:.0f} |"
         )
         print(rows[-1], flush=True)
     return rows
@@ -78,9 +79,9 @@ def _vector_rows(chunks: int, query_cores: int | None, keep: Path | None) -> lis
 
 def vector_table(sizes: list[int], query_cores: int | None, keep: Path | None) -> list[str]:
     header = [
-        "| chunks | load s | optimize (HNSW) s | limit | p50 ms | p95 ms | disk MB "
+        "| chunks | load s | optimize (HNSW) s | limit | cache | p50 ms | p95 ms | disk MB "
         "| RSS / peak MB |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     rows = []
     context = multiprocessing.get_context("spawn")
