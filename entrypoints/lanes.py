@@ -61,10 +61,6 @@ async def load_clap(settings: Settings) -> tuple[Embedder | None, str]:
     except LaneUnavailable as error:
         log.warning("vibe lane unavailable", reason=error.message)
         return None, error.message
-    except ValueError as error:  # a precision this machine cannot run (int8 on a GPU)
-        reason = f"the vibe lane is unavailable: {error} (EMBEDDING_PRECISION)"
-        log.warning("vibe lane unavailable", reason=reason)
-        return None, reason
     if embedder is None:
         return None, "the vibe lane is switched off"
     if embedder.dimension != settings.embedding_dim:

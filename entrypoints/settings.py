@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from adapters.clap.precision_names import PRECISIONS as EMBEDDING_PRECISIONS
+
 T = TypeVar("T")
 DEFAULT_EMBEDDING_MODEL = "laion/larger_clap_music_and_speech"
 MEGABYTE = 1024 * 1024
@@ -90,8 +92,6 @@ class Settings:
 
 
 PRODUCTION_CHOICES = ("development", "production")
-# adapters/clap/precision.py holds the meaning; repeated here so settings never import torch.
-EMBEDDING_PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 
 
 class _Reader:

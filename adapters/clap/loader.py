@@ -40,7 +40,7 @@ def load_embedder(
     Linear layers dynamically quantised) or "auto": bfloat16 where the hardware runs it
     natively (CUDA, or CPUs with AVX-512 BF16 / AMX), which halves CPU time per chunk and
     memory for a cosine of 0.99998 to float32 vectors; float32 elsewhere (see precision.py).
-    An unknown precision, or int8 on a GPU, raises ValueError.
+    An unknown precision raises ValueError; int8 on a GPU, LaneUnavailable.
     """
     if model.strip().lower() in (DISABLED, ""):
         return None

@@ -7,7 +7,8 @@ import warnings
 import torch
 from torch.ao.nn.quantized.dynamic import Linear as QuantisedLinear
 
-PRECISIONS = ("auto", "float32", "bfloat16", "int8")
+from adapters.clap.precision_names import PRECISIONS
+from domain.errors import LaneUnavailable
 
 
 def storage_dtype(precision: str, device: torch.device) -> torch.dtype:
@@ -16,11 +17,18 @@ def storage_dtype(precision: str, device: torch.device) -> torch.dtype:
     "auto" is bfloat16 where the hardware runs it natively (CUDA, or CPUs with AVX-512
     BF16 / AMX), float32 elsewhere: it never picks int8, whose vectors drift further
     (cosine about 0.999 to float32) and which must be asked for.
+
+    An unknown precision is a programming error (settings validate it): ValueError. int8
+    asked of a GPU is this machine's limit, so the vibe lane is unavailable: LaneUnavailable.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision is one of {', '.join(PRECISIONS)}; got {precision!r}")
     if precision == "int8" and device.type != "cpu":
-        raise ValueError(f"precision 'int8' runs on CPU only, not on {device.type}")
+        raise LaneUnavailable(
+            f"the vibe lane is unavailable: precision 'int8' runs on CPU only, not on "
+            f"{device.type} (EMBEDDING_PRECISION)",
+            {"precision": precision, "device": device.type},
+        )
     if precision == "auto":
         return torch.bfloat16 if _native_bfloat16(device) else torch.float32
     return torch.bfloat16 if precision == "bfloat16" else torch.float32

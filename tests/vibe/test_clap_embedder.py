@@ -163,5 +163,5 @@ def test_an_unknown_precision_is_a_configuration_error(tiny_clap_dir: Path) -> N
 
 
 def test_int8_is_refused_on_a_gpu() -> None:
-    with pytest.raises(ValueError, match="CPU only"):
+    with pytest.raises(LaneUnavailable, match="CPU only"):
         storage_dtype("int8", torch.device("cuda"))
