@@ -62,16 +62,16 @@ async def measure(
         await index.close()
         os.sched_setaffinity(0, set(range(query_cores)))
         index = QdrantEdgeIndex(root / "qdrant", search_threads=query_cores)
-    passes = [(limits[-1], "cold", queries), (limits[-1], "", WARM_UP_QUERIES)]
-    passes += [(limit, "warm", queries) for limit in limits]
+    timed = [(limits[-1], "cold", await _time_searches(index, rng, limits[-1], queries))]
+    await _time_searches(index, rng, limits[-1], WARM_UP_QUERIES)
+    for limit in limits:
+        timed.append((limit, "warm", await _time_searches(index, rng, limit, queries)))
     results = []
-    for limit, cache, count in passes:
-        latencies = await _time_searches(index, rng, limit, count)
-        if cache:
-            p50, p95 = np.percentile(latencies, [50, 95])
-            results.append(
-                VectorTiming(chunks, load_seconds, optimize_seconds, limit, cache, p50, p95, disk)
-            )
+    for limit, cache, latencies in timed:
+        p50, p95 = np.percentile(latencies, [50, 95])
+        results.append(
+            VectorTiming(chunks, load_seconds, optimize_seconds, limit, cache, p50, p95, disk)
+        )
     await index.close()
     if not keep:
         shutil.rmtree(root, ignore_errors=True)
