@@ -50,6 +50,10 @@ class IdentifyClip:
         self._decoder, self._exact, self._vibe = decoder, exact, vibe
         self._uow, self._policy = uow, policy
 
+    @property
+    def policy(self) -> IdentifyPolicy:
+        return self._policy
+
     async def __call__(
         self, path: Path, mode: SearchMode, limit: int = 5, exclude_exact_from_vibe: bool = False
     ) -> IdentifyResult:

@@ -71,11 +71,6 @@ class Projector:
                     await uow.commit()
                 handled += 1
 
-    async def lag(self) -> int:
-        """Events committed but not yet applied."""
-        async with self._uow() as uow:
-            return max(0, await uow.events.head() - await uow.checkpoints.get(self.name))
-
     async def rebuild(self, progress: Progress | None = None) -> int:
         """Replay the whole log into a fresh store and swap it in; returns the new checkpoint.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AsyncExitStack
 
 from application.projector import Projector
@@ -41,6 +41,24 @@ class RunProjections:
         self._poll_seconds = poll_seconds
         self._failures: dict[str, int] = {}
         self._resume_at: dict[str, float] = {}
+
+    @property
+    def projectors(self) -> tuple[Projector, ...]:
+        return tuple(self._projectors)
+
+    @property
+    def names(self) -> list[str]:
+        """The projections this runner can apply (no embedding one without a model)."""
+        return [projector.name for projector in self._projectors]
+
+    @property
+    def poll_seconds(self) -> float:
+        return self._poll_seconds
+
+    def only(self, names: Collection[str]) -> RunProjections:
+        """A runner for just these of its projections, sharing the lock and the notifier."""
+        chosen = [p for p in self._projectors if p.name in names]
+        return RunProjections(chosen, self._lock, self._notifier, self._uow, self._poll_seconds)
 
     async def __call__(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         async with AsyncExitStack() as stack:

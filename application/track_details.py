@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.errors import TrackNotFound
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.projection_name import ProjectionName
 from domain.track import Track
 from domain.track_query import TrackPage, TrackQuery
 
@@ -21,7 +22,7 @@ class IndexState(StrEnum):
 @dataclass(frozen=True, slots=True)
 class TrackDetails:
     track: Track
-    projections: dict[str, IndexState]
+    projections: dict[ProjectionName, IndexState]
 
 
 class ListTracks:
@@ -38,7 +39,7 @@ class ListTracks:
 class GetTrack:
     """One track, and for each projection whether it has caught up with that track."""
 
-    def __init__(self, uow: UnitOfWorkFactory, projections: Sequence[str]) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, projections: Sequence[ProjectionName]) -> None:
         self._uow = uow
         self._projections = tuple(projections)
 

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 from uuid import UUID
 
 from domain.drift import Drift, DriftKind, find_drift
 from domain.errors import AudioIdentError
 from domain.events import DomainEvent, TrackDeleted, TrackReindexRequested
+from domain.ports.projection_store import ProjectionStore
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from domain.track import TrackKey
-
-
-class Inventoried(Protocol):
-    """A projection's name and what its store holds (every Projection is one)."""
-
-    @property
-    def name(self) -> str: ...
-
-    async def inventory(self) -> dict[UUID, int]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,33 +31,30 @@ class VerifyProjections:
 
     With `repair`, appends the events that heal each drift — TrackReindexRequested for a
     missing or miscounted track, TrackDeleted for one the store should not hold — and never
-    touches a store directly: the projectors apply them like any other event.
+    touches a store directly: the projectors apply them like any other event. Reads only
+    the stores (`stores`: each projection's, by name), so no model needs to be loaded.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, projections: Sequence[Inventoried]) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, stores: Mapping[str, ProjectionStore]) -> None:
         self._uow = uow
-        self._projections = projections
+        self._stores = dict(stores)
 
     async def __call__(self, repair: bool = False) -> VerifyReport:
         async with self._uow() as uow:
             library = await uow.tracks.keys()
             latest = await uow.events.latest_positions()
-            checkpoints = {p.name: await uow.checkpoints.get(p.name) for p in self._projections}
-            receipts = {
-                p.name: await uow.receipts.for_projection(p.name) for p in self._projections
-            }
+            checkpoints = {name: await uow.checkpoints.get(name) for name in self._stores}
+            receipts = {name: await uow.receipts.for_projection(name) for name in self._stores}
         drift: list[Drift] = []
         unverifiable: dict[str, str] = {}
-        for projection in self._projections:
-            settled = {t for t, at in latest.items() if at <= checkpoints[projection.name]}
+        for name, store in self._stores.items():
+            settled = {t for t, at in latest.items() if at <= checkpoints[name]}
             try:
-                held = await projection.inventory()
+                held = await store.track_counts()
             except AudioIdentError as error:  # e.g. the store is held by another process
-                unverifiable[projection.name] = error.message
+                unverifiable[name] = error.message
                 continue
-            drift += find_drift(
-                projection.name, set(library), settled, receipts[projection.name], held
-            )
+            drift += find_drift(name, set(library), settled, receipts[name], held)
         if not repair or not drift:
             return VerifyReport(len(library), drift, 0, unverifiable)
         async with self._uow() as uow:

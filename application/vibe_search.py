@@ -6,12 +6,12 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
-from application.vibe_ranking import TOP_CHUNKS, rank_tracks
 from domain.audio import PcmAudio
 from domain.errors import LaneUnavailable
 from domain.matches import VibeMatch
 from domain.ports.embedder import Embedder
 from domain.ports.vector_index import ChunkHit, VectorIndex
+from domain.vibe_ranking import TOP_CHUNKS, rank_tracks
 
 Vectors = list[npt.NDArray[np.float32]]
 

@@ -19,18 +19,20 @@ import time
 from pathlib import Path
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
+from application.ingest_file import IngestFile
 from domain.audio import FINGERPRINT_RATE
 from domain.ingest_outcome import IngestStatus
-from entrypoints import bootstrap
 from entrypoints.cli.files import expand_paths
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 DEFAULT_CORPUS = os.environ.get("AUDIO_IDENT_CORPUS", "/var/tmp/audio-ident-corpus")
 
 
 async def _timed_ingest(settings: Settings, files: list[Path], jobs: int) -> dict[str, float]:
-    async with bootstrap.open_core(settings) as core:
-        ingest = bootstrap.ingest_file(core)
+    async with command_scope(settings, ProcessRole()) as scope:
+        ingest = await scope.get(IngestFile)
         gate = asyncio.Semaphore(jobs)
 
         async def one(path: Path) -> IngestStatus:

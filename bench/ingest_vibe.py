@@ -23,12 +23,15 @@ import torch
 from transformers import ClapAudioConfig, ClapConfig, ClapModel, ClapProcessor
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
+from application.ingest_file import IngestFile
+from application.run_projections import RunProjections
+from application.vibe_model import VibeModel
 from bench.vibe_clap import LARGER_CLAP_AUDIO
 from domain.audio import EMBEDDING_RATE
-from entrypoints import bootstrap
 from entrypoints.cli.files import expand_paths
-from entrypoints.lanes import open_lanes
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 from tests.vibe.tiny_clap import build_tiny_clap
 
 DEFAULT_CORPUS = os.environ.get("AUDIO_IDENT_CORPUS", "/var/tmp/audio-ident-corpus")
@@ -69,18 +72,19 @@ async def main() -> None:
             | {"EMBEDDING_DIM": "512", "TORCH_THREADS": "1", "EMBEDDING_PRECISION": args.precision}
         )
         stages: dict[str, float] = {}
-        async with bootstrap.open_core(settings) as core:
-            ingest = bootstrap.ingest_file(core)
+        role = ProcessRole(runs_projections=True, loads_model=True)
+        async with command_scope(settings, role) as scope:
+            ingest = await scope.get(IngestFile)
             started = cpu_seconds()
             for path in files:
                 await ingest(Path(path))
             stages["ingest (decode, Chromaprint, store, commit)"] = cpu_seconds() - started
-            async with open_lanes(settings, writer=True, load_model=True) as lanes:
-                assert lanes.embedder is not None, lanes.vibe_unavailable_reason
-                for projector in bootstrap.projectors(core, lanes):
-                    started = cpu_seconds()
-                    await projector.catch_up()
-                    stages[f"{projector.name} projection"] = cpu_seconds() - started
+            model = await scope.get(VibeModel)
+            assert model.embedder is not None, model.unavailable_reason
+            for projector in (await scope.get(RunProjections)).projectors:
+                started = cpu_seconds()
+                await projector.catch_up()
+                stages[f"{projector.name} projection"] = cpu_seconds() - started
     total = sum(stages.values())
     print(
         f"{len(files)} tracks, {seconds / 60:.1f} min of audio, CLAP at {EMBEDDING_RATE} Hz, "

@@ -7,7 +7,7 @@
 CLAP runs through the production ClapEmbedder (feature extraction included) on a tiny
 random model and on a random-init model of laion/larger_clap_music_and_speech's
 architecture (same cost as the real weights, nothing downloaded). Vector latency is
-QdrantEdgeIndex.search over random 512-d unit vectors after optimize() built the HNSW
+QdrantEdgeIndex.search over random 512-d unit vectors after shards.build_graph() built the HNSW
 index; each size runs in its own process so its peak memory is its own.
 """
 

@@ -101,7 +101,7 @@ async def _build(
         vectors = _unit(rng.standard_normal((CHUNKS_PER_TRACK, DIMENSION), dtype=np.float32))
         await index.upsert(uuid4(), ChunkEmbeddings(vectors, offsets, "bench"))
     loaded = time.perf_counter()
-    await index.optimize()
+    await index.shards.build_graph()
     return loaded - started, time.perf_counter() - loaded
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+# How the embedding model's weights may be held; "auto" lets the adapter pick for the hardware.
+EMBEDDING_PRECISIONS = ("auto", "float32", "bfloat16", "int8")
+
 
 @dataclass(frozen=True, slots=True)
 class ChunkEmbeddings:

@@ -1,1 +1,1 @@
-"""Ways in: the audio-ident CLI and the HTTP API, and the bootstrap that wires them."""
+"""Ways in: the audio-ident CLI and the HTTP API, and the wiring that builds them."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from adapters.clap.precision_names import PRECISIONS as EMBEDDING_PRECISIONS
+from domain.embedding import EMBEDDING_PRECISIONS
 
 T = TypeVar("T")
 DEFAULT_EMBEDDING_MODEL = "laion/larger_clap_music_and_speech"
@@ -26,7 +26,7 @@ class Settings:
     qdrant_url: str | None
     qdrant_collection_name: str
     audio_storage_root: Path
-    olaf_lmdb_path: Path
+    fingerprint_index_path: Path
     embedding_model: str
     embedding_dim: int
     service_port: int
@@ -62,7 +62,9 @@ class Settings:
             qdrant_url=reader.optional_url("QDRANT_URL", ("http", "https")),
             qdrant_collection_name=reader.get("QDRANT_COLLECTION_NAME", "audio_chunks"),
             audio_storage_root=root,
-            olaf_lmdb_path=Path(reader.get("OLAF_LMDB_PATH", str(root / "lmdb"))).absolute(),
+            fingerprint_index_path=reader.path(
+                "FINGERPRINT_INDEX_PATH", root / "lmdb", former_name="OLAF_LMDB_PATH"
+            ),
             embedding_model=reader.get("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
             embedding_dim=reader.number("EMBEDDING_DIM", "512", int, 1, 8192),
             service_port=reader.number("SERVICE_PORT", "17010", int, 1, 65535),
@@ -102,6 +104,13 @@ class _Reader:
     def get(self, name: str, default: str) -> str:
         value = self._env.get(name, "").strip()
         return value or default
+
+    def path(self, name: str, default: Path, former_name: str) -> Path:
+        """A path setting; `former_name` is the earlier system's name for it, still honoured."""
+        value = self.get(name, "") or self.get(former_name, "")
+        if self.get(name, "") and self.get(former_name, ""):
+            self._problems.append(f"set {name} or {former_name}, not both")
+        return Path(value).expanduser().absolute() if value else default
 
     def optional_url(self, name: str, schemes: tuple[str, ...]) -> str | None:
         value = self._env.get(name, "").strip()

@@ -7,7 +7,7 @@ import warnings
 import torch
 from torch.ao.nn.quantized.dynamic import Linear as QuantisedLinear
 
-from adapters.clap.precision_names import PRECISIONS
+from domain.embedding import EMBEDDING_PRECISIONS as PRECISIONS
 from domain.errors import LaneUnavailable
 
 

@@ -279,15 +279,6 @@ class LmdbFingerprintIndex:
             await asyncio.to_thread(close_environment, building)
             await asyncio.to_thread(discard, self._base, building)
 
-    async def clear(self) -> None:
-        await asyncio.to_thread(self._clear)
-
-    def _clear(self) -> None:
-        env, dbs = self._writable()
-        with env.begin(write=True) as txn:
-            for db in dbs.values():
-                txn.drop(db, delete=False)
-
 
 class _Tracks:
     """Per-track facts read lazily inside the match transaction (only for candidates)."""

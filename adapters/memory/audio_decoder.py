@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -10,24 +11,23 @@ from domain.errors import DecodingFailed, InvalidAudio
 
 
 class InMemoryAudioDecoder:
-    """Serves audio registered by file name; anything else is 'not audio'."""
+    """Serves audio registered by file name, and reads plain 16-bit PCM WAV files itself
+    (the stdlib's `wave`), so uploads under any name decode; anything else is 'not audio'."""
 
     def __init__(self) -> None:
         self.library: dict[str, tuple[AudioInfo, PcmAudio]] = {}
 
     def register(self, name: str, audio: PcmAudio, info: AudioInfo | None = None) -> None:
-        self.library[name] = (
-            info
-            or AudioInfo("wav", "pcm_f32le", audio.duration_seconds, audio.sample_rate, 1, None),
-            audio,
-        )
+        self.library[name] = (info or _info(audio, "pcm_f32le", audio.sample_rate, 1), audio)
 
     async def _lookup(self, path: Path) -> tuple[AudioInfo, PcmAudio]:
         if await asyncio.to_thread(_is_empty, path):
             raise InvalidAudio("EMPTY_FILE", "the file is empty")
-        try:
+        if path.name in self.library:
             return self.library[path.name]
-        except KeyError:
+        try:
+            return await asyncio.to_thread(_read_wav, path)
+        except (wave.Error, EOFError, OSError, ValueError):
             raise DecodingFailed(f"not an audio file: {path.name}") from None
 
     async def probe(self, path: Path) -> AudioInfo:
@@ -46,6 +46,21 @@ class InMemoryAudioDecoder:
         target_times = np.arange(count) / sample_rate
         resampled = np.interp(target_times, source_times, audio.samples).astype(np.float32)
         return PcmAudio(resampled, sample_rate)
+
+
+def _info(audio: PcmAudio, codec: str, rate: int, channels: int) -> AudioInfo:
+    return AudioInfo("wav", codec, audio.duration_seconds, rate, channels, None)
+
+
+def _read_wav(path: Path) -> tuple[AudioInfo, PcmAudio]:
+    with wave.open(str(path), "rb") as handle:
+        if handle.getsampwidth() != 2:
+            raise ValueError("only 16-bit PCM")
+        channels, rate = handle.getnchannels(), handle.getframerate()
+        frames = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    mono = frames.reshape(-1, channels).mean(axis=1) / 32768.0
+    audio = PcmAudio(mono.astype(np.float32), rate)
+    return _info(audio, "pcm_s16le", rate, channels), audio
 
 
 def _is_empty(path: Path) -> bool:

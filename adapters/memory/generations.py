@@ -38,9 +38,3 @@ class InMemoryGenerations(Generic[G]):
 
     async def abort_rebuild(self) -> None:
         self._building = None
-
-    async def clear(self) -> None:
-        if self._building is not None:
-            self._building = self._fresh()
-        else:
-            self._live = self._fresh()

@@ -167,15 +167,6 @@ class QdrantServerIndex:
         if rebuild is not None and rebuild.dimension is not None:
             await self._client.delete_collection(rebuild.collection)
 
-    async def clear(self) -> None:
-        if self._rebuild is not None:
-            # Mid-rebuild: only the half-built collection is emptied.
-            if self._rebuild.dimension is not None:
-                await self._client.delete_collection(self._rebuild.collection)
-            self._rebuild.dimension = None
-            return
-        await self._drop_live(await live_collection(self._client, self._collection))
-
     async def _drop_live(self, live: str | None) -> None:
         if live is not None and live != self._collection:
             await drop_alias(self._client, self._collection)

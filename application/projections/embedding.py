@@ -10,6 +10,7 @@ from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.embedder import Embedder
 from domain.ports.vector_index import VectorIndex
+from domain.projection_name import ProjectionName
 
 
 class EmbeddingProjection(TrackAudioProjection):
@@ -34,7 +35,7 @@ class EmbeddingProjection(TrackAudioProjection):
 
     @property
     def name(self) -> str:
-        return "embedding"
+        return ProjectionName.EMBEDDING
 
     @property
     def sample_rate(self) -> int:

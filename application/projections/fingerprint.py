@@ -9,6 +9,7 @@ from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
+from domain.projection_name import ProjectionName
 
 
 class FingerprintProjection(TrackAudioProjection):
@@ -28,7 +29,7 @@ class FingerprintProjection(TrackAudioProjection):
 
     @property
     def name(self) -> str:
-        return "fingerprint"
+        return ProjectionName.FINGERPRINT
 
     @property
     def sample_rate(self) -> int:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from typing import Protocol
-from uuid import UUID
 
 from domain.events import StoredEvent
 from domain.projection_records import Applied
@@ -31,10 +30,6 @@ class Projection(Protocol):
 
         Tells a store outage (wait and retry everything) from a poison event (park it).
         """
-        ...
-
-    async def inventory(self) -> dict[UUID, int]:
-        """Every track the store holds and its item count, read from the store itself."""
         ...
 
     async def begin_rebuild(self) -> None:

@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 
 class TrackAudioProjection(abc.ABC):
     """A TrackIngested (or a reindex request aimed at this projection) decodes the track's
-    stored file at `sample_rate` and indexes it; TrackDeleted removes the track. Health,
-    inventory and rebuilds are the store's own.
+    stored file at `sample_rate` and indexes it; TrackDeleted removes the track. Health
+    and rebuilds are the store's own (what it holds is read from the store: `track_counts`).
 
     A file that is gone or unreadable is skipped, not failed: replaying the log meets the
     TrackIngested of tracks whose files a later TrackDeleted removed, and a failure would
@@ -62,9 +62,6 @@ class TrackAudioProjection(abc.ABC):
 
     async def check(self) -> None:
         await self._store.check()
-
-    async def inventory(self) -> dict[UUID, int]:
-        return await self._store.track_counts()
 
     async def begin_rebuild(self) -> None:
         await self._store.begin_rebuild()

@@ -56,7 +56,3 @@ class FingerprintIndex(ProjectionStore, Protocol):
     async def hash_count(self, track_id: UUID) -> int | None:
         """Hashes stored for a track, None if the index does not hold it."""
         ...
-
-    async def clear(self) -> None:
-        """Drop everything in place (tests and tools; replays rebuild a new generation)."""
-        ...

@@ -62,7 +62,3 @@ class VectorIndex(ProjectionStore, Protocol):
     async def chunk_count(self, track_id: UUID) -> int:
         """How many chunks of the track are stored (0 when none)."""
         ...
-
-    async def clear(self) -> None:
-        """Drop every chunk and the store's dimension (tests and tools; replays rebuild)."""
-        ...

@@ -14,10 +14,10 @@ from rich.console import Console
 from application.identify_clip import IdentifyClip
 from application.identify_result import LaneState, SearchMode
 from domain.errors import AudioIdentError
-from entrypoints import bootstrap
 from entrypoints.cli import presenters
-from entrypoints.lanes import open_lanes
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,11 +33,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     mode = SearchMode(args.mode)
     top = max(1, min(50, args.top))
     errors = 0
-    async with (
-        bootstrap.open_core(settings) as core,
-        open_lanes(settings, writer=False, load_model=mode.runs("vibe")) as lanes,
-    ):
-        identify = bootstrap.identify_clip(core, lanes)
+    async with command_scope(settings, ProcessRole(loads_model=mode.runs("vibe"))) as scope:
+        identify = await scope.get(IdentifyClip)
         for name in args.files:
             record = await _identify(identify, name, mode, top)
             errors += record["error"] is not None

@@ -12,12 +12,13 @@ import structlog
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from application.ingest_file import IngestFile
+from application.request_replay import RequestReplay
 from domain.ingest_outcome import IngestOutcome, IngestStatus
-from entrypoints import bootstrap
 from entrypoints.cli.files import expand_paths
-from entrypoints.cli.wait import wait_for_projections
-from entrypoints.lanes import open_lanes
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 log = structlog.get_logger(__name__)
 
@@ -36,8 +37,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     paths = list(expand_paths(args.paths, args.recursive))
     console = Console(stderr=True)
     failed = 0
-    async with bootstrap.open_core(settings) as core:
-        ingest = bootstrap.ingest_file(core)
+    # With --wait this process may apply the events itself (no worker running).
+    role = ProcessRole(runs_projections=args.wait, loads_model=args.wait)
+    async with command_scope(settings, role) as scope:
+        ingest = await scope.get(IngestFile)
         gate = asyncio.Semaphore(max(1, args.jobs))
 
         async def one(path: str) -> tuple[str, IngestOutcome]:
@@ -57,8 +60,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 _report(path, outcome, args.json, console)
                 progress.advance(task)
         if args.wait:
-            async with open_lanes(settings, writer=True, load_model=True) as lanes:
-                await wait_for_projections(core, lanes)
+            await (await scope.get(RequestReplay)).catch_up()
     return 1 if failed else 0
 
 

@@ -9,9 +9,12 @@ import os
 import sys
 
 from domain.errors import AudioIdentError
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from entrypoints.cli import identify, ingest, outbox, search_text, serve, users, worker
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,10 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from entrypoints import bootstrap
-
-    async with bootstrap.open_core(settings):
-        pass  # opening the core runs the migrations
+    async with command_scope(settings, ProcessRole()) as scope:
+        await scope.get(UnitOfWorkFactory)  # connecting to the database runs the migrations
     return 0
 
 

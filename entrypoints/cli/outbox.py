@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from domain.projection_name import ProjectionName
 from entrypoints.cli import outbox_repair, outbox_status
+
+PROJECTIONS = [name.value for name in ProjectionName]
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,7 +19,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     status.set_defaults(run=outbox_status.run)
 
     replay = verbs.add_parser("replay", help="catch a projection up, or rebuild it from scratch")
-    replay.add_argument("--projection", choices=["fingerprint", "embedding", "all"], required=True)
+    replay.add_argument("--projection", choices=[*PROJECTIONS, "all"], required=True)
     replay.add_argument("--from-scratch", action="store_true", help="rebuild into a new store")
     replay.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     replay.set_defaults(run=outbox_repair.replay)
@@ -28,5 +31,5 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     retry = verbs.add_parser("retry", help="apply parked events again")
     retry.add_argument("--event", type=int, help="only the event at this position")
-    retry.add_argument("--projection", choices=["fingerprint", "embedding"])
+    retry.add_argument("--projection", choices=PROJECTIONS)
     retry.set_defaults(run=outbox_repair.retry)

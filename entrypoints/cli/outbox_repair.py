@@ -9,48 +9,37 @@ import sys
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from application.request_replay import RequestReplay
+from application.retry_parked import RetryParked
 from application.verify_projections import VerifyProjections
-from entrypoints import bootstrap
-from entrypoints.cli.wait import drive_projections
-from entrypoints.lanes import open_lanes
+from application.vibe_model import VibeModel
+from domain.projection_name import ProjectionName
 from entrypoints.settings import Settings
-from entrypoints.store_inventory import StoreInventory
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 console = Console(stderr=True)
 
 
 async def replay(args: argparse.Namespace, settings: Settings) -> int:
-    names: set[str] = (
-        set(bootstrap.PROJECTION_NAMES) if args.projection == "all" else {args.projection}
-    )
+    names: set[str] = set(ProjectionName) if args.projection == "all" else {args.projection}
     if args.from_scratch and not args.yes and not _confirmed(names):
         return 2
-    async with (
-        bootstrap.open_core(settings) as core,
-        open_lanes(settings, writer=True, load_model="embedding" in names) as lanes,
-    ):
-        runnable = {p.name for p in bootstrap.projectors(core, lanes)}
-        if names - runnable:
+    role = ProcessRole(runs_projections=True, loads_model=ProjectionName.EMBEDDING in names)
+    async with command_scope(settings, role) as scope:
+        use_case = await scope.get(RequestReplay)
+        missing = names - set(use_case.runnable)
+        if missing:
+            reason = (await scope.get(VibeModel)).unavailable_reason
             console.print(
-                f"[red]cannot run {', '.join(sorted(names - runnable))} here:[/] "
-                f"{lanes.vibe_unavailable_reason}",
+                f"[red]cannot run {', '.join(sorted(missing))} here:[/] {reason}",
                 highlight=False,
             )
             return 1
         if not args.from_scratch:
-            async with core.uow() as uow:
-                target = await uow.events.head()
-
-            async def caught_up() -> bool:
-                async with core.uow() as uow:
-                    return all([await uow.checkpoints.get(n) >= target for n in names])
-
-            await drive_projections(core, lanes, caught_up, only=names)
+            target = await use_case.catch_up(names)
             console.print(f"caught up to event {target}", highlight=False)
             return 0
-        async with core.uow() as uow:
-            requests = {name: await uow.replays.request(name) for name in sorted(names)}
-            await uow.commit()
         with Progress(
             TextColumn("[bold]rebuilding {task.description}"),
             BarColumn(),
@@ -59,28 +48,17 @@ async def replay(args: argparse.Namespace, settings: Settings) -> int:
             console=console,
             disable=not console.is_terminal,
         ) as bar:
-            tasks = {name: bar.add_task(name, total=None) for name in requests}
+            tasks = {name: bar.add_task(name, total=None) for name in sorted(names)}
 
-            async def finished() -> bool:
-                async with core.uow() as uow:
-                    states = {n: await uow.replays.get(i) for n, i in requests.items()}
-                for name, state in states.items():
-                    if state is not None and state.target_position:
-                        bar.update(
-                            tasks[name],
-                            completed=state.progress_position,
-                            total=state.target_position,
-                        )
-                return all(s is not None and s.done for s in states.values())
+            def progressed(name: str, position: int, target: int) -> None:
+                bar.update(tasks[name], completed=position, total=target)
 
-            await drive_projections(core, lanes, finished, only=names)
-        async with core.uow() as uow:
-            outcome = {n: await uow.replays.get(i) for n, i in requests.items()}
-    failed = {n: s.error for n, s in outcome.items() if s is not None and s.error}
+            outcome = await use_case.from_scratch(names, progressed)
+    failed = {n: s.error for n, s in outcome.items() if s.error}
     for name, state in outcome.items():
         if name in failed:
             console.print(f"[red]{name}: rebuild failed:[/] {failed[name]}", highlight=False)
-        elif state is not None:
+        else:
             console.print(f"{name}: rebuilt up to event {state.progress_position}", highlight=False)
     return 1 if failed else 0
 
@@ -94,15 +72,8 @@ def _confirmed(names: set[str]) -> bool:
 
 
 async def verify(args: argparse.Namespace, settings: Settings) -> int:
-    async with (
-        bootstrap.open_core(settings) as core,
-        open_lanes(settings, writer=False, load_model=False) as lanes,
-    ):
-        stores = [
-            StoreInventory("fingerprint", lanes.fingerprint_index),
-            StoreInventory("embedding", lanes.vector_index),
-        ]
-        report = await VerifyProjections(core.uow, stores)(repair=args.repair)
+    async with command_scope(settings, ProcessRole()) as scope:
+        report = await (await scope.get(VerifyProjections))(repair=args.repair)
     drift = [
         {
             "projection": d.projection,
@@ -138,22 +109,17 @@ async def verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def retry(args: argparse.Namespace, settings: Settings) -> int:
-    async with bootstrap.open_core(settings) as core:
-        async with core.uow() as uow:
-            marked = await uow.parked.request_retry(args.projection, args.event)
-            flagged = {p.projection for p in await uow.parked.list() if p.retry_requested}
-            await uow.commit()
-        if not marked:
-            console.print("no parked events to retry", highlight=False)
-            return 1 if args.event is not None else 0
-        async with open_lanes(settings, writer=True, load_model="embedding" in flagged) as lanes:
-
-            async def retried() -> bool:
-                async with core.uow() as uow:
-                    return not any(p.retry_requested for p in await uow.parked.list())
-
-            await drive_projections(core, lanes, retried, only=flagged)
-        async with core.uow() as uow:
-            still = [p for p in await uow.parked.list() if p.projection in flagged]
-    console.print(f"retried {marked} parked events; {len(still)} still parked", highlight=False)
-    return 1 if still else 0
+    # The model is loaded unless only fingerprint events are retried: any parked embedding
+    # event needs it, and which are parked is known only inside the command.
+    needs_model = args.projection != ProjectionName.FINGERPRINT
+    role = ProcessRole(runs_projections=True, loads_model=needs_model)
+    async with command_scope(settings, role) as scope:
+        outcome = await (await scope.get(RetryParked))(args.projection, args.event)
+    if not outcome.marked:
+        console.print("no parked events to retry", highlight=False)
+        return 1 if args.event is not None else 0
+    console.print(
+        f"retried {outcome.marked} parked events; {outcome.still_parked} still parked",
+        highlight=False,
+    )
+    return 1 if outcome.still_parked else 0

@@ -5,52 +5,36 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from entrypoints import bootstrap
-from entrypoints.bootstrap import Core
+from application.projection_status import ProjectionStatus, StatusReport
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 
-async def collect_status(core: Core) -> dict[str, Any]:
+def as_json(report: StatusReport) -> dict[str, Any]:
     """Head of the log, each projection's checkpoint and lag, parked events, rebuilds."""
-    now = datetime.now(UTC)
-    async with core.uow() as uow:
-        head = await uow.events.head()
-        tracks = await uow.tracks.count()
-        saved = await uow.checkpoints.all()
-        parked = await uow.parked.list()
-        rows: list[dict[str, Any]] = []
-        for name in sorted(set(bootstrap.PROJECTION_NAMES) | set(saved)):
-            position, updated = saved.get(name, (0, None))
-            oldest = await uow.events.read_after(position, 1)
-            rebuilding = await uow.replays.pending(name)
-            rows.append(
-                {
-                    "projection": name,
-                    "checkpoint": position,
-                    "lag_events": max(0, head - position),
-                    "lag_seconds": round((now - oldest[0].recorded_at).total_seconds(), 1)
-                    if oldest
-                    else 0.0,
-                    "updated_at": updated.isoformat() if updated else None,
-                    "parked": sum(p.projection == name for p in parked),
-                    "rebuild": {
-                        "progress": rebuilding.progress_position,
-                        "target": rebuilding.target_position,
-                    }
-                    if rebuilding
-                    else None,
-                }
-            )
     return {
-        "head": head,
-        "tracks": tracks,
-        "projections": rows,
+        "head": report.head,
+        "tracks": report.tracks,
+        "projections": [
+            {
+                "projection": state.name,
+                "checkpoint": state.checkpoint,
+                "lag_events": state.lag_events,
+                "lag_seconds": state.lag_seconds,
+                "updated_at": state.updated_at.isoformat() if state.updated_at else None,
+                "parked": state.parked,
+                "rebuild": {"progress": state.rebuild.position, "target": state.rebuild.target}
+                if state.rebuild
+                else None,
+            }
+            for state in report.projections
+        ],
         "parked_events": [
             {
                 "projection": p.projection,
@@ -60,14 +44,14 @@ async def collect_status(core: Core) -> dict[str, Any]:
                 "parked_at": p.parked_at.isoformat(),
                 "retry_requested": p.retry_requested,
             }
-            for p in parked
+            for p in report.parked_events
         ],
     }
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    async with bootstrap.open_core(settings) as core:
-        report = await collect_status(core)
+    async with command_scope(settings, ProcessRole()) as scope:
+        report = as_json(await (await scope.get(ProjectionStatus))())
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
         return 0

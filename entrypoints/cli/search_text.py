@@ -10,10 +10,10 @@ from rich.console import Console
 
 from application.search_by_text import SearchByText
 from domain.errors import AudioIdentError
-from entrypoints import bootstrap
 from entrypoints.cli import presenters
-from entrypoints.lanes import open_lanes
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,11 +25,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    async with (
-        bootstrap.open_core(settings) as core,
-        open_lanes(settings, writer=False, load_model=True) as lanes,
-    ):
-        search = SearchByText(lanes.vibe_search(), core.uow)
+    async with command_scope(settings, ProcessRole(loads_model=True)) as scope:
+        search = await scope.get(SearchByText)
         try:
             matches = await search(args.query, max(1, min(50, args.top)))
         except AudioIdentError as error:

@@ -6,13 +6,12 @@ import argparse
 import getpass
 import sys
 
-from adapters.argon2.password_hasher import Argon2PasswordHasher
-from adapters.postgres.users import PostgresUserRepository
 from application.create_user import CreateUser
 from domain.errors import AudioIdentError
 from domain.user import Role
-from entrypoints import bootstrap
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,8 +41,8 @@ async def run_create(args: argparse.Namespace, settings: Settings) -> int:
     if password is None:
         return 1
     role = Role.ADMIN if args.admin else Role.USER
-    async with bootstrap.open_core(settings) as core:
-        create = CreateUser(PostgresUserRepository(core.engine), Argon2PasswordHasher(), core.clock)
+    async with command_scope(settings, ProcessRole()) as scope:
+        create = await scope.get(CreateUser)
         try:
             user = await create(args.username, password, role)
         except AudioIdentError as error:

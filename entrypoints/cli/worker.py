@@ -8,9 +8,10 @@ import signal
 
 import structlog
 
-from entrypoints import bootstrap
-from entrypoints.lanes import open_lanes
+from application.run_projections import RunProjections
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import command_scope
+from entrypoints.wiring.role import ProcessRole
 
 log = structlog.get_logger(__name__)
 
@@ -26,12 +27,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with (
-        bootstrap.open_core(settings) as core,
-        open_lanes(settings, writer=True, load_model=True) as lanes,
-        bootstrap.run_projections(core, lanes, args.poll) as runner,
-    ):
-        names = [p.name for p in bootstrap.projectors(core, lanes)]
+    role = ProcessRole(runs_projections=True, loads_model=True, poll_seconds=args.poll)
+    async with command_scope(settings, role) as scope:
+        runner = await scope.get(RunProjections)
+        names = runner.names
         log.info("worker waiting for projection locks", projections=names)
         ready = asyncio.Event()
         task = asyncio.create_task(runner(stop, ready))

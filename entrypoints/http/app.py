@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dishka import Provider, make_async_container
+from collections.abc import Sequence
+
+from dishka import Provider
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
@@ -12,15 +14,11 @@ from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecuritySch
 
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.lifespan import lifespan
-from entrypoints.http.providers import (
-    AdaptersProvider,
-    ConfigProvider,
-    ServeOptions,
-    UseCasesProvider,
-)
+from entrypoints.http.providers import HttpProvider, ServeOptions
 from entrypoints.http.request_id import RequestIdMiddleware
 from entrypoints.http.routes import auth, health, ingest, search, tracks
 from entrypoints.settings import Settings
+from entrypoints.wiring.container import make_container
 
 # JSON bodies (sign-in, text search) are small; uploads get their own limits below.
 SMALL_BODY_BYTES = 64 * 1024
@@ -30,9 +28,11 @@ API = "/api/v1"
 def create_app(
     settings: Settings,
     options: ServeOptions | None = None,
-    adapters: Provider | None = None,
+    adapters: Sequence[Provider] | None = None,
+    *overrides: Provider,
 ) -> Litestar:
-    """`adapters` replaces the real adapters (tests); everything else is always the same."""
+    """`adapters` replaces the real adapters and `overrides` single parts of them (tests);
+    everything else is always the same."""
     options = options or ServeOptions()
     app = Litestar(
         route_handlers=[
@@ -73,11 +73,13 @@ def create_app(
         lifespan=[lifespan],
         logging_config=None,  # structlog, configured by the command (entrypoints.logging_setup)
     )
-    container = make_async_container(
-        ConfigProvider(),
-        adapters or AdaptersProvider(),
-        UseCasesProvider(),
-        context={Settings: settings, ServeOptions: options},
+    container = make_container(
+        settings,
+        options.role(settings),
+        adapters,
+        HttpProvider(),
+        *overrides,
+        context={ServeOptions: options},
     )
     setup_dishka(container, app)
     # Outermost: a request id even for paths no route matches.

@@ -10,10 +10,10 @@ import structlog
 from dishka import AsyncContainer
 from litestar import Litestar
 
-from entrypoints import bootstrap
-from entrypoints.bootstrap import Core
+from application.run_projections import RunProjections
+from application.vibe_model import VibeModel
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from entrypoints.http.providers import ServeOptions
-from entrypoints.lanes import Lanes
 
 log = structlog.get_logger(__name__)
 
@@ -23,12 +23,13 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     container: AsyncContainer = app.state.dishka_container
     try:
         # Opened eagerly: migrations run and the CLAP model loads before the first request.
-        core = await container.get(Core)
-        lanes = await container.get(Lanes)
+        await container.get(UnitOfWorkFactory)
+        await container.get(VibeModel)
         options = await container.get(ServeOptions)
         async with AsyncExitStack() as stack:
             if options.run_projections:
-                await stack.enter_async_context(_projections(core, lanes, options.poll_seconds))
+                runner = await container.get(RunProjections)
+                await stack.enter_async_context(_projections(runner))
             log.info("serving", projections_here=options.run_projections)
             yield
     finally:
@@ -37,23 +38,22 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def _projections(core: Core, lanes: Lanes, poll_seconds: float) -> AsyncIterator[None]:
+async def _projections(runner: RunProjections) -> AsyncIterator[None]:
     """The projectors in this process. They wait for the projection locks (another worker
     may hold them) without holding up the start."""
     stop = asyncio.Event()
-    async with bootstrap.run_projections(core, lanes, poll_seconds) as runner:
-        task = asyncio.create_task(runner(stop), name="projections")
-        task.add_done_callback(_report_end)
+    task = asyncio.create_task(runner(stop), name="projections")
+    task.add_done_callback(_report_end)
+    try:
+        yield
+    finally:
+        stop.set()
         try:
-            yield
-        finally:
-            stop.set()
-            try:
-                await asyncio.wait_for(task, timeout=30)
-            except TimeoutError:
-                log.warning("projections did not stop within 30 s; cancelled")
-            except Exception:
-                pass  # already logged by _report_end
+            await asyncio.wait_for(task, timeout=30)
+        except TimeoutError:
+            log.warning("projections did not stop within 30 s; cancelled")
+        except Exception:
+            pass  # already logged by _report_end
 
 
 def _report_end(task: asyncio.Task[None]) -> None:

@@ -1,4 +1,5 @@
-"""A projection for tests: live track ids with item counts, generations, failures on demand."""
+"""A projection for tests, and its own store: live track ids with item counts, generations,
+failures on demand."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class RecordingProjection:
         if self.store_down:
             raise ConnectionError("store is down")
 
-    async def inventory(self) -> dict[UUID, int]:
+    async def track_counts(self) -> dict[UUID, int]:
         return dict(self.live)
 
     async def begin_rebuild(self) -> None:

@@ -7,9 +7,11 @@ import uuid
 
 import pytest
 
+from adapters.memory.clock import FixedClock
 from adapters.memory.event_notifier import InMemoryEventNotifier
 from adapters.memory.projection_lock import InMemoryProjectionLock
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from application.projection_status import ProjectionStatus
 from application.projector import Projector, StoreUnavailable
 from application.run_projections import RunProjections
 from domain.events import DomainEvent, TrackDeleted, TrackIngested
@@ -47,16 +49,17 @@ def uow(memory_db, clock) -> InMemoryUnitOfWorkFactory:  # type: ignore[no-untyp
 
 
 async def test_catch_up_applies_everything_and_saves_checkpoint_and_receipts(
-    uow: InMemoryUnitOfWorkFactory,
+    uow: InMemoryUnitOfWorkFactory, clock: FixedClock
 ) -> None:
     a, b = uuid.uuid4(), uuid.uuid4()
     await _append(uow, TrackIngested(a, "a", 5), TrackIngested(b, "b", 5), TrackDeleted(a, "a"))
     projection = RecordingProjection()
     projector = _projector(projection, uow)
-    assert await projector.lag() == 3
+    status = ProjectionStatus(uow, clock)
+    assert (await status({"recording"})).of("recording").lag_events == 3
     assert await projector.catch_up() == 3
     assert projection.live == {b: 10}
-    assert await projector.lag() == 0
+    assert (await status({"recording"})).of("recording").lag_events == 0
     assert await projector.catch_up() == 0  # nothing new: nothing re-applied
     assert projection.applied == [1, 2, 3]
     assert uow.db.receipts["recording"] == {b: 10}

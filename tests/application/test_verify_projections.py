@@ -26,7 +26,7 @@ async def test_in_sync_projection_has_no_drift(app: MemoryApp) -> None:
     await _library(app, 2)
     projection = RecordingProjection()
     await Projector(projection, app.uow).catch_up()
-    report = await VerifyProjections(app.uow, [projection])()
+    report = await VerifyProjections(app.uow, {projection.name: projection})()
     assert report.checked_tracks == 2
     assert report.drift == []
 
@@ -42,7 +42,7 @@ async def test_drift_is_reported_then_healed_by_events(app: MemoryApp) -> None:
     projection.live[ghost] = 1
     head = len(app.db.events)
 
-    report = await VerifyProjections(app.uow, [projection])(repair=False)
+    report = await VerifyProjections(app.uow, {projection.name: projection})(repair=False)
     assert {(d.track_id, d.kind) for d in report.drift} == {
         (lost, DriftKind.MISSING),
         (miscounted, DriftKind.COUNT_MISMATCH),
@@ -50,17 +50,17 @@ async def test_drift_is_reported_then_healed_by_events(app: MemoryApp) -> None:
     }
     assert len(app.db.events) == head  # reporting changes nothing
 
-    repaired = await VerifyProjections(app.uow, [projection])(repair=True)
+    repaired = await VerifyProjections(app.uow, {projection.name: projection})(repair=True)
     assert repaired.repair_events == 3
     appended = [stored.event for stored in app.db.events[head:]]
     assert {type(e) for e in appended} == {TrackReindexRequested, TrackDeleted}
     assert projection.live[miscounted] == 3  # the store itself was not touched
 
     await projector.catch_up()
-    assert (await VerifyProjections(app.uow, [projection])()).drift == []
+    assert (await VerifyProjections(app.uow, {projection.name: projection})()).drift == []
 
 
 async def test_lagging_projection_is_not_drift(app: MemoryApp) -> None:
     await _library(app, 1)
-    report = await VerifyProjections(app.uow, [RecordingProjection()])()
+    report = await VerifyProjections(app.uow, {"recording": RecordingProjection()})()
     assert report.drift == []

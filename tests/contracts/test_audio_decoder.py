@@ -16,7 +16,7 @@ from domain.ports.audio_decoder import AudioDecoder
 from tests.audio_factory import encode, synth_track, write_wav
 
 
-@pytest.fixture(params=["memory", "ffmpeg"])
+@pytest.fixture(params=["memory", "memory-reading-wav", "ffmpeg"])
 def decoder_and_file(request: pytest.FixtureRequest, audio_dir: Path) -> tuple[AudioDecoder, Path]:
     audio = synth_track(seed=4, seconds=4.0, rate=44_100)
     path = write_wav(audio_dir / "tone.wav", audio)
@@ -24,6 +24,8 @@ def decoder_and_file(request: pytest.FixtureRequest, audio_dir: Path) -> tuple[A
         memory = InMemoryAudioDecoder()
         memory.register(path.name, audio)
         return memory, path
+    if request.param == "memory-reading-wav":
+        return InMemoryAudioDecoder(), path  # not registered: read from the file itself
     return FfmpegAudioDecoder(), path
 
 

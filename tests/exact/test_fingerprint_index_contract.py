@@ -88,8 +88,11 @@ async def test_put_remove_put_matches_like_the_first_put(
     assert await filled_index.match(query, 3) == before
 
 
-async def test_clear_empties_the_index(filled_index: FingerprintIndex, tracks, fingerprinter):
-    await filled_index.clear()
+async def test_an_empty_rebuild_empties_the_index(
+    filled_index: FingerprintIndex, tracks, fingerprinter
+):
+    await filled_index.begin_rebuild()
+    await filled_index.finish_rebuild()
     (query,) = await fingerprinter.query(cut(tracks[FIRST], 0, 5.0))
     assert await filled_index.match(query, 3) == []
     assert await filled_index.hash_count(FIRST) is None

@@ -1,38 +1,36 @@
 """The HTTP API on real Postgres, LMDB, embedded Qdrant and the tiny CLAP.
 
-Only the adapters provider is swapped: `TinyClapAdapters` builds the lanes around the
-session's tiny CLAP (loaded once) and uses a cheap argon2 setting.
+The real adapters stay; `TinyClap` overrides only the model (the session's tiny CLAP,
+loaded once) and the password hasher (a cheap argon2 setting). `tests/http/twins.py`
+swaps every adapter for its in-memory twin instead.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
-from dishka import provide
+from dishka import Provider, Scope, provide
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.argon2.password_hasher import Argon2PasswordHasher
 from adapters.clap.embedder import ClapEmbedder
-from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
-from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.postgres.users import PostgresUserRepository
-from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
 from adapters.system.clock import SystemClock
 from application.create_user import CreateUser
+from application.vibe_model import VibeModel
 from domain.ports.password_hasher import PasswordHasher
 from domain.user import Role
 from entrypoints.http.app import create_app
 from entrypoints.http.build_info import BuildInfo
-from entrypoints.http.providers import AdaptersProvider, ServeOptions
-from entrypoints.lanes import Lanes
+from entrypoints.http.providers import ServeOptions
 from entrypoints.settings import Settings
 from tests.vibe.conftest import clap, tiny_clap_dir
 from tests.vibe.tiny_clap import TINY_DIMENSION
@@ -44,31 +42,19 @@ BUILD = BuildInfo("audio-ident", "9.9.9", "0123abc")
 Client = AsyncTestClient[Litestar]
 
 
-class TinyClapAdapters(AdaptersProvider):
-    """Real adapters; the CLAP is the session's tiny one (or none: vibe unavailable)."""
+class TinyClap(Provider):
+    """The session's tiny CLAP (or none: vibe unavailable) and a cheap argon2 setting."""
+
+    scope = Scope.APP
 
     def __init__(self, embedder: ClapEmbedder | None, reason: str = "") -> None:
         super().__init__()
         self._embedder, self._reason = embedder, reason
 
     @provide
-    async def lanes(self, settings: Settings, options: ServeOptions) -> AsyncIterator[Lanes]:
-        async with self.open_lanes(settings) as lanes:
-            yield lanes
-
-    @asynccontextmanager
-    async def open_lanes(self, settings: Settings) -> AsyncIterator[Lanes]:
-        vectors = QdrantEdgeIndex(settings.audio_storage_root / "qdrant", TINY_DIMENSION)
-        try:
-            yield Lanes(
-                CffiLandmarkFingerprinter(),
-                LmdbFingerprintIndex(settings.olaf_lmdb_path, readonly=False),
-                vectors,
-                self._embedder,
-                self._reason or "the vibe lane is switched off",
-            )
-        finally:
-            await vectors.close()
+    def vibe_model(self, settings: Settings) -> VibeModel:
+        reason = self._reason or "the vibe lane is switched off"
+        return VibeModel(settings.vibe_enabled, self._embedder, reason)
 
     @provide
     def hasher(self) -> PasswordHasher:
@@ -94,8 +80,9 @@ def settings_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def adapters(clap: ClapEmbedder) -> AdaptersProvider:
-    return TinyClapAdapters(clap)
+def overrides(clap: ClapEmbedder) -> list[Provider]:
+    """What replaces parts of the real adapters; tests may add their own."""
+    return [TinyClap(clap)]
 
 
 @pytest.fixture
@@ -106,16 +93,21 @@ def settings(
 
 
 @asynccontextmanager
-async def serve(settings: Settings, adapters: AdaptersProvider) -> AsyncIterator[Client]:
-    """The app with its projectors running (polling fast), behind a test client."""
-    app = create_app(settings, ServeOptions(True, 0.2, BUILD), adapters)
+async def serve(
+    settings: Settings,
+    overrides: Sequence[Provider],
+    adapters: Sequence[Provider] | None = None,
+) -> AsyncIterator[Client]:
+    """The app with its projectors running (polling fast), behind a test client; the real
+    adapters unless `adapters` replaces them, with `overrides` on top."""
+    app = create_app(settings, ServeOptions(True, 0.2, BUILD), adapters, *overrides)
     async with AsyncTestClient(app) as test_client:
         yield test_client
 
 
 @pytest.fixture
-async def client(settings: Settings, adapters: AdaptersProvider) -> AsyncIterator[Client]:
-    async with serve(settings, adapters) as test_client:
+async def client(settings: Settings, overrides: list[Provider]) -> AsyncIterator[Client]:
+    async with serve(settings, overrides) as test_client:
         yield test_client
 
 

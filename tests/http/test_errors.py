@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from dishka import provide
+from dishka import Provider, Scope, decorate, provide
 
 from adapters.clap.embedder import ClapEmbedder
+from domain.ports.audio_decoder import AudioDecoder
+from domain.ports.fingerprint_index import FingerprintIndex
 from domain.ports.users import UserRepository
-from entrypoints.bootstrap import Core, open_core
-from entrypoints.http.providers import ServeOptions
-from entrypoints.lanes import Lanes
 from entrypoints.settings import Settings
 from tests.http.conftest import (
     AdminHeaders,
     Client,
-    TinyClapAdapters,
+    TinyClap,
     error_of,
     serve,
     wait_indexed,
@@ -102,15 +99,16 @@ class _SlowDecoder:
         return slow
 
 
-class _FailingAdapters(TinyClapAdapters):
-    @provide
-    def users(self, core: Core) -> UserRepository:
-        return _BrokenUsers()  # type: ignore[return-value]
+class _FailingAdapters(Provider):
+    scope = Scope.APP
 
     @provide
-    async def core(self, settings: Settings) -> AsyncIterator[Core]:
-        async with open_core(settings) as core:
-            yield dataclasses.replace(core, decoder=_SlowDecoder(core.decoder))  # type: ignore[arg-type]
+    def users(self) -> UserRepository:
+        return _BrokenUsers()  # type: ignore[return-value]
+
+    @decorate
+    def slow(self, decoder: AudioDecoder) -> AudioDecoder:
+        return _SlowDecoder(decoder)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(
@@ -119,7 +117,7 @@ class _FailingAdapters(TinyClapAdapters):
 async def test_bugs_and_missed_deadlines(
     settings: Settings, clap: ClapEmbedder, audio_dir: Path
 ) -> None:
-    async with serve(settings, _FailingAdapters(clap)) as client:
+    async with serve(settings, [TinyClap(clap), _FailingAdapters()]) as client:
         crashed = await client.post(
             "/api/v1/auth/token",
             data={"username": "a", "password": "b"},
@@ -147,19 +145,19 @@ class _BrokenFingerprints:
         raise OSError("the LMDB disk is gone")
 
 
-class _BrokenExactLane(TinyClapAdapters):
-    @provide
-    async def lanes(self, settings: Settings, options: ServeOptions) -> AsyncIterator[Lanes]:
-        async with self.open_lanes(settings) as lanes:
-            broken = _BrokenFingerprints(lanes.fingerprint_index)
-            yield dataclasses.replace(lanes, fingerprint_index=broken)  # type: ignore[arg-type]
+class _BrokenExactLane(Provider):
+    scope = Scope.APP
+
+    @decorate
+    def broken(self, index: FingerprintIndex) -> FingerprintIndex:
+        return _BrokenFingerprints(index)  # type: ignore[return-value]
 
 
 async def test_vibe_unavailable_gives_exact_results_and_says_why(
     settings: Settings, audio_dir: Path, admin_headers_for: AdminHeaders
 ) -> None:
     reason = "the CLAP weights are not available offline"
-    async with serve(settings, TinyClapAdapters(None, reason)) as client:
+    async with serve(settings, [TinyClap(None, reason)]) as client:
         headers = await admin_headers_for(client)
         song = track_file(audio_dir, 11, "Song.wav")
         created = await client.post(
@@ -195,7 +193,7 @@ async def test_vibe_unavailable_gives_exact_results_and_says_why(
 async def test_a_failing_exact_lane_leaves_the_vibe_results(
     settings: Settings, clap: ClapEmbedder, audio_dir: Path, admin_headers_for: AdminHeaders
 ) -> None:
-    async with serve(settings, _BrokenExactLane(clap)) as client:
+    async with serve(settings, [TinyClap(clap), _BrokenExactLane()]) as client:
         headers = await admin_headers_for(client)
         song = track_file(audio_dir, 12, "Song.wav")
         created = await client.post(

@@ -36,7 +36,7 @@ async def test_replay_from_scratch_gives_the_same_answers(stack: ExactStack) -> 
     assert all(answer is not None for answer in before)
     await stack.projector.rebuild()
     assert await stack.answers(range(1, 5)) == before
-    report = await VerifyProjections(stack.uow, [stack.projection])()
+    report = await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()
     assert report.clean
 
 
@@ -48,7 +48,7 @@ async def test_replay_while_ingesting_loses_nothing(stack: ExactStack) -> None:
     await rebuilding
     await stack.projector.catch_up()
     assert set(await stack.index.track_counts()) == set(first + late)
-    assert (await VerifyProjections(stack.uow, [stack.projection])()).clean
+    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean
 
 
 async def test_a_poison_event_is_parked_and_retried(
@@ -69,7 +69,7 @@ async def test_a_poison_event_is_parked_and_retried(
         assert await uow.checkpoints.get("fingerprint") == await uow.events.head()
     assert "rejected" in parked.error
     assert set(await stack.index.track_counts()) == {healthy}
-    report = await VerifyProjections(stack.uow, [stack.projection])()
+    report = await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()
     assert [d.track_id for d in report.drift] == [poisoned]
 
     monkeypatch.setattr(stack.projection, "apply", original)
@@ -78,7 +78,7 @@ async def test_a_poison_event_is_parked_and_retried(
         await uow.commit()
     await stack.projector.catch_up()
     assert set(await stack.index.track_counts()) == {poisoned, healthy}
-    assert (await VerifyProjections(stack.uow, [stack.projection])()).clean
+    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean
 
 
 async def test_a_store_that_fails_every_call_parks_nothing(
@@ -99,16 +99,16 @@ async def test_a_store_that_fails_every_call_parks_nothing(
         assert await uow.tracks.count() == 2  # ingestion committed regardless
     monkeypatch.undo()
     assert await stack.projector.catch_up() == 2
-    assert (await VerifyProjections(stack.uow, [stack.projection])()).clean
+    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean
 
 
 async def test_verify_repair_heals_a_lost_track_through_the_log(stack: ExactStack) -> None:
     lost, kept = await stack.add_tracks(range(40, 42))
     await stack.projector.catch_up()
     await stack.index.remove(lost)  # damage behind the log's back
-    report = await VerifyProjections(stack.uow, [stack.projection])(repair=True)
+    report = await VerifyProjections(stack.uow, {stack.projection.name: stack.index})(repair=True)
     assert [(d.track_id, d.kind.value) for d in report.drift] == [(lost, "missing")]
     assert report.repair_events == 1
     await stack.projector.catch_up()
     assert set(await stack.index.track_counts()) == {lost, kept}
-    assert (await VerifyProjections(stack.uow, [stack.projection])()).clean
+    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean

@@ -76,14 +76,14 @@ async def test_delete_removes_the_track_and_a_rebuild_replaces_all(files: NamedA
     assert await projection.apply(gone) == Applied(deleted, None)
 
     assert (await index.chunk_count(kept), await index.chunk_count(deleted)) == (4, 0)
-    assert await projection.inventory() == {kept: 4}
+    assert await index.track_counts() == {kept: 4}
 
     # A rebuild fills a new generation; searches read the live one until it is swapped in.
     await projection.begin_rebuild()
     assert await projection.apply(_ingested(deleted, "b.wav", 8.0)) == Applied(deleted, 1)
-    assert await projection.inventory() == {kept: 4}
+    assert await index.track_counts() == {kept: 4}
     await projection.finish_rebuild()
-    assert await projection.inventory() == {deleted: 1}
+    assert await index.track_counts() == {deleted: 1}
     assert await index.chunk_count(kept) == 0
 
 
@@ -97,7 +97,7 @@ async def test_an_aborted_rebuild_leaves_the_live_index(files: NamedAudio) -> No
     await projection.apply(_stored(2, TrackDeleted(track, storage_key="a.wav")))
     await projection.abort_rebuild()
 
-    assert await projection.inventory() == {track: 4}
+    assert await index.track_counts() == {track: 4}
     await projection.check()
     index.broken = True
     with pytest.raises(OSError, match="broken"):

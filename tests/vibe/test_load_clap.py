@@ -8,8 +8,8 @@ import pytest
 
 from adapters.clap.embedder import ClapEmbedder
 from adapters.clap.precision import is_quantised
-from entrypoints.lanes import load_clap
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.wiring.clap import load_clap
 from tests.vibe.tiny_clap import TINY_DIMENSION
 
 

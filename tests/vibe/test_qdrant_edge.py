@@ -17,7 +17,7 @@ import pytest
 import qdrant_edge as qe
 
 from adapters.filesystem.generations import copy_generation, current_directory
-from adapters.qdrant_edge import vector_index
+from adapters.qdrant_edge import lifecycle
 from adapters.qdrant_edge.optimizer import optimize_in_child
 from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
 from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
@@ -90,13 +90,13 @@ def test_another_process_is_refused_while_one_holds_it(tmp_path: Path) -> None:
         holder.communicate("\n", timeout=30)
 
 
-async def test_optimize_builds_the_index_and_search_still_answers(tmp_path: Path) -> None:
+async def test_building_the_graph_keeps_search_answering(tmp_path: Path) -> None:
     index = QdrantEdgeIndex(tmp_path / "q", optimize_every=50)
     tracks = [uuid4() for _ in range(30)]
     for seed, track in enumerate(tracks):
         await index.upsert(track, _chunks(4, seed))
 
-    await index.optimize()
+    await index.shards.build_graph()
 
     hits = await index.search(_chunks(4, 7).vectors[1], 3)
     assert (hits[0].track_id, hits[0].chunk_index) == (tracks[7], 1)
@@ -141,10 +141,10 @@ async def test_a_crashed_rebuild_is_cleaned_up_by_the_next(tmp_path: Path) -> No
     await crashed.upsert(uuid4(), _chunks(2))
     (building,) = _generations(base)
     # As if the process died mid-rebuild: the half-built shard is released, not deleted.
-    half_built = crashed._building  # pyright: ignore[reportPrivateUsage]
+    half_built = crashed.shards._building  # pyright: ignore[reportPrivateUsage]
     assert half_built is not None
     await half_built.close()
-    crashed._building = None  # pyright: ignore[reportPrivateUsage]
+    crashed.shards._building = None  # pyright: ignore[reportPrivateUsage]
     await crashed.close()
 
     owner = QdrantEdgeIndex(base)
@@ -242,7 +242,7 @@ async def test_the_automatic_build_runs_in_a_child_while_searches_answer(
         finally:
             building.clear()
 
-    monkeypatch.setattr(vector_index, "optimize_in_child", watched)
+    monkeypatch.setattr(lifecycle, "optimize_in_child", watched)
     query = _chunks(100, 3, WIDE).vectors[5]
     answered_during_build: list[bool] = []
 
@@ -279,15 +279,15 @@ async def test_a_build_pauses_searches_only_for_its_copy_and_writes_wait_for_it(
     track, late = uuid4(), uuid4()
     await index.upsert(track, _chunks(4))
     copying, release = threading.Event(), threading.Event()
-    real_copy = vector_index.copy_generation
+    real_copy = lifecycle.copy_generation
 
     def slow_copy(base: Path, source: Path) -> Path:
         copying.set()
         release.wait(10)
         return real_copy(base, source)
 
-    monkeypatch.setattr(vector_index, "copy_generation", slow_copy)
-    build = asyncio.create_task(index.optimize())
+    monkeypatch.setattr(lifecycle, "copy_generation", slow_copy)
+    build = asyncio.create_task(index.shards.build_graph())
     assert await asyncio.to_thread(copying.wait, 10)
 
     started = time.monotonic()

@@ -103,10 +103,13 @@ async def test_a_crashed_rebuild_is_cleaned_up_by_the_next(client: AsyncQdrantCl
     assert aliases == {NAME: live}
 
 
-async def test_clear_drops_the_alias_and_its_collection(client: AsyncQdrantClient) -> None:
+async def test_an_empty_rebuild_drops_the_alias_and_its_collection(
+    client: AsyncQdrantClient,
+) -> None:
     index = QdrantServerIndex(client, collection=NAME)
     await index.upsert(uuid4(), _chunks(2))
-    await index.clear()
+    await index.begin_rebuild()
+    await index.finish_rebuild()
     assert await _layout(client) == ([], {})
     assert await index.track_counts() == {}
 

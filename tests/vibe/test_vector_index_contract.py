@@ -100,10 +100,11 @@ async def test_excluded_tracks_do_not_use_up_the_limit(index: VectorIndex) -> No
     assert {hit.track_id for hit in hits} == {third}
 
 
-async def test_clear_empties_and_forgets_the_dimension(index: VectorIndex) -> None:
+async def test_an_empty_rebuild_empties_and_forgets_the_dimension(index: VectorIndex) -> None:
     await _fill(index)
 
-    await index.clear()
+    await index.begin_rebuild()
+    await index.finish_rebuild()
 
     assert await index.search(_unit_rows(1, 0)[0], 5) == []
     wider = uuid4()

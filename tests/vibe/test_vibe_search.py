@@ -8,12 +8,12 @@ import pytest
 from adapters.clap.embedder import ClapEmbedder
 from adapters.memory.embedder import InMemoryEmbedder
 from adapters.memory.vector_index import InMemoryVectorIndex
-from application.vibe_ranking import rank_tracks
 from application.vibe_search import VibeSearch
 from domain.audio import PcmAudio
 from domain.embedding import ChunkEmbeddings
 from domain.errors import LaneUnavailable
 from domain.ports.vector_index import ChunkHit, VectorIndex
+from domain.vibe_ranking import rank_tracks
 
 from .signals import noise, tone
 

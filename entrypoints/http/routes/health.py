@@ -6,7 +6,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
 
-from entrypoints.http.health_probes import HealthProbes
+from application.check_readiness import CheckReadiness
 from entrypoints.http.providers import ServeOptions
 from entrypoints.http.schemas.health import Liveness, Readiness, Version
 
@@ -24,8 +24,8 @@ async def liveness() -> Liveness:
     responses={503: ResponseSpec(Readiness, description="a required check is down")},
 )
 @inject
-async def readiness(probes: FromDishka[HealthProbes]) -> Response[Readiness]:
-    report = await probes.readiness()
+async def readiness(check: FromDishka[CheckReadiness]) -> Response[Readiness]:
+    report = Readiness.of(await check())
     return Response(report, status_code=503 if report.status == "not_ready" else 200)
 
 

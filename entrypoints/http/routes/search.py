@@ -16,7 +16,6 @@ from litestar.status_codes import HTTP_200_OK
 from application.identify_clip import IdentifyClip
 from application.identify_result import SearchMode
 from application.search_by_text import SearchByText
-from domain.errors import InvalidAudio
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import SearchTimeout
@@ -59,8 +58,6 @@ async def search(
 ) -> SearchResponse:
     started = time.perf_counter()
     async with uploads.on_disk(data.audio) as path:
-        if path.stat().st_size == 0:
-            raise InvalidAudio("EMPTY_FILE", "the uploaded file is empty")
         result = await _within_deadline(
             identify(path, SearchMode(data.mode), data.max_results), settings
         )

@@ -6,6 +6,8 @@ from typing import Literal
 
 import msgspec
 
+from application import check_readiness
+
 CheckStatus = Literal["ok", "down", "disabled"]
 
 
@@ -21,6 +23,15 @@ class Check(msgspec.Struct, kw_only=True):
     latency_ms: float
     detail: str | None = None
 
+    @classmethod
+    def of(cls, check: check_readiness.Check) -> Check:
+        return cls(
+            status=check.state,
+            required=check.required,
+            latency_ms=check.latency_ms,
+            detail=check.detail,
+        )
+
 
 class ProjectionLag(msgspec.Struct, kw_only=True):
     checkpoint: int
@@ -34,6 +45,18 @@ class Readiness(msgspec.Struct, kw_only=True):
     checks: dict[str, Check]
     event_log_head: int | None
     projections: dict[str, ProjectionLag]
+
+    @classmethod
+    def of(cls, report: check_readiness.Readiness) -> Readiness:
+        return cls(
+            status=report.status,
+            checks={name: Check.of(check) for name, check in report.checks.items()},
+            event_log_head=report.head,
+            projections={
+                p.name: ProjectionLag(checkpoint=p.checkpoint, lag_events=p.lag_events)
+                for p in report.projections
+            },
+        )
 
 
 class Version(msgspec.Struct, kw_only=True):

@@ -1,0 +1,24 @@
+"""Settings and the role from the caller; the use cases' policies derived from settings."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, from_context, provide
+
+from application.identify_clip import IdentifyPolicy
+from application.ingest_policy import IngestPolicy
+from entrypoints.settings import Settings
+from entrypoints.wiring.role import ProcessRole
+
+
+class ConfigProvider(Provider):
+    scope = Scope.APP
+    settings = from_context(provides=Settings)
+    role = from_context(provides=ProcessRole)
+
+    @provide
+    def identify_policy(self, settings: Settings) -> IdentifyPolicy:
+        return IdentifyPolicy(lane_timeout_seconds=settings.search_lane_timeout_seconds)
+
+    @provide
+    def ingest_policy(self, settings: Settings) -> IngestPolicy:
+        return IngestPolicy(max_seconds=settings.max_audio_seconds)

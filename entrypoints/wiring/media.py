@@ -1,0 +1,35 @@
+"""Audio files: where originals are kept, and how they are read, tagged and deduplicated."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+
+from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
+from adapters.ffmpeg.decoder import FfmpegAudioDecoder
+from adapters.ffmpeg.process import check_ffmpeg
+from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.mutagen.metadata_reader import MutagenMetadataReader
+from adapters.system.clock import SystemClock
+from domain.ports.audio_decoder import AudioDecoder
+from domain.ports.audio_storage import AudioStorage
+from domain.ports.clock import Clock
+from domain.ports.dedup_fingerprinter import DedupFingerprinter
+from domain.ports.metadata_reader import MetadataReader
+from entrypoints.settings import Settings
+
+
+class MediaProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def storage(self, settings: Settings) -> AudioStorage:
+        return FilesystemAudioStorage(settings.audio_storage_root)
+
+    @provide
+    async def decoder(self) -> AudioDecoder:
+        await check_ffmpeg()  # a missing or too old ffmpeg is said at start, not per file
+        return FfmpegAudioDecoder()
+
+    metadata = provide(MutagenMetadataReader, provides=MetadataReader)
+    dedup = provide(ChromaprintDedupFingerprinter, provides=DedupFingerprinter)
+    clock = provide(SystemClock, provides=Clock)

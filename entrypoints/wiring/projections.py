@@ -1,0 +1,63 @@
+"""The projections this process runs, and the stores each one keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from dishka import Provider, Scope, provide
+
+from application.projections.embedding import EmbeddingProjection
+from application.projections.fingerprint import FingerprintProjection
+from application.projector import Projector
+from application.run_projections import RunProjections
+from application.vibe_model import VibeModel
+from domain.ports.audio_decoder import AudioDecoder
+from domain.ports.audio_storage import AudioStorage
+from domain.ports.event_notifier import EventNotifier
+from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
+from domain.ports.projection_lock import ProjectionLock
+from domain.ports.projection_store import ProjectionStore
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.ports.vector_index import VectorIndex
+from domain.projection_name import ProjectionName
+from entrypoints.wiring.role import ProcessRole
+
+
+class ProjectionsProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def kept(self, model: VibeModel) -> Sequence[ProjectionName]:
+        return model.kept_projections
+
+    @provide
+    def stores(
+        self, fingerprints: FingerprintIndex, vectors: VectorIndex
+    ) -> Mapping[str, ProjectionStore]:
+        """Every projection's store, by name (verify reads them without a model)."""
+        return {ProjectionName.FINGERPRINT: fingerprints, ProjectionName.EMBEDDING: vectors}
+
+    @provide
+    def runner(
+        self,
+        role: ProcessRole,
+        uow: UnitOfWorkFactory,
+        lock: ProjectionLock,
+        notifier: EventNotifier,
+        storage: AudioStorage,
+        decoder: AudioDecoder,
+        fingerprinter: Fingerprinter,
+        fingerprints: FingerprintIndex,
+        vectors: VectorIndex,
+        model: VibeModel,
+    ) -> RunProjections:
+        """Every projection this process can run. Without a loaded CLAP model the embedding
+        projection cannot run here; its checkpoint then lags (see `outbox status`) until a
+        process with the model catches it up."""
+        projections: list[FingerprintProjection | EmbeddingProjection] = [
+            FingerprintProjection(storage, decoder, fingerprinter, fingerprints)
+        ]
+        if model.embedder is not None:
+            projections.append(EmbeddingProjection(storage, decoder, model.embedder, vectors))
+        projectors = [Projector(projection, uow) for projection in projections]
+        return RunProjections(projectors, lock, notifier, uow, role.poll_seconds)
