@@ -282,9 +282,12 @@ async def test_a_build_pauses_searches_only_for_its_copy_and_writes_wait_for_it(
     real_copy = lifecycle.copy_generation
 
     def slow_copy(base: Path, source: Path) -> Path:
+        # The real copy first: once released, the copy is over at once, so the waiting
+        # search below is not racing the disk on a loaded machine (it lost, at load 7).
+        copied = real_copy(base, source)
         copying.set()
         release.wait(10)
-        return real_copy(base, source)
+        return copied
 
     monkeypatch.setattr(lifecycle, "copy_generation", slow_copy)
     build = asyncio.create_task(index.shards.build_graph())
