@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from domain.audio import FINGERPRINT_RATE, PcmAudio
@@ -88,11 +89,4 @@ class IdentifyExact:
 
 
 def _with_confidence(match: ExactMatch, confidence: float) -> ExactMatch:
-    return ExactMatch(
-        track_id=match.track_id,
-        offset_seconds=match.offset_seconds,
-        aligned_hashes=match.aligned_hashes,
-        confidence=round(confidence, 6),
-        query_start=match.query_start,
-        query_end=match.query_end,
-    )
+    return dataclasses.replace(match, confidence=round(confidence, 6))

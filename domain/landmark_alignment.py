@@ -25,6 +25,7 @@ OFFSET_BIN = 4  # frames per coarse offset bin (32 ms at 8 ms frames)
 TOLERANCE = 2  # frames either side of the fitted offset that still count as aligned
 MIN_ALIGNED = 4  # fewer aligned query times than this is never reported
 CLUMP = 3.0  # chance hits arrive in clumps of about this many (see chance_confidence)
+MAX_POINTS = 200  # aligned hits kept per match to show why it matched (evenly spread)
 _TRACK_SHIFT = 32
 
 Int64Array = npt.NDArray[np.int64]
@@ -32,7 +33,11 @@ Int64Array = npt.NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """A verified hypothesis: the query sits at `offset_frames` in `track`."""
+    """A verified hypothesis: the query sits at `offset_frames` in `track`.
+
+    `points` are (query time, reference time) frame pairs of aligned hits, one per query
+    time, at most MAX_POINTS of them spread evenly over the query.
+    """
 
     track: int
     offset_frames: float
@@ -40,6 +45,7 @@ class Alignment:
     query_first: int
     query_last: int
     confidence: float
+    points: tuple[tuple[int, int], ...] = ()
 
 
 def align(
@@ -79,11 +85,11 @@ def align(
         candidate = _verify(hits, offsets, track, centre)
         if candidate is None:
             continue
-        offset, aligned, first, last = candidate
+        offset, aligned, first, last, points = candidate
         span = max(1, track_frames(track) + query_frames)
         rate = per_track[track] * (2 * TOLERANCE + 1) / span
         confidence = chance_confidence(aligned, rate, max(1.0, windows))
-        found.append(Alignment(track, offset, aligned, first, last, confidence))
+        found.append(Alignment(track, offset, aligned, first, last, confidence, points))
     found.sort(key=lambda a: (-a.confidence, -a.aligned))
     return found[:limit]
 
@@ -100,7 +106,7 @@ def _hits_per_track(tracks: Int64Array) -> dict[int, int]:
 
 def _verify(
     hits: Hits, offsets: Int64Array, track: int, centre: int
-) -> tuple[float, int, int, int] | None:
+) -> tuple[float, int, int, int, tuple[tuple[int, int], ...]] | None:
     """Fit the offset around a coarse bin and count distinct query times aligned with it."""
     near = (
         (hits.tracks == track)
@@ -118,7 +124,17 @@ def _verify(
     if count < MIN_ALIGNED:
         return None
     fitted = float(np.mean(offsets[aligned]))
-    return fitted, count, int(query_times[0]), int(query_times[-1])
+    return fitted, count, int(query_times[0]), int(query_times[-1]), _points(hits, aligned)
+
+
+def _points(hits: Hits, aligned: npt.NDArray[np.bool_]) -> tuple[tuple[int, int], ...]:
+    """One aligned hit per query time, thinned evenly to at most MAX_POINTS."""
+    query_times, first = np.unique(hits.query_times[aligned], return_index=True)
+    ref_times = hits.ref_times[aligned][first]
+    if len(query_times) > MAX_POINTS:
+        keep = np.linspace(0, len(query_times) - 1, MAX_POINTS).round().astype(np.intp)
+        query_times, ref_times = query_times[keep], ref_times[keep]
+    return tuple(zip(query_times.tolist(), ref_times.tolist(), strict=True))
 
 
 def chance_confidence(aligned: int, rate: float, windows: float) -> float:
@@ -157,6 +173,9 @@ def to_exact_matches(
             confidence=a.confidence,
             query_start=round(a.query_first * seconds / query.speed, 4),
             query_end=round((a.query_last + 1) * seconds / query.speed, 4),
+            aligned_points=tuple(
+                (round(q * seconds / query.speed, 4), round(r * seconds, 4)) for q, r in a.points
+            ),
         )
         for a in alignments
         if a.track in track_ids

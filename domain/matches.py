@@ -8,7 +8,11 @@ from uuid import UUID
 
 @dataclass(frozen=True, slots=True)
 class ExactMatch:
-    """The query is a piece of `track_id` starting `offset_seconds` into it."""
+    """The query is a piece of `track_id` starting `offset_seconds` into it.
+
+    `aligned_points` show why: (seconds into the query, seconds into the track) of landmark
+    hits that line up at the offset, a sample of at most a few hundred of them.
+    """
 
     track_id: UUID
     offset_seconds: float
@@ -16,6 +20,7 @@ class ExactMatch:
     confidence: float
     query_start: float
     query_end: float
+    aligned_points: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

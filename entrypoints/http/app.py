@@ -18,6 +18,7 @@ from entrypoints.http.providers import HttpProvider, ServeOptions
 from entrypoints.http.request_id import RequestIdMiddleware
 from entrypoints.http.routes import auth, health, ingest, search, tracks
 from entrypoints.settings import Settings
+from entrypoints.web.site import web_app_router
 from entrypoints.wiring.container import make_container
 
 # JSON bodies (sign-in, text search) are small; uploads get their own limits below.
@@ -60,6 +61,7 @@ def create_app(
                     auth.me,
                 ],
             ),
+            web_app_router(),
         ],
         request_max_body_size=SMALL_BODY_BYTES,
         exception_handlers=EXCEPTION_HANDLERS,

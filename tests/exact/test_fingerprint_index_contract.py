@@ -8,6 +8,7 @@ import numpy as np
 
 from domain.audio import PcmAudio
 from domain.fingerprint import LandmarkFingerprint
+from domain.landmark_alignment import MAX_POINTS
 from domain.ports.fingerprint_index import FingerprintIndex
 from tests.exact.synthetic import RATE, cut
 
@@ -60,6 +61,12 @@ async def test_match_finds_track_and_offset(
     assert abs(matches[0].offset_seconds - 12.0) <= 0.008
     assert matches[0].confidence > 0.99
     assert 0.0 <= matches[0].query_start < matches[0].query_end <= 8.0
+    # The hits that made the match, on the line track time = offset + clip time.
+    best = matches[0]
+    assert 4 <= len(best.aligned_points) <= MAX_POINTS
+    for clip_seconds, track_seconds in best.aligned_points:
+        assert abs(track_seconds - clip_seconds - best.offset_seconds) <= 0.025
+        assert best.query_start - 1e-6 <= clip_seconds <= best.query_end
 
 
 async def test_removed_track_is_not_matched_but_others_are(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from domain.fingerprint import LandmarkFingerprint
-from domain.landmark_alignment import align, chance_confidence
+from domain.landmark_alignment import MAX_POINTS, align, chance_confidence
 from domain.landmark_hits import ALWAYS_KEEP, Hits, join_hits, pack_entries, specific_keys
 
 
@@ -46,3 +46,15 @@ def test_confidence_grows_with_aligned_hits_and_falls_with_the_index() -> None:
     assert chance_confidence(0, 0.1, 1e5) == 0.0
     assert chance_confidence(6, 0.05, 1e5) < chance_confidence(20, 0.05, 1e5)
     assert chance_confidence(12, 0.05, 1e9) < chance_confidence(12, 0.05, 1e5)
+
+
+def test_an_alignment_carries_its_aligned_hits_thinned_evenly() -> None:
+    query_times = np.repeat(np.arange(500, dtype=np.int64) * 3, 2)  # each time hit twice
+    ref_times = query_times + 800 + np.tile([0, 1], 500)
+    hits = Hits(query_times, np.ones(1000, np.int64), ref_times, np.arange(1000, dtype=np.uint64))
+    (found,) = align(hits, lambda _: 5_000, 5_000, 1_500, 1)
+    assert len(found.points) == MAX_POINTS
+    queries = [q for q, _ in found.points]
+    assert queries == sorted(set(queries))  # one point per query time
+    assert queries[0] == 0 and queries[-1] == 1_497
+    assert all(abs(r - q - found.offset_frames) <= 1 for q, r in found.points)

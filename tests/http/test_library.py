@@ -49,6 +49,7 @@ async def test_ingest_search_browse_and_delete(
     page = (await client.get("/api/v1/tracks", params={"sort": "title"})).json()
     assert [t["title"] for t in page["items"]] == ["Morning Song", "Night Drive"]
     assert page["total"] == 2 and page["page"] == 1
+    assert all(t["created_at"] for t in page["items"])
     found = (await client.get("/api/v1/tracks", params={"q": "night"})).json()
     assert [t["id"] for t in found["items"]] == [second_id]
     small = (await client.get("/api/v1/tracks", params={"page_size": 1, "page": 2})).json()
@@ -73,6 +74,11 @@ async def test_ingest_search_browse_and_delete(
     best = result["exact_matches"][0]
     assert best["track"]["id"] == second_id
     assert abs(best["offset_seconds"] - 4.0) < 0.5
+    assert abs(result["audio_seconds"] - 6.0) < 0.1
+    # The picture of the match: aligned hits on the line track time = offset + clip time.
+    assert 4 <= len(best["aligned_points"]) <= 200
+    for clip_seconds, track_seconds in best["aligned_points"]:
+        assert abs(track_seconds - clip_seconds - best["offset_seconds"]) < 0.05
 
     # What a browser records: WebM with Opus.
     recording = clip_file(audio_dir, 2, 5.0, 6.0, "recording.webm")

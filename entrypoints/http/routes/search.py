@@ -64,6 +64,7 @@ async def search(
     return SearchResponse(
         request_id=request_id_of(request.scope),
         query_duration_ms=_ms_since(started),
+        audio_seconds=round(result.audio_seconds, 3),
         exact_matches=[ExactMatchOut.of(m, t) for m, t in result.exact],
         vibe_matches=[VibeMatchOut.of(m, t) for m, t in result.vibe],
         lanes=Lanes(

@@ -22,7 +22,7 @@ from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import error_response
 from entrypoints.http.guards import admins, readers
-from entrypoints.http.schemas.tracks import TrackDetail, TrackPageOut, TrackSummary
+from entrypoints.http.schemas.tracks import TrackDetail, TrackListItem, TrackPageOut
 
 _CHUNK = 64 * 1024
 
@@ -49,7 +49,7 @@ async def list_tracks(
 ) -> TrackPageOut:
     found = await list_page(TrackQuery(text=q or None, page=page, page_size=page_size, sort=sort))
     return TrackPageOut(
-        items=[TrackSummary.of(t) for t in found.items],
+        items=[TrackListItem.of(t) for t in found.items],
         total=found.total,
         page=page,
         page_size=page_size,

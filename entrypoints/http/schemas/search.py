@@ -30,8 +30,18 @@ class TextSearchRequest(msgspec.Struct, kw_only=True):
     max_results: MaxResults = 10
 
 
+AlignedPoint = Annotated[
+    tuple[float, float],
+    msgspec.Meta(description="(seconds into the clip, seconds into the track) of one aligned hit"),
+]
+
+
 class ExactMatchOut(msgspec.Struct, kw_only=True):
-    """The clip is a piece of `track`, starting `offset_seconds` into it."""
+    """The clip is a piece of `track`, starting `offset_seconds` into it.
+
+    `aligned_points` are landmark hits that line up at that offset (a sample of at most 200,
+    evenly spread over the clip): plotted, they draw the diagonal that made the match.
+    """
 
     track: TrackSummary
     offset_seconds: float
@@ -39,6 +49,7 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
     aligned_hashes: int
     query_start: float
     query_end: float
+    aligned_points: list[AlignedPoint]
 
     @classmethod
     def of(cls, match: ExactMatch, track: Track) -> ExactMatchOut:
@@ -49,6 +60,7 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
             aligned_hashes=match.aligned_hashes,
             query_start=round(match.query_start, 3),
             query_end=round(match.query_end, 3),
+            aligned_points=[(round(q, 3), round(r, 3)) for q, r in match.aligned_points],
         )
 
 
@@ -94,8 +106,11 @@ class Lanes(msgspec.Struct, kw_only=True):
 
 
 class SearchResponse(msgspec.Struct, kw_only=True):
+    """`audio_seconds`: how long the clip was, as decoded."""
+
     request_id: str
     query_duration_ms: float
+    audio_seconds: float
     exact_matches: list[ExactMatchOut]
     vibe_matches: list[VibeMatchOut]
     lanes: Lanes

@@ -32,6 +32,16 @@ class TrackSummary(msgspec.Struct, kw_only=True):
         )
 
 
+class TrackListItem(TrackSummary, kw_only=True):
+    """A row of the library listing: the summary and when the track was added."""
+
+    created_at: datetime
+
+    @classmethod
+    def of(cls, track: Track) -> TrackListItem:
+        return cls(**msgspec.structs.asdict(TrackSummary.of(track)), created_at=track.created_at)
+
+
 class TechnicalDetails(msgspec.Struct, kw_only=True):
     format: str
     sample_rate: int
@@ -73,7 +83,7 @@ class TrackDetail(TrackSummary, kw_only=True):
 
 
 class TrackPageOut(msgspec.Struct, kw_only=True):
-    items: list[TrackSummary]
+    items: list[TrackListItem]
     total: int
     page: int
     page_size: int

@@ -1,0 +1,1 @@
+"""The web app served at `/`: static HTML, CSS and ES modules shipped inside the package."""

@@ -1,0 +1,68 @@
+// Every failure as a sentence a person can act on, from the API envelope's stable codes.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details = {}, requestId = "") {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.requestId = requestId;
+  }
+}
+
+const SENTENCES = {
+  EMPTY_FILE: () => "That file is empty. Choose another one.",
+  UNSUPPORTED_FORMAT: () =>
+    "That doesn't look like audio this service can read. Try an MP3, M4A, WAV, FLAC or OGG file.",
+  CORRUPT_AUDIO: () => "The audio is damaged or cut short, so it can't be read. Try another copy.",
+  UNREADABLE_FILE: () => "The file couldn't be read. Choose it again.",
+  AUDIO_TOO_SHORT: (d) =>
+    `The recording is too short to identify: at least ${d.min_seconds ?? 1} seconds are needed.`,
+  AUDIO_TOO_LONG: (d) =>
+    `The clip is too long: at most ${d.max_seconds ?? 60} seconds. Cut a shorter piece.`,
+  FILE_TOO_LARGE: (d) =>
+    d.limit_bytes
+      ? `The file is too large: this service accepts up to ${Math.floor(d.limit_bytes / 1e6)} MB.`
+      : "The file is too large for this service.",
+  UNAUTHORIZED: () => "You need to sign in again: your session is missing or has expired.",
+  FORBIDDEN: () => "Your account may not do this; an admin account is needed.",
+  NOT_FOUND: () => "That track is no longer in the library.",
+  LANE_UNAVAILABLE: () =>
+    "Searching by sound is not available on this server right now (its CLAP model is not loaded).",
+  SEARCH_TIMEOUT: () => "The search took too long. Try again in a moment.",
+  TOO_MANY_REQUESTS: () => "Too many requests at once. Wait a moment and try again.",
+  SERVICE_UNAVAILABLE: () => "The service is not ready yet. Try again in a moment.",
+  UNSUPPORTED_MEDIA_TYPE: () => "The browser sent something the service does not accept.",
+  USERNAME_TAKEN: () => "That username is taken.",
+  VALIDATION_ERROR: (d, message) => `The request was not accepted: ${message}.`,
+  INTERNAL_ERROR: (d, message, requestId) =>
+    `Something went wrong on the server.${requestId ? ` Quote request ${requestId} when reporting it.` : ""}`,
+};
+
+/** The sentence for any error a page meets: an ApiError, a network failure, or a bug. */
+export function sentence(error, overrides = {}) {
+  if (error instanceof ApiError) {
+    const say = overrides[error.code] ?? SENTENCES[error.code];
+    if (say) return say(error.details, error.message, error.requestId);
+    return `The service refused the request (${error.status}): ${error.message}.`;
+  }
+  if (error instanceof TypeError) {
+    return "The service can't be reached. Check your connection and try again.";
+  }
+  return error?.message ?? "Something went wrong.";
+}
+
+/** Why a search lane gave nothing, said in words (from the `lanes` part of a search). */
+export function laneSentence(name, lane) {
+  const what = name === "exact" ? "Exact matching" : "Sounds-alike search";
+  switch (lane.status) {
+    case "unavailable":
+      return `${what} is not available on this server${lane.reason ? `: ${lane.reason}` : ""}.`;
+    case "timeout":
+      return `${what} took too long and was stopped; the other results are shown.`;
+    case "failed":
+      return `${what} failed this time${lane.reason ? ` (${lane.reason})` : ""}; try again.`;
+    default:
+      return null;
+  }
+}
