@@ -87,6 +87,14 @@ async def test_ingest_search_browse_and_delete(
     assert both["exact_matches"][0]["track"]["id"] == second_id
     assert {m["track"]["id"] for m in both["vibe_matches"]} <= {first_id, second_id}
     assert both["vibe_matches"]
+    others = await client.post(
+        "/api/v1/search",
+        files=[upload(recording)],
+        data={"exclude_exact_from_vibe": "true", "max_results": "1"},
+    )
+    assert others.status_code == 200, others.text
+    assert others.json()["exact_matches"][0]["track"]["id"] == second_id
+    assert [m["track"]["id"] for m in others.json()["vibe_matches"]] == [first_id]
 
     text = await client.post("/api/v1/search/text", json={"text": "a calm piano", "max_results": 2})
     assert text.status_code == 200, text.text

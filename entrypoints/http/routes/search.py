@@ -59,7 +59,13 @@ async def search(
     started = time.perf_counter()
     async with uploads.on_disk(data.audio) as path:
         result = await _within_deadline(
-            identify(path, SearchMode(data.mode), data.max_results), settings
+            identify(
+                path,
+                SearchMode(data.mode),
+                data.max_results,
+                exclude_exact_from_vibe=data.exclude_exact_from_vibe,
+            ),
+            settings,
         )
     return SearchResponse(
         request_id=request_id_of(request.scope),

@@ -18,11 +18,16 @@ LaneStateName = Literal["ok", "skipped", "unavailable", "timeout", "failed"]
 
 
 class SearchForm(msgspec.Struct, kw_only=True):
-    """multipart/form-data: `audio` is any format ffmpeg reads (mp3, wav, ogg, flac, m4a…)."""
+    """multipart/form-data: `audio` is any format ffmpeg reads (mp3, wav, ogg, flac, m4a…).
+
+    `exclude_exact_from_vibe`: leave the exact matches' tracks out of the sounds-alike list
+    (a track always sounds like itself), still answering up to `max_results` others.
+    """
 
     audio: UploadFile
     mode: ModeName = "both"
     max_results: MaxResults = 10
+    exclude_exact_from_vibe: bool = False
 
 
 class TextSearchRequest(msgspec.Struct, kw_only=True):

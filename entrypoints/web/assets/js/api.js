@@ -44,6 +44,7 @@ export function search(blob, filename, { maxResults = 5, signal } = {}) {
   const form = new FormData();
   form.append("audio", blob, filename);
   form.append("max_results", String(maxResults));
+  form.append("exclude_exact_from_vibe", "true"); // a track always sounds like itself
   return call("POST", "search", { body: form, signal });
 }
 

@@ -33,6 +33,15 @@ export function date(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+const INDEXES = {
+  fingerprint: "Fingerprint index (exact matches)",
+  embedding: "Vector index (sounds alike)",
+};
+
+export function indexName(projection) {
+  return INDEXES[projection] ?? projection;
+}
+
 export function byArtist(track) {
   return [track.artist, track.album].filter(Boolean).join(" — ") || "Unknown artist";
 }

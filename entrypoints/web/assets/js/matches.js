@@ -109,6 +109,7 @@ export function resultView(response) {
           { class: "card no-match", "data-testid": "no-match" },
           h("h2", {}, "No match"),
           h("p", {}, "This recording is not in the library."),
+          h("p", { class: "muted" }, "If it should be, try a longer recording, closer to the speaker."),
         ),
     otherExact(others),
     vibeRan ? vibeList(response.vibe_matches) : null,

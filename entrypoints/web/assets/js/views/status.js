@@ -3,6 +3,7 @@
 import { readiness } from "../api.js";
 import { h, pageHeading, replace } from "../dom.js";
 import { sentence } from "../errors.js";
+import { indexName } from "../format.js";
 
 const NAMES = {
   postgres: "Database (Postgres)",
@@ -43,7 +44,7 @@ function report(ready) {
       h(
         "table",
         { class: "status" },
-        h("thead", {}, h("tr", {}, ["Part", "State", "Answered in", "Needed"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", {}, h("tr", {}, ["Part", "State", "Needed"].map((c) => h("th", { scope: "col" }, c)))),
         h(
           "tbody",
           {},
@@ -51,9 +52,13 @@ function report(ready) {
             h(
               "tr",
               { class: check.status },
-              h("td", {}, NAMES[name] ?? name, check.detail ? h("small", {}, check.detail) : null),
-              h("td", {}, check.status === "ok" ? "working" : check.status),
-              h("td", { class: "number" }, `${check.latency_ms.toFixed(1)} ms`),
+              h("td", {}, NAMES[name] ?? name, check.detail ? h("small", { class: "detail" }, check.detail) : null),
+              h(
+                "td",
+                {},
+                check.status === "ok" ? "working" : check.status,
+                check.status === "disabled" ? null : h("small", {}, `answered in ${check.latency_ms.toFixed(1)} ms`),
+              ),
               h("td", {}, check.required ? "required" : "optional"),
             ),
           ),
@@ -68,7 +73,7 @@ function report(ready) {
       h(
         "table",
         { class: "status" },
-        h("thead", {}, h("tr", {}, ["Index", "Applied up to", "Behind by"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", {}, h("tr", {}, ["Index", "Applied up to", "Behind"].map((c) => h("th", { scope: "col" }, c)))),
         h(
           "tbody",
           {},
@@ -76,7 +81,7 @@ function report(ready) {
             h(
               "tr",
               {},
-              h("td", {}, name),
+              h("td", {}, indexName(name)),
               h("td", { class: "number" }, String(lag.checkpoint)),
               h("td", { class: "number", "data-testid": `lag-${name}` }, lag.lag_events === 0 ? "up to date" : `${lag.lag_events} events`),
             ),

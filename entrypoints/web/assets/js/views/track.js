@@ -4,11 +4,9 @@ import { deleteTrack, track } from "../api.js";
 import { isAdmin } from "../auth.js";
 import { h, pageHeading, replace } from "../dom.js";
 import { sentence } from "../errors.js";
-import { byArtist, bytes, date, duration } from "../format.js";
+import { byArtist, bytes, date, duration, indexName } from "../format.js";
 import { playButton } from "../matches.js";
 import { toast } from "../toast.js";
-
-const INDEX_NAMES = { fingerprint: "Fingerprint index (exact matches)", embedding: "Vector index (sounds alike)" };
 
 export function render(main, params, id) {
   replace(main, pageHeading("Track"), h("p", { class: "muted" }, "Loading…"));
@@ -70,7 +68,7 @@ function show(main, t) {
         "ul",
         { class: "index-states", "data-testid": "index-states" },
         Object.entries(t.projections).map(([name, state]) =>
-          h("li", { class: state }, h("span", {}, INDEX_NAMES[name] ?? name), h("strong", {}, state === "indexed" ? "holds it" : "not yet (catching up)")),
+          h("li", { class: state }, h("span", {}, indexName(name)), h("strong", {}, state === "indexed" ? "holds it" : "not yet (catching up)")),
         ),
       ),
     ),

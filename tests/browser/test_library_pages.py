@@ -1,0 +1,95 @@
+"""Describe (text search), the library's search and paging, and a track's page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.chromium import Viewport, chromium
+from tests.browser.library import FILLERS, SONGS, filler_title, library_size
+from tests.browser.pages import open_view, shoot
+from tests.browser.service import Service
+
+TITLES = {song.title for song in SONGS} | {filler_title(n) for n in range(1, FILLERS + 1)}
+
+
+def test_describing_a_sound_lists_tracks_that_sound_like_it(
+    service: Service, viewport: Viewport, screenshots: Path
+) -> None:
+    with chromium(viewport) as browser:
+        page = browser.page
+        open_view(page, service, "describe")
+        page.get_by_label("Describe the sound").fill("calm piano with rain")
+        page.get_by_role("button", name="Find").click()
+        found = page.get_by_test_id("vibe-matches")
+        expect(found.locator("h3")).to_have_text("Sounds like “calm piano with rain”")
+        rows = found.locator("li")
+        expect(rows).to_have_count(10)
+        titles = rows.locator("a").all_inner_texts()
+        assert set(titles) <= TITLES and len(set(titles)) == 10
+        expect(rows.first.get_by_role("button", name="Play")).to_be_visible()
+        shoot(page, screenshots, "describe-results")
+
+
+def test_the_library_pages_and_searches(
+    service: Service, viewport: Viewport, screenshots: Path
+) -> None:
+    total = library_size()
+    with chromium(viewport) as browser:
+        page = browser.page
+        open_view(page, service, "library")
+        status = page.get_by_test_id("pager-status")
+        expect(status).to_have_text(f"1–25 of {total} · page 1 of 1".replace("25", str(total)))
+        page.get_by_label("Per page").select_option("10")
+        expect(status).to_have_text(f"1–10 of {total} · page 1 of 2")
+        rows = page.get_by_test_id("library-table").locator("tbody tr")
+        expect(rows).to_have_count(10)
+        first_page = set(rows.locator("td:first-child").all_inner_texts())
+        shoot(page, screenshots, "library")
+
+        page.get_by_role("button", name="Next").click()
+        expect(status).to_have_text(f"11–{total} of {total} · page 2 of 2")
+        expect(rows).to_have_count(total - 10)
+        second_page = set(rows.locator("td:first-child").all_inner_texts())
+        assert first_page | second_page == TITLES and not first_page & second_page
+        expect(page.get_by_role("button", name="Next")).to_be_disabled()
+        assert "page=2" in page.url  # the state lives in the address: back and reload keep it
+        page.reload()
+        expect(status).to_have_text(f"11–{total} of {total} · page 2 of 2")
+
+        search = page.get_by_label("Search the library")
+        search.fill("seasons")  # the album of two songs
+        expect(rows).to_have_count(2)
+        assert set(rows.locator("td:first-child").all_inner_texts()) == {
+            s.title for s in SONGS if s.album == "Seasons"
+        }
+        expect(search).to_be_focused()
+        search.fill("nothing sounds like this")
+        expect(page.get_by_test_id("library-empty")).to_have_text(
+            "Nothing matches “nothing sounds like this”."
+        )
+        shoot(page, screenshots, "library-nothing-found")
+
+
+def test_a_track_page_shows_its_facts_and_indexes(
+    service: Service, viewport: Viewport, screenshots: Path
+) -> None:
+    song = SONGS[0]
+    with chromium(viewport) as browser:
+        page = browser.page
+        open_view(page, service, "library")
+        page.get_by_label("Search the library").fill(song.title)
+        page.get_by_role("link", name=song.title).click()
+        expect(page.locator("h1")).to_have_text(song.title)
+        expect(page.locator(".match-by")).to_have_text(f"{song.artist} — {song.album}")
+        details = page.locator("dl.details")
+        expect(details.first).to_contain_text("0:30")
+        expect(page.get_by_text(f"{song.title}.mp3")).to_be_visible()
+        expect(page.get_by_text("44100 Hz")).to_be_visible()
+        states = page.get_by_test_id("index-states").locator("li")
+        expect(states).to_have_count(2)
+        expect(states.filter(has_text="holds it")).to_have_count(2)
+        # Not signed in: nothing to delete with.
+        expect(page.get_by_role("button", name="Delete this track…")).to_have_count(0)
+        shoot(page, screenshots, "track")
