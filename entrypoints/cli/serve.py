@@ -1,12 +1,16 @@
-"""`audio-ident serve [--host H] [--port P] [--no-worker]`: the HTTP API under uvicorn."""
+"""`audio-ident serve [--host H] [--port P] [--no-worker] [--ssl-certfile F --ssl-keyfile K]`:
+the HTTP API and the web app under uvicorn."""
 
 from __future__ import annotations
 
 import argparse
 import signal
+import sys
+from pathlib import Path
 
 import uvicorn
 
+from entrypoints.cli.tls import TlsFilesError, tls_files
 from entrypoints.http.app import create_app
 from entrypoints.http.build_info import BuildInfo
 from entrypoints.http.providers import ServeOptions
@@ -33,10 +37,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="leave the projectors to `audio-ident worker` (see the rule above)",
     )
     parser.add_argument("--poll", type=float, default=5.0, help="projector poll interval, s")
+    parser.add_argument("--ssl-certfile", type=Path, help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--ssl-keyfile", type=Path, help="the certificate's private key (PEM)")
     parser.set_defaults(run=run)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        certfile, keyfile = tls_files(args.ssl_certfile, args.ssl_keyfile)
+    except TlsFilesError as error:
+        print(f"audio-ident: {error}", file=sys.stderr)
+        return 2
     options = ServeOptions(
         run_projections=not args.no_worker, poll_seconds=args.poll, build=BuildInfo.read()
     )
@@ -49,6 +60,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,  # RequestIdMiddleware logs each request
         timeout_graceful_shutdown=20,
         server_header=False,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
     )
     server = uvicorn.Server(config)
     # SIGINT/SIGTERM: uvicorn stops accepting, finishes requests, then the lifespan stops

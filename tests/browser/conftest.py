@@ -57,13 +57,24 @@ def service(
     started.stop()
 
 
+_SHOTS: list[Path] = []
+
+
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where every state's screenshot goes (AUDIO_IDENT_SCREENSHOTS, else a temp folder)."""
+def screenshots() -> Path:
+    """Where every state's screenshot goes: AUDIO_IDENT_SCREENSHOTS, else a new temp folder
+    of its own (pytest's own temp folders are pruned by later runs)."""
     chosen = os.environ.get("AUDIO_IDENT_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="audio-ident-screens-"))
     folder.mkdir(parents=True, exist_ok=True)
+    _SHOTS.append(folder)
     return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for folder in _SHOTS:
+        count = len(list(folder.glob("*.png")))
+        terminalreporter.write_line(f"browser tests: {count} screenshots in {folder}")
 
 
 @pytest.fixture(params=[NARROW, WIDE], ids=["narrow", "wide"])
