@@ -27,13 +27,17 @@ async def run_tool(*args: str) -> Completed:
     try:
         stdout, stderr = await process.communicate()
     except BaseException:
-        # Cancelled (a lane timeout, a client gone): a child left writing into a pipe no
-        # one reads would block forever, and so would the interpreter's exit.
-        if process.returncode is None:
-            process.kill()
-            await asyncio.shield(process.wait())
+        await stop_process(process)  # cancelled: a lane timeout, a client gone
         raise
     return Completed(process.returncode or 0, stdout, stderr.decode(errors="replace"))
+
+
+async def stop_process(process: asyncio.subprocess.Process) -> None:
+    """Kill a child that still runs, and reap it: a child left writing into a pipe no one
+    reads would block forever, and so would the interpreter's exit."""
+    if process.returncode is None:
+        process.kill()
+        await asyncio.shield(process.wait())
 
 
 def first_error_line(stderr: str) -> str:

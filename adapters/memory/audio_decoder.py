@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import wave
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -39,13 +40,18 @@ class InMemoryAudioDecoder:
         audio = (await self._lookup(path))[1]
         if max_seconds is not None:
             audio = audio.slice_seconds(0.0, max_seconds)
-        if audio.sample_rate == sample_rate:
-            return audio
-        count = int(round(len(audio.samples) * sample_rate / audio.sample_rate))
-        source_times = np.arange(len(audio.samples)) / audio.sample_rate
-        target_times = np.arange(count) / sample_rate
-        resampled = np.interp(target_times, source_times, audio.samples).astype(np.float32)
-        return PcmAudio(resampled, sample_rate)
+        return resampled(audio, sample_rate)
+
+
+def resampled(audio: PcmAudio, sample_rate: int) -> PcmAudio:
+    """Linear interpolation: plain, and good enough for a twin."""
+    if audio.sample_rate == sample_rate:
+        return audio
+    count = int(round(len(audio.samples) * sample_rate / audio.sample_rate))
+    source_times = np.arange(len(audio.samples)) / audio.sample_rate
+    target_times = np.arange(count) / sample_rate
+    samples = np.interp(target_times, source_times, audio.samples).astype(np.float32)
+    return PcmAudio(samples, sample_rate)
 
 
 def _info(audio: PcmAudio, codec: str, rate: int, channels: int) -> AudioInfo:
@@ -53,11 +59,18 @@ def _info(audio: PcmAudio, codec: str, rate: int, channels: int) -> AudioInfo:
 
 
 def _read_wav(path: Path) -> tuple[AudioInfo, PcmAudio]:
-    with wave.open(str(path), "rb") as handle:
+    with path.open("rb") as file:
+        return read_wav(file)
+
+
+def read_wav(file: IO[bytes]) -> tuple[AudioInfo, PcmAudio]:
+    """A 16-bit PCM WAV file's audio, downmixed to mono (wave.Error for anything else)."""
+    with wave.open(file, "rb") as handle:
         if handle.getsampwidth() != 2:
             raise ValueError("only 16-bit PCM")
         channels, rate = handle.getnchannels(), handle.getframerate()
         frames = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    frames = frames[: len(frames) - len(frames) % channels]  # a stream cut mid-frame
     mono = frames.reshape(-1, channels).mean(axis=1) / 32768.0
     audio = PcmAudio(mono.astype(np.float32), rate)
     return _info(audio, "pcm_s16le", rate, channels), audio

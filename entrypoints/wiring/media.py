@@ -1,4 +1,5 @@
-"""Audio files: where originals are kept, and how they are read, tagged and deduplicated."""
+"""Audio files: where originals are kept, how they are read (whole, or as a stream), tagged
+and deduplicated."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from dishka import Provider, Scope, provide
 from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.ffmpeg.process import check_ffmpeg
+from adapters.ffmpeg.stream import FfmpegAudioStream
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
 from adapters.system.clock import SystemClock
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
+from domain.ports.audio_stream import AudioStreamDecoder
 from domain.ports.clock import Clock
 from domain.ports.dedup_fingerprinter import DedupFingerprinter
 from domain.ports.metadata_reader import MetadataReader
@@ -29,6 +32,11 @@ class MediaProvider(Provider):
     async def decoder(self) -> AudioDecoder:
         await check_ffmpeg()  # a missing or too old ffmpeg is said at start, not per file
         return FfmpegAudioDecoder()
+
+    @provide
+    async def audio_stream(self) -> AudioStreamDecoder:
+        await check_ffmpeg()
+        return FfmpegAudioStream()
 
     metadata = provide(MutagenMetadataReader, provides=MetadataReader)
     dedup = provide(ChromaprintDedupFingerprinter, provides=DedupFingerprinter)
