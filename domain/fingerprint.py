@@ -53,3 +53,18 @@ class LandmarkFingerprint:
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class LandmarkFraming:
+    """How a fingerprinter cuts time: its frame, and how much audio decides a landmark.
+
+    A landmark anchored at time t depends only on the audio from t - before_seconds to
+    t + after_seconds (the peak's neighbourhood, the pair's target zone, for any assumed
+    speed down to 0.8). So a stream fingerprinted in pieces that overlap by that much
+    yields, for the anchors inside each piece, exactly the landmarks of the whole.
+    """
+
+    frame_seconds: float
+    before_seconds: float
+    after_seconds: float

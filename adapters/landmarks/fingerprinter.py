@@ -19,7 +19,7 @@ from adapters.landmarks.native import (
     pair_hashes,
 )
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import LandmarkFingerprint
+from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +37,29 @@ REFERENCE = Density(PeakParams(half_t=20, half_f=20), PairParams(fanout=3))
 QUERY = Density(PeakParams(half_t=15, half_f=15, min_prominence=1.5), PairParams(fanout=6))
 
 
+SLOWEST_SPEED = 0.8  # the framing holds for assumed speeds down to this
+
+
 class CffiLandmarkFingerprinter:
     """Runs the C fingerprinter in a worker thread (cffi releases the GIL during C calls)."""
 
     def __init__(self, reference: Density = REFERENCE, query: Density = QUERY) -> None:
         self._reference = reference
         self._query = query
+
+    @property
+    def framing(self) -> LandmarkFraming:
+        # A peak is decided by half_t frames either side; a pair's target lies up to dt_max
+        # frames after its anchor on the reference's axis (dt_max / speed in the audio); the
+        # last frame needs a whole analysis window.
+        half_t = max(d.peaks.half_t for d in (self._reference, self._query))
+        dt_max = max(d.pairs.dt_max for d in (self._reference, self._query))
+        after_frames = half_t + dt_max / SLOWEST_SPEED + 1
+        return LandmarkFraming(
+            frame_seconds=HOP / FINGERPRINT_RATE,
+            before_seconds=half_t * HOP / FINGERPRINT_RATE,
+            after_seconds=(after_frames * HOP + WINDOW) / FINGERPRINT_RATE,
+        )
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
         samples = _checked(audio)

@@ -7,21 +7,32 @@ import numpy.typing as npt
 from scipy.ndimage import maximum_filter
 
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import LandmarkFingerprint
+from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
 
 WINDOW, HOP = 1024, 128
 _MIN_BIN = 10  # ~150 Hz: below it rumble and hum, not music
 _FANOUT, _MAX_DT = 4, 63
+_HALF_T, _HALF_F = 12, 15  # a peak is the maximum of 25 frames by 31 bins
 
 
 class NumpyLandmarkFingerprinter:
     """A pure-numpy twin of the C fingerprinter: the same idea in its plainest form.
 
-    Spectral peaks (local maxima of the log spectrogram above its median), each paired with
-    the next few peaks up to 63 frames ahead; hash = f1 (9 bits), f2 (9 bits), dt (6 bits).
+    Spectral peaks (local maxima of the log spectrogram above their frame's median), each
+    paired with the next few peaks up to 63 frames ahead; hash = f1 (9 bits), f2 (9 bits),
+    dt (6 bits).
     Slow and without the C version's robustness tuning, but it honours the port's contract,
     so use-case tests can run without the compiled extension.
     """
+
+    @property
+    def framing(self) -> LandmarkFraming:
+        after_frames = _HALF_T + _MAX_DT / 0.8 + 1  # targets for speeds down to 0.8
+        return LandmarkFraming(
+            frame_seconds=HOP / FINGERPRINT_RATE,
+            before_seconds=_HALF_T * HOP / FINGERPRINT_RATE,
+            after_seconds=(after_frames * HOP + WINDOW) / FINGERPRINT_RATE,
+        )
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
         return _landmarks(_peaks(_checked(audio)), 1.0, _frames(audio))
@@ -52,20 +63,26 @@ def _peaks(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
     frames = samples[starts[:, None] + np.arange(WINDOW)] * np.hanning(WINDOW)
     power = np.log(np.abs(np.fft.rfft(frames, axis=1))[:, :512] ** 2 + 1e-10)
     power[:, :_MIN_BIN] = -np.inf
-    local = maximum_filter(power, size=(25, 31), mode="constant", cval=-np.inf)
-    peaks = np.argwhere((power == local) & (power > np.median(power[:, _MIN_BIN:]) + 3.0))
+    local = maximum_filter(
+        power, size=(2 * _HALF_T + 1, 2 * _HALF_F + 1), mode="constant", cval=-np.inf
+    )
+    # Each frame's own median: a landmark depends only on the audio near it (see framing).
+    floor = np.median(power[:, _MIN_BIN:], axis=1, keepdims=True) + 3.0
+    peaks = np.argwhere((power == local) & (power > floor))
     return peaks[np.lexsort((peaks[:, 1], peaks[:, 0]))]
 
 
 def _landmarks(peaks: npt.NDArray[np.int64], speed: float, frames: int) -> LandmarkFingerprint:
-    # A clip played `speed` times faster: map its peaks back onto the reference's axes.
-    times = np.round(peaks[:, 0] * speed).astype(np.int64)
+    # A clip played `speed` times faster: map its peaks back onto the reference's axes. The
+    # gap is scaled before rounding, so a hash does not depend on where the clip was cut.
+    frames_in = peaks[:, 0]
+    times = np.round(frames_in * speed).astype(np.int64)
     bins = np.clip(np.round(peaks[:, 1] / speed), 0, 511).astype(np.int64)
     hashes: list[int] = []
     starts: list[int] = []
     for i in range(len(times)):
         for j in range(i + 1, min(i + 1 + _FANOUT, len(times))):
-            dt = int(times[j] - times[i])
+            dt = int(round((frames_in[j] - frames_in[i]) * speed))
             if 0 < dt <= _MAX_DT:
                 hashes.append((int(bins[i]) << 15) | (int(bins[j]) << 6) | dt)
                 starts.append(int(times[i]))

@@ -5,13 +5,18 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.audio import PcmAudio
-from domain.fingerprint import LandmarkFingerprint
+from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
 from domain.matches import ExactMatch
 from domain.ports.projection_store import ProjectionStore
 
 
 class Fingerprinter(Protocol):
     """Extracts landmark hashes from mono 16 kHz audio (CPU-bound; adapters run it off-loop)."""
+
+    @property
+    def framing(self) -> LandmarkFraming:
+        """Its frame length and the audio context a landmark depends on (for streams)."""
+        ...
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
         """Landmarks for indexing a library track (sparse: keeps the index small).

@@ -11,7 +11,9 @@ from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from adapters.memory.fingerprinter import NumpyLandmarkFingerprinter
 from application.identify_exact import IdentifyExact
+from application.stream_prints import StreamPrints
 from domain.audio import PcmAudio
+from domain.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
 from tests.exact.conftest import TRACK_SEEDS
 from tests.exact.synthetic import RATE, cut, synthetic_track
@@ -74,3 +76,54 @@ async def test_the_numpy_twin_identifies_through_the_memory_index() -> None:
     [best, *_] = await IdentifyExact(printer, index)(cut(tracks[22], 9 * RATE, 6.0), 3)
     assert best.track_id == ids[22]
     assert abs(best.offset_seconds - 9.0) < 0.02
+
+
+async def _streamed(printer: Fingerprinter, track: PcmAudio, block_seconds: float) -> StreamPrints:
+    """The track pushed in uneven pieces and fingerprinted block by block, as a stream is."""
+    prints = StreamPrints(printer, block_seconds, speeds=(1.0, 0.97))
+    for start in range(0, len(track.samples), 7_777):
+        prints.push(PcmAudio(track.samples[start : start + 7_777], RATE))
+        await prints.fingerprint_ready()
+    await prints.fingerprint_ready(final=True)
+    return prints
+
+
+def _pairs(fingerprint: LandmarkFingerprint, shift: int = 0) -> list[tuple[int, int]]:
+    return sorted(
+        zip(
+            fingerprint.hashes.tolist(),
+            (fingerprint.times.astype(int) + shift).tolist(),
+            strict=True,
+        )
+    )
+
+
+async def test_a_stream_in_blocks_has_exactly_the_landmarks_of_the_whole(
+    printer: Fingerprinter,
+) -> None:
+    """The framing's context is enough: block edges add or lose no landmark."""
+    track = synthetic_track(9, 24.0)
+    whole = await printer.reference(track)
+    prints = await _streamed(printer, track, block_seconds=2.5)
+    assert _pairs(await prints.window(0.0, 24.0, None)) == _pairs(whole)
+    # Any window: the landmarks anchored in it, timed from its start.
+    frames_in = round(7.5 / whole.frame_seconds)
+    inside = (whole.times >= frames_in) & (whole.times < round(17.5 / whole.frame_seconds))
+    part = await prints.window(7.5, 17.5, None)
+    assert _pairs(part, shift=frames_in) == sorted(
+        zip(whole.hashes[inside].tolist(), whole.times[inside].astype(int).tolist(), strict=True)
+    )
+
+
+async def test_dense_landmarks_at_a_speed_survive_the_blocks(printer: Fingerprinter) -> None:
+    track = synthetic_track(10, 24.0)
+    [whole] = await printer.query(track, (0.97,))
+    prints = await _streamed(printer, track, block_seconds=3.0)
+    streamed = await prints.window(0.0, 24.0, 0.97)
+    assert streamed.speed == 0.97
+    # At a speed other than 1, anchor times are rounded after the block's shift: within a frame.
+    exact = set(_pairs(whole))
+    near = {(h, t + d) for h, t in exact for d in (-1, 0, 1)}
+    found = _pairs(streamed)
+    assert sum(pair in near for pair in found) >= 0.99 * len(exact)
+    assert abs(len(found) - len(exact)) <= 0.01 * len(exact)
