@@ -1,0 +1,214 @@
+"""Segments from synthetic window votes: merging, crossfades, repeats, loops, speed, unknown."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+
+from domain.timeline import Segment, SegmentSettled, SegmentStarted, Sighting, WindowSightings
+from domain.timeline_segmenter import Segmenter
+
+A, B = UUID(int=1), UUID(int=2)
+WINDOW, HOP = 10.0, 5.0
+
+
+def seen(
+    track: UUID,
+    window: float,
+    at: float,
+    *,
+    first: float | None = None,
+    last: float | None = None,
+    speed: float = 1.0,
+    confidence: float = 1.0,
+) -> Sighting:
+    """`track` heard in the window starting at `window`, at position `at` (seconds) at the
+    stream time the window starts, aligned from `first` to `last` (default: all of it)."""
+    first = window + 0.2 if first is None else first
+    last = window + WINDOW - 0.2 if last is None else last
+    position = at + speed * (first - window)
+    return Sighting(track, first, last, position, speed, confidence, aligned=20)
+
+
+class Timeline:
+    """A segmenter fed window by window; keeps every event it emitted."""
+
+    def __init__(self) -> None:
+        self.segmenter = Segmenter()
+        self.events: list[SegmentStarted | SegmentSettled] = []
+
+    def window(self, start: float, *sightings: Sighting) -> None:
+        self.events += self.segmenter.observe(
+            WindowSightings(start, start + WINDOW, tuple(sightings))
+        )
+
+    def finish(self, end: float) -> list[Segment]:
+        self.events += self.segmenter.finish(end)
+        return self.settled()
+
+    def settled(self) -> list[Segment]:
+        return [e.segment for e in self.events if isinstance(e, SegmentSettled)]
+
+    def started(self) -> list[Segment]:
+        return [e.segment for e in self.events if isinstance(e, SegmentStarted)]
+
+
+def play(timeline: Timeline, track: UUID, start: float, end: float, position: float,
+         speed: float = 1.0) -> None:  # fmt: skip
+    """Windows of a stretch where `track` plays from `position` at `start`."""
+    window = start
+    while window + WINDOW <= end:
+        timeline.window(window, seen(track, window, position + speed * (window - start),
+                                     speed=speed))  # fmt: skip
+        window += HOP
+
+
+def test_adjacent_windows_with_a_consistent_offset_make_one_segment() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 60.0, position=30.0)
+    [segment] = timeline.finish(60.0)
+    assert segment.track_id == A
+    assert segment.start_seconds == pytest.approx(0.2)
+    assert segment.end_seconds == pytest.approx(59.8)
+    assert segment.offset_seconds == pytest.approx(30.2)
+    assert segment.speed == 1.0
+    [start] = timeline.started()
+    assert start.track_id == A and start.end_seconds is None
+
+
+def test_a_crossfade_gives_two_segments_overlapping_by_the_fade() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 25.0, position=0.0)
+    # A fades out over 26-30 while B fades in: the window at 25 holds both, weakly.
+    timeline.window(
+        25.0,
+        seen(A, 25.0, 25.0, last=29.5, confidence=0.01),
+        seen(B, 25.0, 0.0, first=26.5, confidence=0.9),
+    )
+    for window in (30.0, 35.0, 40.0, 45.0, 50.0):
+        timeline.window(window, seen(B, window, window - 25.0))
+    a, b = timeline.finish(60.0)
+    assert (a.track_id, b.track_id) == (A, B)
+    assert a.end_seconds == pytest.approx(29.5)  # the weak sighting at A's position counts
+    assert b.start_seconds == pytest.approx(26.5)
+    assert b.offset_seconds == pytest.approx(1.5)
+    assert a.end_seconds > b.start_seconds
+
+
+def test_a_weak_sighting_starts_nothing() -> None:
+    timeline = Timeline()
+    for window in (0.0, 5.0, 10.0):
+        timeline.window(window, seen(A, window, 40.0 + window, confidence=0.3))
+    assert timeline.finish(20.0) == [Segment(0.0, 20.0, None)]
+
+
+def test_a_jump_inside_a_track_starts_a_new_segment() -> None:
+    """A DJ loop: A plays 0-30 from 60 s, then from 52 s again (8 s back) until 60."""
+    timeline = Timeline()
+    play(timeline, A, 0.0, 30.0, position=60.0)
+    play(timeline, A, 30.0, 60.0, position=52.0)
+    first, second = timeline.finish(60.0)
+    assert first.offset_seconds == pytest.approx(60.2)
+    assert first.end_seconds == pytest.approx(29.8)
+    assert second.start_seconds == pytest.approx(30.2)
+    assert second.offset_seconds == pytest.approx(52.2)
+
+
+def test_music_repeating_itself_for_one_window_is_not_a_jump() -> None:
+    """One window matches a repeated chorus elsewhere in the track; the next is back."""
+    timeline = Timeline()
+    play(timeline, A, 0.0, 20.0, position=10.0)
+    timeline.window(15.0, seen(A, 15.0, 95.0))  # the same notes, 70 s later in the track
+    play(timeline, A, 20.0, 50.0, position=30.0)
+    [segment] = timeline.finish(50.0)
+    assert segment.track_id == A
+    assert segment.offset_seconds == pytest.approx(10.2)
+    assert [s.offset_seconds for s in timeline.started()] == [pytest.approx(10.2)]
+
+
+def test_a_repeat_of_the_same_track_later_is_a_second_segment() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 30.0, position=0.0)
+    play(timeline, B, 30.0, 60.0, position=0.0)
+    play(timeline, A, 60.0, 90.0, position=0.0)
+    segments = timeline.finish(90.0)
+    assert [s.track_id for s in segments] == [A, B, A]
+    assert segments[2].offset_seconds == pytest.approx(0.2)
+
+
+def test_a_sped_up_track_is_one_segment_with_its_fitted_speed() -> None:
+    """Sighted at the nearest assumed speeds (1.02 and 1.04); the fit finds 1.03."""
+    timeline = Timeline()
+    window = 0.0
+    while window + WINDOW <= 60.0:
+        assumed = 1.02 if int(window / HOP) % 2 else 1.04
+        position = 20.0 + 1.03 * window
+        sighting = seen(A, window, position, speed=1.03)
+        timeline.window(window, Sighting(A, sighting.first, sighting.last, sighting.position,
+                                         assumed, 1.0, 20))  # fmt: skip
+        window += HOP
+    [segment] = timeline.finish(60.0)
+    assert segment.speed == pytest.approx(1.03, abs=0.001)
+    assert segment.offset_seconds == pytest.approx(20.0 + 1.03 * 0.2, abs=0.01)
+
+
+def test_a_change_of_speed_starts_a_new_segment() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 30.0, position=0.0)
+    play(timeline, A, 30.0, 60.0, position=30.0, speed=1.05)
+    first, second = timeline.finish(60.0)
+    assert (first.speed, second.speed) == (1.0, pytest.approx(1.05, abs=0.002))
+
+
+def test_audio_matching_nothing_is_an_unknown_segment_never_a_track() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 30.0, position=0.0)
+    for window in (25.0, 30.0, 35.0, 40.0, 45.0):
+        timeline.window(window)  # 30-55: nothing in the library
+    play(timeline, B, 55.0, 80.0, position=10.0)
+    a, unknown, b = timeline.finish(80.0)
+    assert unknown.track_id is None and unknown.offset_seconds is None
+    assert unknown.start_seconds == pytest.approx(a.end_seconds)
+    assert unknown.end_seconds == pytest.approx(b.start_seconds)
+    # Its start was said as soon as no window could claim it any more.
+    assert [s.track_id for s in timeline.started()] == [A, None, B]
+
+
+def test_a_short_gap_between_segments_is_no_unknown_segment() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 30.0, position=0.0)
+    play(timeline, B, 32.0, 60.0, position=0.0)
+    assert [s.track_id for s in timeline.finish(60.0)] == [A, B]
+
+
+def test_a_track_heard_again_after_a_dropout_continues_its_segment() -> None:
+    """A noisy window in the middle sees nothing; the next ones find A where it should be."""
+    timeline = Timeline()
+    play(timeline, A, 0.0, 25.0, position=0.0)
+    timeline.window(20.0)
+    play(timeline, A, 25.0, 50.0, position=25.0)
+    [segment] = timeline.finish(50.0)
+    assert (segment.start_seconds, segment.end_seconds) == (pytest.approx(0.2), pytest.approx(49.8))
+
+
+def test_silence_only_is_one_unknown_segment_or_nothing() -> None:
+    timeline = Timeline()
+    for window in (0.0, 5.0, 10.0):
+        timeline.window(window)
+    assert timeline.finish(20.0) == [Segment(0.0, 20.0, None)]
+    short = Timeline()
+    assert short.finish(3.0) == []
+
+
+def test_what_the_search_needs_to_know() -> None:
+    segmenter = Segmenter()
+    segmenter.observe(WindowSightings(0.0, 10.0, (seen(A, 0.0, 0.0, speed=1.04),)))
+    continuing = seen(A, 5.0, 5.0 * 1.04, speed=1.04, confidence=0.01)
+    weak_other = seen(B, 5.0, 0.0, confidence=0.01)
+    assert segmenter.explains((continuing,), after=13.0)
+    assert not segmenter.explains((weak_other,), after=13.0)
+    assert not segmenter.explains((continuing,), after=14.9)
+    assert segmenter.unextended_speeds((weak_other,)) == {1.04}
+    assert segmenter.unextended_speeds((continuing,)) == set()
+    assert segmenter.new_starts((seen(B, 5.0, 0.0), continuing)) == [seen(B, 5.0, 0.0)]
