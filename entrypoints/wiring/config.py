@@ -6,6 +6,7 @@ from dishka import Provider, Scope, from_context, provide
 
 from application.identify_clip import IdentifyPolicy
 from application.ingest_policy import IngestPolicy
+from application.timeline_policy import TimelinePolicy
 from entrypoints.settings import Settings
 from entrypoints.wiring.role import ProcessRole
 
@@ -22,3 +23,7 @@ class ConfigProvider(Provider):
     @provide
     def ingest_policy(self, settings: Settings) -> IngestPolicy:
         return IngestPolicy(max_seconds=settings.max_audio_seconds)
+
+    @provide
+    def timeline_policy(self) -> TimelinePolicy:
+        return TimelinePolicy()

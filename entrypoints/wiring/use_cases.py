@@ -5,6 +5,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide
 
 from application.authenticate import Authenticate, Authorize, ResolveToken
+from application.build_timeline import BuildTimeline
 from application.check_readiness import CheckReadiness
 from application.create_user import CreateUser
 from application.delete_track import DeleteTrack
@@ -44,6 +45,7 @@ class UseCasesProvider(Provider):
     scope = Scope.REQUEST
 
     identify = provide(IdentifyClip)
+    timeline = provide(BuildTimeline)
     search_by_text = provide(SearchByText)
     ingest = provide(IngestFile)
     delete = provide(DeleteTrack)

@@ -7,6 +7,7 @@ from dishka import Provider, Scope, provide
 
 from adapters.memory.audio_decoder import InMemoryAudioDecoder
 from adapters.memory.audio_storage import InMemoryAudioStorage
+from adapters.memory.audio_stream import InMemoryAudioStream
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import InMemoryDatabase
 from adapters.memory.dedup_fingerprinter import BandEnergyDedupFingerprinter
@@ -24,6 +25,7 @@ from adapters.memory.vector_index import InMemoryVectorIndex
 from application.vibe_model import VibeModel
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
+from domain.ports.audio_stream import AudioStreamDecoder
 from domain.ports.clock import Clock
 from domain.ports.dedup_fingerprinter import DedupFingerprinter
 from domain.ports.event_notifier import EventNotifier
@@ -65,6 +67,10 @@ class InMemoryAdapters(Provider):
     @provide
     def vibe_model(self) -> VibeModel:
         return VibeModel(True, InMemoryEmbedder())
+
+    @provide
+    def audio_stream(self) -> AudioStreamDecoder:
+        return InMemoryAudioStream()  # reads WAV uploads itself, like the twin decoder
 
     users = provide(InMemoryUserRepository, provides=UserRepository)
     lock = provide(InMemoryProjectionLock, provides=ProjectionLock)

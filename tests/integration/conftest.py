@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.lmdb_index.environment import close_environment
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.system.clock import SystemClock
 from application.ingest_file import IngestFile
 from application.ingest_policy import IngestPolicy
+from tests.integration.exact_stack import ExactStack, exact_stack
 
 
 @pytest.fixture
@@ -34,6 +37,17 @@ def ingest(engine: AsyncEngine, storage_root: Path) -> IngestFile:
         SystemClock(),
         IngestPolicy(max_seconds=60),
     )
+
+
+@pytest.fixture
+async def stack(
+    engine: AsyncEngine, ingest: IngestFile, storage_root: Path, audio_dir: Path
+) -> AsyncIterator[ExactStack]:
+    """The exact lane on real adapters; its LMDB environments are closed afterwards."""
+    built = exact_stack(PostgresUnitOfWorkFactory(engine), ingest, storage_root, audio_dir)
+    yield built
+    for directory in [storage_root / "lmdb", *(storage_root / "lmdb").glob("generation-*")]:
+        close_environment(directory)
 
 
 @pytest.fixture

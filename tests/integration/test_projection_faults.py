@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.lmdb_index.environment import close_environment
-from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
-from application.ingest_file import IngestFile
 from application.projector import StoreUnavailable
 from application.verify_projections import VerifyProjections
 from domain.events import StoredEvent
 from domain.projection_records import Applied
-from tests.integration.exact_stack import ExactStack, exact_stack
-
-
-@pytest.fixture
-async def stack(
-    engine: AsyncEngine, ingest: IngestFile, storage_root: Path, audio_dir: Path
-) -> AsyncIterator[ExactStack]:
-    built = exact_stack(PostgresUnitOfWorkFactory(engine), ingest, storage_root, audio_dir)
-    yield built
-    for directory in [storage_root / "lmdb", *(storage_root / "lmdb").glob("generation-*")]:
-        close_environment(directory)
+from tests.integration.exact_stack import ExactStack
 
 
 async def test_replay_from_scratch_gives_the_same_answers(stack: ExactStack) -> None:

@@ -1,0 +1,176 @@
+"""Use case: what played when in a long recording or a live stream."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from uuid import UUID
+
+from application.stream_prints import StreamPrints
+from application.timeline_policy import TimelinePacing, TimelinePolicy
+from application.timeline_updates import Progress, SegmentReport, TimelineUpdate
+from application.timeline_windows import WindowMatcher
+from domain.audio import FINGERPRINT_RATE
+from domain.audio_source import AudioSource, FileSource
+from domain.errors import AudioIdentError, InvalidAudio
+from domain.ports.audio_decoder import AudioDecoder
+from domain.ports.audio_stream import AudioStreamDecoder
+from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.timeline import Segment, SegmentSettled, TimelineEvent
+from domain.timeline_segmenter import Segmenter
+from domain.track import Track
+
+_TRACKS_KEPT = 256  # library rows remembered for segments to come
+
+
+class BuildTimeline:
+    """Decodes the input as a stream, fingerprints it once, matches overlapping windows
+    and turns what they show into segments, reported as soon as each is certain.
+
+    Yields Progress first for a file (with its length from its header), a SegmentReport when a
+    segment's start is certain (`live` input only: a file's reader wants whole segments)
+    and when it is settled, and Progress after each window. Memory stays bounded: a few
+    blocks of audio and landmarks, and the open segments.
+
+    Input that is not audio raises before anything else is reported (a file: before the
+    first Progress). Input that breaks off, or passes `max_seconds`, raises after the
+    segments up to that point are settled.
+    """
+
+    def __init__(
+        self,
+        stream: AudioStreamDecoder,
+        decoder: AudioDecoder,
+        fingerprinter: Fingerprinter,
+        index: FingerprintIndex,
+        uow: UnitOfWorkFactory,
+        policy: TimelinePolicy,
+    ) -> None:
+        self._stream, self._decoder = stream, decoder
+        self._fingerprinter, self._index = fingerprinter, index
+        self._uow, self._policy = uow, policy
+        self._tracks: OrderedDict[UUID, Track | None] = OrderedDict()
+
+    @property
+    def policy(self) -> TimelinePolicy:
+        return self._policy
+
+    async def __call__(
+        self, source: AudioSource, live: bool = False, max_seconds: float | None = None
+    ) -> AsyncIterator[TimelineUpdate]:
+        total = await self._length(source)
+        if max_seconds is not None and total is not None and total > max_seconds + 1.0:
+            raise _too_long(max_seconds)
+        if total is not None:
+            yield Progress(0.0, total)
+        pacing = self._policy.live if live else self._policy.file
+        run = _Run(self._policy, pacing, self._fingerprinter, self._index, total)
+        failure: AudioIdentError | None = None
+        blocks = self._stream.blocks(source, FINGERPRINT_RATE, pacing.read_seconds)
+        async with contextlib.aclosing(blocks):
+            try:
+                async for block in blocks:
+                    room = (
+                        None if max_seconds is None else max_seconds - run.prints.received_seconds
+                    )
+                    if room is not None and block.duration_seconds > room:
+                        run.prints.push(block.slice_seconds(0.0, room))
+                        failure = _too_long(max_seconds or 0.0)
+                        break
+                    run.prints.push(block)
+                    await run.prints.fingerprint_ready()
+                    async for update in self._reports(run, run.windows_ready(), live):
+                        yield update
+            except AudioIdentError as error:
+                if run.prints.received_seconds == 0:
+                    raise  # not audio at all: nothing to settle
+                failure = error
+        async for update in self._reports(run, run.windows_final(), live):
+            yield update
+        if failure is not None:
+            raise failure
+
+    async def _reports(
+        self, run: _Run, windows: AsyncIterator[list[TimelineEvent]], live: bool
+    ) -> AsyncIterator[TimelineUpdate]:
+        async for events in windows:
+            for event in events:
+                settled = isinstance(event, SegmentSettled)
+                if settled or live:
+                    segment, track = await self._joined(event.segment)
+                    yield SegmentReport(segment, track, settled)
+            yield Progress(round(run.analysed, 3), run.total)
+
+    async def _length(self, source: AudioSource) -> float | None:
+        """A file's length, from its header (a file that is not audio fails here); a stream's
+        is unknown."""
+        if not isinstance(source, FileSource):
+            return None
+        return (await self._decoder.probe(source.path)).duration_seconds or None
+
+    async def _joined(self, segment: Segment) -> tuple[Segment, Track | None]:
+        """The segment with its library row; a track deleted since it was indexed makes the
+        segment unknown (the index forgets it once its projection catches up)."""
+        if segment.track_id is None:
+            return segment, None
+        if segment.track_id not in self._tracks:
+            async with self._uow() as uow:
+                found = await uow.tracks.get_many([segment.track_id])
+            self._tracks[segment.track_id] = found.get(segment.track_id)
+            if len(self._tracks) > _TRACKS_KEPT:
+                self._tracks.popitem(last=False)
+        track = self._tracks[segment.track_id]
+        if track is None:
+            return Segment(segment.start_seconds, segment.end_seconds, None), None
+        return segment, track
+
+
+class _Run:
+    """One stream's state: its landmarks, the segmenter, and the next window."""
+
+    def __init__(
+        self,
+        policy: TimelinePolicy,
+        pacing: TimelinePacing,
+        fingerprinter: Fingerprinter,
+        index: FingerprintIndex,
+        total: float | None,
+    ) -> None:
+        self.total = total
+        self.prints = StreamPrints(fingerprinter, pacing.block_seconds, policy.speeds)
+        self.segmenter = Segmenter(policy.segments)
+        self.match = WindowMatcher(index, self.prints, self.segmenter, policy, pacing)
+        self._window, self._hop = policy.window_seconds, pacing.hop_seconds
+        self._next = 0.0  # start of the next window
+        self.analysed = 0.0  # end of the last window
+
+    async def windows_ready(self) -> AsyncIterator[list[TimelineEvent]]:
+        """Every full window whose landmarks are all known."""
+        while self._next + self._window <= self.prints.ready_seconds:
+            yield await self._observe(self._next, self._next + self._window)
+
+    async def windows_final(self) -> AsyncIterator[list[TimelineEvent]]:
+        """The input ended: the windows left, one reaching its very end, and the rest."""
+        await self.prints.fingerprint_ready(final=True)
+        async for events in self.windows_ready():
+            yield events
+        end = self.prints.received_seconds
+        if end > self.analysed:
+            yield await self._observe(max(0.0, end - self._window), end)
+        yield self.segmenter.finish(end)
+
+    async def _observe(self, start: float, end: float) -> list[TimelineEvent]:
+        events = self.segmenter.observe(await self.match(start, end))
+        self.analysed = end
+        self._next = max(self._next, start) + self._hop
+        # Kept: the window a hop before the next one (looked at again when a track starts).
+        self.prints.forget_before(self._next - self._hop)
+        return events
+
+
+def _too_long(limit: float) -> InvalidAudio:
+    return InvalidAudio(
+        "AUDIO_TOO_LONG", f"the input is longer than {limit:g} s", {"max_seconds": limit}
+    )
