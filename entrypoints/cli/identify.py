@@ -1,4 +1,4 @@
-"""`audio-ident identify FILE... [--mode exact|vibe|both] [--top N] [--json]`."""
+"""`audio-ident identify FILE... [--mode exact|vibe|both] [--top N] [--json] [--timeline]`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.console import Console
 from application.identify_clip import IdentifyClip
 from application.identify_result import LaneState, SearchMode
 from domain.errors import AudioIdentError
-from entrypoints.cli import presenters
+from entrypoints.cli import presenters, timeline
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
@@ -25,11 +25,22 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("--mode", choices=[m.value for m in SearchMode], default="exact")
     parser.add_argument("--top", type=int, default=5, help="matches per lane (1-50)")
-    parser.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per file on stdout (with --timeline: one per segment)",
+    )
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="files of any length: what played when (exact lane; --mode and --top ignored)",
+    )
     parser.set_defaults(run=run)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.timeline:
+        return await timeline.run(args, settings)
     mode = SearchMode(args.mode)
     top = max(1, min(50, args.top))
     errors = 0
