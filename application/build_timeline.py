@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from uuid import UUID
 
 from application.stream_prints import StreamPrints
@@ -59,7 +59,7 @@ class BuildTimeline:
 
     async def __call__(
         self, source: AudioSource, live: bool = False, max_seconds: float | None = None
-    ) -> AsyncIterator[TimelineUpdate]:
+    ) -> AsyncGenerator[TimelineUpdate, None]:
         total = await self._length(source)
         if max_seconds is not None and total is not None and total > max_seconds + 1.0:
             raise _too_long(max_seconds)

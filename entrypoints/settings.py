@@ -39,6 +39,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ("http://localhost:17000",)
     search_max_upload_bytes: int = 10 * MEGABYTE
     ingest_max_upload_bytes: int = 200 * MEGABYTE
+    timeline_max_upload_bytes: int = 1024 * MEGABYTE
+    timeline_max_seconds: float = 3 * 3600.0
     search_lane_timeout_seconds: float = 10.0
     search_deadline_seconds: float = 20.0
     jwt_secret: str | None = field(default=None, repr=False)  # never in logs
@@ -79,6 +81,12 @@ class Settings:
             ),
             ingest_max_upload_bytes=int(
                 reader.number("INGEST_MAX_UPLOAD_MB", "200", float, 0.01, 16384) * MEGABYTE
+            ),
+            timeline_max_upload_bytes=int(
+                reader.number("TIMELINE_MAX_UPLOAD_MB", "1024", float, 0.01, 65536) * MEGABYTE
+            ),
+            timeline_max_seconds=reader.number(
+                "TIMELINE_MAX_SECONDS", "10800", float, 10, 7 * 86400
             ),
             search_lane_timeout_seconds=reader.number(
                 "SEARCH_LANE_TIMEOUT_SECONDS", "10", float, 0.1, 600

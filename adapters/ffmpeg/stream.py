@@ -36,8 +36,9 @@ class FfmpegAudioStream:
         errors: deque[str] = deque(maxlen=_KEPT_ERROR_LINES)
         tasks = [asyncio.create_task(_collect(process.stderr, errors))]
         broken: list[BaseException] = []
+        fed = [0]  # bytes handed to ffmpeg
         if isinstance(source, ByteChunks):
-            tasks.append(asyncio.create_task(_feed(source, process, broken)))
+            tasks.append(asyncio.create_task(_feed(source, process, broken, fed)))
         block_bytes = 4 * max(1, round(block_seconds * sample_rate))
         pending = bytearray()
         decoded = 0
@@ -53,6 +54,8 @@ class FfmpegAudioStream:
                 yield _pcm(pending[:usable], sample_rate)
             await process.wait()
             await asyncio.gather(*tasks)
+            if isinstance(source, ByteChunks) and not fed[0] and not broken:
+                return  # the sender sent nothing at all: no audio, and no error either
             _raise_if_failed(process.returncode, name, list(errors), broken, decoded / sample_rate)
         finally:
             await stop_process(process)
@@ -111,12 +114,16 @@ async def _collect(stream: asyncio.StreamReader, lines: deque[str]) -> None:
 
 
 async def _feed(
-    source: ByteChunks, process: asyncio.subprocess.Process, broken: list[BaseException]
+    source: ByteChunks,
+    process: asyncio.subprocess.Process,
+    broken: list[BaseException],
+    fed: list[int],
 ) -> None:
     assert process.stdin is not None
     try:
         async for chunk in source.chunks:
             process.stdin.write(chunk)
+            fed[0] += len(chunk)
             await process.stdin.drain()
     except (BrokenPipeError, ConnectionResetError):
         pass  # ffmpeg stopped reading: its own exit status says why

@@ -7,6 +7,8 @@ import wave
 from collections.abc import AsyncGenerator
 from typing import IO
 
+import numpy as np
+
 from adapters.memory.audio_decoder import InMemoryAudioDecoder, read_wav, resampled
 from domain.audio import PcmAudio
 from domain.audio_source import AudioSource, ByteChunks, FileSource, StandardInput, UrlSource
@@ -52,6 +54,8 @@ class InMemoryAudioStream:
             data = await asyncio.to_thread(handle.read)
         else:
             data, broken = await _gather(source)
+            if not data and broken is None:
+                return PcmAudio(np.zeros(0, np.float32), sample_rate), None  # nothing sent
         try:
             return resampled(read_wav(io.BytesIO(data))[1], sample_rate), broken
         except (wave.Error, EOFError, ValueError):

@@ -17,7 +17,8 @@ class AudioStreamDecoder(Protocol):
         `block_seconds` (the last one may be shorter), until the input ends.
 
         Input that is not audio raises InvalidAudio (EMPTY_FILE) or DecodingFailed before any
-        block. Input that breaks off (a dropped connection, a source that fails) raises
+        block; bytes that end before any arrived are no audio and no error (a listener who
+        stopped at once). Input that breaks off (a dropped connection, a source that fails) raises
         DecodingFailed after the blocks decoded before it. A consumer that stops early stops
         the decoding: nothing keeps running or reading.
         """

@@ -16,7 +16,7 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.lifespan import lifespan
 from entrypoints.http.providers import HttpProvider, ServeOptions
 from entrypoints.http.request_id import RequestIdMiddleware
-from entrypoints.http.routes import auth, health, ingest, search, tracks
+from entrypoints.http.routes import auth, health, ingest, listen, search, timeline, tracks
 from entrypoints.settings import Settings
 from entrypoints.web.site import web_app_router
 from entrypoints.wiring.container import make_container
@@ -52,6 +52,11 @@ def create_app(
             ),
             Router(
                 API,
+                route_handlers=[timeline.timeline],
+                request_max_body_size=settings.timeline_max_upload_bytes,
+            ),
+            Router(
+                API,
                 route_handlers=[
                     tracks.list_tracks,
                     tracks.get_track,
@@ -59,6 +64,7 @@ def create_app(
                     tracks.delete_track,
                     auth.token,
                     auth.me,
+                    listen.listen,
                 ],
             ),
             web_app_router(),
@@ -96,7 +102,12 @@ def _openapi(options: ServeOptions) -> OpenAPIConfig:
         description=(
             "Identify music from short snippets: exact matches (landmark fingerprints) and "
             'tracks that sound alike (CLAP). Errors are `{"error": {"code", "message", '
-            '"details"}}`; every response carries X-Request-ID.'
+            '"details"}}`; every response carries X-Request-ID. Long recordings: POST '
+            "/api/v1/timeline. Live audio (a browser's microphone): the WebSocket "
+            "/api/v1/listen, not listed below — binary messages of MediaRecorder chunks in, "
+            "then `stop`; JSON messages out (`listening`, `segment_started`, `segment`, "
+            "`progress`, `end` or `error`, as in the timeline's lines); `?token=` carries a "
+            "bearer token."
         ),
         path="/schema",
         render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],

@@ -89,6 +89,12 @@ async def test_a_source_that_breaks_off_is_an_error_after_what_came_before(
     assert raised.value.details["error"] == "the client went away"
 
 
+async def test_bytes_that_never_come_are_no_audio_and_no_error(
+    stream: AudioStreamDecoder,
+) -> None:
+    assert await collect(stream, ByteChunks(chunks_of(b"", 100)), 1.0) == []
+
+
 async def test_what_is_not_audio_fails_before_any_block(
     stream: AudioStreamDecoder, audio_dir: Path
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import signal
 import socket
@@ -171,3 +172,18 @@ async def _admin_token(server_url: str, engine: AsyncEngine) -> str:
     async with httpx.AsyncClient() as client:
         response = await client.post(f"{server_url}/api/v1/auth/token", data=form)
     return str(response.json()["access_token"])
+
+
+async def test_serve_speaks_websocket(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """uvicorn needs a WebSocket implementation installed: the listen socket really opens."""
+    from websockets.asyncio.client import connect
+
+    server_url, _ = server
+    async with connect(server_url.replace("http://", "ws://") + "/api/v1/listen") as socket:
+        assert json.loads(await socket.recv()) == {"type": "listening"}
+        await socket.send("stop")
+        while (end := json.loads(await socket.recv()))["type"] == "progress":
+            pass
+        assert end == {"type": "end", "seconds": 0.0, "segments": 0}
+        await socket.wait_closed()
+        assert socket.close_code == 1000

@@ -1,0 +1,145 @@
+"""WebSocket /api/v1/listen: a browser's microphone in, segments out as they are found.
+
+The client sends the chunks a MediaRecorder gives (WebM/Opus, or any format ffmpeg reads
+from a pipe) as binary messages, and a text message `stop` (or {"type": "stop"}) when it
+is done; closing the socket also ends the input. The server answers with JSON text
+messages: `listening` once the caller is let in, `segment_started` as soon as a segment's
+start is certain, `segment` when it is settled, `progress` now and then, and last `end`,
+or `error` with the usual error object. Browsers cannot set headers on a WebSocket, so the
+bearer token may come as `?token=`; the rules are those of search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import msgspec
+import structlog
+from dishka import AsyncContainer
+from litestar import WebSocket, websocket
+from litestar.exceptions import WebSocketDisconnect
+from litestar.status_codes import WS_1000_NORMAL_CLOSURE, WS_1008_POLICY_VIOLATION
+
+from application.authenticate import Authorize
+from application.build_timeline import BuildTimeline
+from domain.audio_source import ByteChunks
+from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio
+from entrypoints.http.access import Access
+from entrypoints.http.schemas.timeline import ErrorLine, TimelineLine, TimelineLines, encoded
+from entrypoints.settings import Settings
+
+PROGRESS_EVERY_SECONDS = 5.0
+_UNSUPPORTED_DATA = 1003  # the close code for input that is not (usable) audio
+_INTERNAL_ERROR = 1011
+_QUEUED_CHUNKS = 256  # MediaRecorder chunks waiting for the decoder (seconds of audio)
+log = structlog.get_logger(__name__)
+
+
+@websocket("/listen")
+async def listen(socket: WebSocket) -> None:
+    await socket.accept()
+    container: AsyncContainer = socket.state.dishka_container
+    async with container() as scope:
+        try:
+            await _let_in(scope, socket)
+        except AudioIdentError as error:
+            await _send(socket, ErrorLine.of(error))
+            await socket.close(code=WS_1008_POLICY_VIOLATION)
+            return
+        build = await scope.get(BuildTimeline)
+        settings = await scope.get(Settings)
+        await socket.send_text(encoded({"type": "listening"}).decode())
+        inbox = _Inbox(socket)
+        receiving = asyncio.create_task(inbox.receive())
+        try:
+            await _follow(socket, build, ByteChunks(inbox.chunks(), "microphone"), settings)
+        finally:
+            receiving.cancel()
+            await asyncio.gather(receiving, return_exceptions=True)
+
+
+async def _let_in(scope: AsyncContainer, socket: WebSocket) -> None:
+    header = socket.headers.get("authorization")
+    token = socket.query_params.get("token")
+    authorize = await scope.get(Authorize)
+    await Access.from_header(authorize, header or (f"Bearer {token}" if token else None)).reader()
+
+
+async def _follow(
+    socket: WebSocket,
+    build: BuildTimeline,
+    source: ByteChunks,
+    settings: Settings,
+) -> None:
+    lines = TimelineLines(PROGRESS_EVERY_SECONDS)
+    try:
+        async for update in build(source, live=True, max_seconds=settings.timeline_max_seconds):
+            if line := lines.line(update):
+                await _send(socket, line)
+    except (InvalidAudio, DecodingFailed) as error:
+        await _send(socket, ErrorLine.of(error))
+        await _close(socket, _UNSUPPORTED_DATA)
+    except AudioIdentError as error:
+        await _send(socket, ErrorLine.of(error))
+        await _close(socket, _INTERNAL_ERROR)
+    except WebSocketDisconnect:
+        return  # the listener left: nobody to tell
+    except Exception:
+        log.exception("listening failed")
+        await _send(socket, ErrorLine.of(AudioIdentError("listening failed on our side")))
+        await _close(socket, _INTERNAL_ERROR)
+    else:
+        await _send(socket, lines.end())
+        await _close(socket, WS_1000_NORMAL_CLOSURE)
+
+
+async def _send(socket: WebSocket, line: TimelineLine) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):  # already gone
+        await socket.send_text(encoded(line).decode())
+
+
+async def _close(socket: WebSocket, code: int) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        await socket.close(code=code)
+
+
+class _Inbox:
+    """Binary messages queued for the decoder until `stop` or the socket closes."""
+
+    def __init__(self, socket: WebSocket) -> None:
+        self._socket = socket
+        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(_QUEUED_CHUNKS)
+
+    async def receive(self) -> None:
+        try:
+            while True:
+                message = await self._socket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                if data := message.get("bytes"):
+                    await self._queue.put(data)
+                elif _is_stop(message.get("text")):
+                    break
+        except WebSocketDisconnect:
+            pass
+        finally:
+            await self._queue.put(None)
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        while (chunk := await self._queue.get()) is not None:
+            yield chunk
+
+
+def _is_stop(text: str | None) -> bool:
+    """`stop`, or {"type": "stop"}; other text messages are ignored."""
+    if text is None:
+        return False
+    if text.strip().lower() == "stop":
+        return True
+    try:
+        message = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return False
+    return isinstance(message, dict) and message.get("type") == "stop"
