@@ -3,12 +3,13 @@
 Windows are 10 s: at 10 dB SNR through a 64 kbit/s codec a 10 s stretch holds enough
 aligned landmarks for a confident match even when another track covers half of it in a
 crossfade, while a jump inside a track (a loop, a skip) of more than a few seconds still
-shows as a window whose best position is elsewhere. Files move by 5 s: every instant is in
-two windows, one of which has at least 5 s of audio after it, so a segment's edges are found
-to within the spacing of its aligned landmarks, and each landmark is looked up twice.
-Live input moves by 2 s: a window ends at most 2 s after enough of a new track has played,
-which keeps the first report well inside 8 s; lookups cost 5x, and a live stream leaves the
-time for it.
+shows as a window whose best position is elsewhere. A file's windows do not overlap (the
+hop is the window): every landmark is looked up once, and edges do not need overlap,
+because a segment's edges are its first and last aligned landmarks, a fading track is
+still accepted at its predicted position, and a track found in one window is looked for
+in the window before it too. Live input moves by 2 s: a window ends at most 2 s after
+enough of a new track has played, which keeps the first report well inside 8 s; lookups
+cost 5x, and a live stream leaves the time for it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class TimelinePacing:
 
 
 FILE_PACING = TimelinePacing(
-    hop_seconds=5.0, block_seconds=10.0, read_seconds=10.0, search_every_seconds=10.0
+    hop_seconds=10.0, block_seconds=10.0, read_seconds=10.0, search_every_seconds=10.0
 )
 LIVE_PACING = TimelinePacing(
     hop_seconds=2.0, block_seconds=2.0, read_seconds=0.5, search_every_seconds=4.0
