@@ -106,8 +106,8 @@ def _openapi(options: ServeOptions) -> OpenAPIConfig:
             "/api/v1/timeline. Live audio (a browser's microphone): the WebSocket "
             "/api/v1/listen, not listed below — binary messages of MediaRecorder chunks in, "
             "then `stop`; JSON messages out (`listening`, `segment_started`, `segment`, "
-            "`progress`, `end` or `error`, as in the timeline's lines); `?token=` carries a "
-            "bearer token."
+            "`progress`, `end` or `error`, as in the timeline's lines); a browser sends its "
+            "bearer token as the subprotocols `bearer, <token>`."
         ),
         path="/schema",
         render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],

@@ -112,8 +112,17 @@ async def test_the_microphone_websocket_pushes_segments_as_they_are_found(
     assert messages[-1]["type"] == "end" and messages[-1]["segments"] == 4
 
 
-async def test_the_websocket_says_why_it_refuses(client: Client, library: list[str]) -> None:
-    with await client.websocket_connect("/api/v1/listen", params={"token": "forged"}) as socket:
+async def test_the_websocket_says_why_it_refuses(
+    client: Client, library: list[str], user: dict[str, str]
+) -> None:
+    token = user["Authorization"].removeprefix("Bearer ")
+    with await client.websocket_connect("/api/v1/listen", subprotocols=["bearer", token]) as ok:
+        assert ok.receive_json(timeout=30) == {"type": "listening"}
+        ok.send_text("stop")
+        *_, end = until_closed(ok)[0]
+    assert end["type"] == "end"
+    forged = ["bearer", "forged.token.here"]  # what a browser's WebSocket can carry
+    with await client.websocket_connect("/api/v1/listen", subprotocols=forged) as socket:
         [refusal], code = until_closed(socket)
     assert refusal["type"] == "error" and refusal["error"]["code"] == "UNAUTHORIZED"
     assert code == 1008

@@ -6,7 +6,8 @@ is done; closing the socket also ends the input. The server answers with JSON te
 messages: `listening` once the caller is let in, `segment_started` as soon as a segment's
 start is certain, `segment` when it is settled, `progress` now and then, and last `end`,
 or `error` with the usual error object. Browsers cannot set headers on a WebSocket, so the
-bearer token may come as `?token=`; the rules are those of search.
+bearer token may come as the subprotocols `bearer, <token>` (`new WebSocket(url, ["bearer",
+token])`), never in the URL, where access logs would keep it; the rules are those of search.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ log = structlog.get_logger(__name__)
 
 @websocket("/listen")
 async def listen(socket: WebSocket) -> None:
-    await socket.accept()
+    offered = list(socket.scope.get("subprotocols") or [])
+    await socket.accept(subprotocols="bearer" if offered[:1] == ["bearer"] else None)
     container: AsyncContainer = socket.state.dishka_container
     async with container() as scope:
         try:
@@ -61,10 +63,13 @@ async def listen(socket: WebSocket) -> None:
 
 
 async def _let_in(scope: AsyncContainer, socket: WebSocket) -> None:
+    """An Authorization header, or the subprotocols `bearer, <token>` a browser can send."""
     header = socket.headers.get("authorization")
-    token = socket.query_params.get("token")
+    offered = list(socket.scope.get("subprotocols") or [])
+    if header is None and len(offered) == 2 and offered[0] == "bearer":
+        header = f"Bearer {offered[1]}"
     authorize = await scope.get(Authorize)
-    await Access.from_header(authorize, header or (f"Bearer {token}" if token else None)).reader()
+    await Access.from_header(authorize, header).reader()
 
 
 async def _follow(
