@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from application.admission import CpuAdmission
 from application.identify_exact import IdentifyExact
 from application.identify_result import IdentifyResult, LaneReport, LaneState, SearchMode
 from application.lane_runner import run_lane
@@ -36,7 +37,8 @@ class IdentifyClip:
 
     Bad audio (empty, not audio, too short or long) raises InvalidAudio: the caller asked
     for something impossible. A lane that fails or times out does not: the other lane's
-    matches come back, and `lanes` tells which lane failed and why.
+    matches come back, and `lanes` tells which lane failed and why. Decoding and the lanes
+    run inside one `admission` slot; past its queue the search is refused (`Overloaded`).
     """
 
     def __init__(
@@ -46,9 +48,10 @@ class IdentifyClip:
         vibe: VibeSearch,
         uow: UnitOfWorkFactory,
         policy: IdentifyPolicy,
+        admission: CpuAdmission,
     ) -> None:
         self._decoder, self._exact, self._vibe = decoder, exact, vibe
-        self._uow, self._policy = uow, policy
+        self._uow, self._policy, self._admission = uow, policy, admission
 
     @property
     def policy(self) -> IdentifyPolicy:
@@ -57,6 +60,15 @@ class IdentifyClip:
     async def __call__(
         self, path: Path, mode: SearchMode, limit: int = 5, exclude_exact_from_vibe: bool = False
     ) -> IdentifyResult:
+        async with self._admission.slot():
+            exact, vibe, lanes, seconds = await self._search(
+                path, mode, limit, exclude_exact_from_vibe
+            )
+        return await self._join(exact, vibe, lanes, seconds)
+
+    async def _search(
+        self, path: Path, mode: SearchMode, limit: int, exclude_exact_from_vibe: bool
+    ) -> tuple[list[ExactMatch], list[VibeMatch], dict[str, LaneReport], float]:
         # Decoded here, not inside the lanes: bad audio is the caller's error, not a lane's.
         # Each rate is one ffmpeg run, side by side; nothing is probed first.
         with_vibe = mode.runs("vibe") and self._vibe.available
@@ -78,9 +90,7 @@ class IdentifyClip:
             found = {m.track_id for m in exact}
             vibe = [m for m in vibe if m.track_id not in found]
         lanes = {"exact": exact_report, "vibe": vibe_report}
-        return await self._join(
-            exact, vibe[:limit], lanes, decoded[FINGERPRINT_RATE].duration_seconds
-        )
+        return exact, vibe[:limit], lanes, decoded[FINGERPRINT_RATE].duration_seconds
 
     async def _decoded(self, path: Path, rate: int) -> PcmAudio:
         longest = self._policy.max_seconds

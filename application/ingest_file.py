@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from application.admission import CpuAdmission
 from application.ingest_policy import IngestPolicy
 from application.orphan_blobs import delete_unowned_blob
 from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
-from domain.errors import AudioIdentError, InvalidAudio, TrackAlreadyExists
+from domain.errors import (
+    AudioIdentError,
+    InvalidAudio,
+    Overloaded,
+    ServiceUnavailable,
+    TrackAlreadyExists,
+)
 from domain.events import TrackIngested
 from domain.fingerprint import Chromaprint
 from domain.ingest_outcome import IngestOutcome, IngestStatus
@@ -38,6 +45,8 @@ class IngestFile:
 
     Nothing is half-written: the blob is stored before the transaction that records the
     track row and its `TrackIngested` event, and removed again if that transaction fails.
+    Probing, decoding and Chromaprint run inside an `admission` slot. A fault of the
+    service (`ServiceUnavailable`, `Overloaded`) is raised, not reported as the file's.
     """
 
     def __init__(
@@ -49,7 +58,9 @@ class IngestFile:
         dedup: DedupFingerprinter,
         clock: Clock,
         policy: IngestPolicy,
+        admission: CpuAdmission,
     ) -> None:
+        self._admission = admission
         self._uow, self._storage, self._decoder = uow, storage, decoder
         self._metadata, self._dedup, self._clock, self._policy = metadata, dedup, clock, policy
 
@@ -62,11 +73,14 @@ class IngestFile:
                 same_bytes = await uow.tracks.get_by_sha256(source.sha256)
             if same_bytes is not None:
                 return IngestOutcome(IngestStatus.DUPLICATE, same_bytes.id)
-            examined = await self._examine(path, source)
+            async with self._admission.slot():
+                examined = await self._examine(path, source)
             existing = await self._find_copy(examined)
             if existing is not None:
                 return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
             return await self._record(path, display_name or path.name, examined)
+        except (ServiceUnavailable, Overloaded):
+            raise  # the service's fault, not the file's: the caller decides (retry, 503)
         except AudioIdentError as error:
             return IngestOutcome(IngestStatus.FAILED, None, error.message, error.code)
 

@@ -48,3 +48,29 @@ class TrackAlreadyExists(AudioIdentError):
     def __init__(self, sha256: str) -> None:
         super().__init__("a track with this content already exists", {"sha256": sha256})
         self.sha256 = sha256
+
+
+class Overloaded(AudioIdentError):
+    """Too much CPU-bound work is running and queued: try again after `retry_after_seconds`."""
+
+    code = "OVERLOADED"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, {"retry_after_seconds": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ServiceUnavailable(AudioIdentError):
+    """A store the request needs is down; nothing was half-written. Try again later."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "DATABASE_UNAVAILABLE"
+
+
+class StorageFull(ServiceUnavailable):
+    """The disk (or quota) holding uploads, originals or an index has no room left."""
+
+    code = "STORAGE_FULL"

@@ -46,6 +46,10 @@ class Settings:
     jwt_secret: str | None = field(default=None, repr=False)  # never in logs
     jwt_ttl_seconds: int = 3600
     require_user_token: bool = False
+    # Admission of CPU-bound work in `serve`: running at once, queued, longest wait in queue
+    cpu_jobs: int = 2
+    cpu_queue: int = 2
+    cpu_queue_seconds: float = 5.0
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -91,10 +95,17 @@ class Settings:
             search_lane_timeout_seconds=reader.number(
                 "SEARCH_LANE_TIMEOUT_SECONDS", "10", float, 0.1, 600
             ),
-            search_deadline_seconds=reader.number("SEARCH_DEADLINE_SECONDS", "20", float, 0.1, 600),
+            search_deadline_seconds=(
+                deadline := reader.number("SEARCH_DEADLINE_SECONDS", "20", float, 0.1, 600)
+            ),
             jwt_secret=reader.get("JWT_SECRET", "") or None,
             jwt_ttl_seconds=reader.number("JWT_TTL_SECONDS", "3600", int, 60, 30 * 86400),
             require_user_token=reader.flag("REQUIRE_USER_TOKEN", "false"),
+            cpu_jobs=(jobs := reader.number("CPU_JOBS", str(_cpu_count()), int, 1, 1024)),
+            cpu_queue=reader.number("CPU_QUEUE", str(jobs), int, 0, 100_000),
+            cpu_queue_seconds=reader.number(
+                "CPU_QUEUE_SECONDS", f"{min(5.0, deadline / 4):g}", float, 0.01, 600
+            ),
         )
         reader.check_http(settings)
         reader.raise_if_invalid()
@@ -102,6 +113,11 @@ class Settings:
 
 
 PRODUCTION_CHOICES = ("development", "production")
+
+
+def _cpu_count() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class _Reader:
@@ -164,6 +180,8 @@ class _Reader:
             self._problems.append(
                 "SEARCH_LANE_TIMEOUT_SECONDS must be shorter than SEARCH_DEADLINE_SECONDS"
             )
+        if settings.cpu_queue_seconds >= settings.search_deadline_seconds:
+            self._problems.append("CPU_QUEUE_SECONDS must be shorter than SEARCH_DEADLINE_SECONDS")
         secret = settings.jwt_secret or ""
         if settings.production and len(secret) < JWT_SECRET_MIN_LENGTH:
             self._problems.append(

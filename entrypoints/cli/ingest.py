@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from application.ingest_file import IngestFile
 from application.request_replay import RequestReplay
+from domain.errors import AudioIdentError
 from domain.ingest_outcome import IngestOutcome, IngestStatus
 from entrypoints.cli.files import expand_paths
 from entrypoints.settings import Settings
@@ -47,6 +48,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             async with gate:
                 try:
                     return path, await ingest(Path(path))
+                except AudioIdentError as error:  # e.g. the database is down: say so, go on
+                    return path, IngestOutcome(IngestStatus.FAILED, None, error.message, error.code)
                 except Exception as error:  # an outage must not end the batch unreported
                     log.exception("ingest failed unexpectedly", path=path)
                     reason = f"internal error: {type(error).__name__}: {error}"

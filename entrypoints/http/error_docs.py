@@ -18,7 +18,8 @@ _MEANING = {
     413: "FILE_TOO_LARGE: the upload passed the limit while streaming",
     416: "RANGE_NOT_SATISFIABLE",
     422: "EMPTY_FILE, UNSUPPORTED_FORMAT, CORRUPT_AUDIO, AUDIO_TOO_SHORT or AUDIO_TOO_LONG",
-    503: "LANE_UNAVAILABLE (or a store is down)",
+    503: "OVERLOADED (with Retry-After), LANE_UNAVAILABLE, DATABASE_UNAVAILABLE",
+    507: "STORAGE_FULL: no disk space left for the upload or the stored original",
     504: "SEARCH_TIMEOUT: the overall search deadline passed",
 }
 

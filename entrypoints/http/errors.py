@@ -33,6 +33,10 @@ _STATUS_OF_CODE = {
     "USERNAME_TAKEN": 409,
     "FILE_TOO_LARGE": 413,
     "LANE_UNAVAILABLE": 503,
+    "OVERLOADED": 503,
+    "SERVICE_UNAVAILABLE": 503,
+    "DATABASE_UNAVAILABLE": 503,
+    "STORAGE_FULL": 507,
     "SEARCH_TIMEOUT": 504,
     "INTERNAL_ERROR": 500,
 }
@@ -71,8 +75,10 @@ def error_response(
 
 def on_domain_error(request: Request[Any, Any, Any], error: AudioIdentError) -> Response[ErrorBody]:
     status = status_of(error)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return error_response(status, error.code, error.message, error.details, headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if (retry_after := error.details.get("retry_after_seconds")) is not None:
+        headers["Retry-After"] = str(retry_after)
+    return error_response(status, error.code, error.message, error.details, headers or None)
 
 
 def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:

@@ -12,6 +12,7 @@ from dishka import AsyncContainer
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from application.admission import CpuAdmission
 from entrypoints.http.access import Access
 
 
@@ -23,6 +24,12 @@ async def _access(connection: ASGIConnection[Any, Any, Any, Any]) -> Access:
 async def readers(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Anyone, or signed-in users only with REQUIRE_USER_TOKEN."""
     await (await _access(connection)).reader()
+
+
+async def cpu_capacity(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """503 OVERLOADED before an upload is read when the CPU queue is already full."""
+    container: AsyncContainer = connection.state.dishka_container
+    (await container.get(CpuAdmission)).refuse_if_saturated()
 
 
 async def admins(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -25,7 +25,9 @@ class ServeOptions:
 
     def role(self, settings: Settings) -> ProcessRole:
         """A server loads the model whenever the vibe lane is on: searches need it."""
-        return ProcessRole(self.run_projections, settings.vibe_enabled, self.poll_seconds)
+        return ProcessRole(
+            self.run_projections, settings.vibe_enabled, self.poll_seconds, serves_requests=True
+        )
 
 
 class HttpProvider(Provider):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dishka import Provider, Scope, from_context, provide
 
+from application.admission import AdmissionPolicy, CpuAdmission
 from application.identify_clip import IdentifyPolicy
 from application.ingest_policy import IngestPolicy
 from application.timeline_policy import TimelinePolicy
@@ -19,6 +20,14 @@ class ConfigProvider(Provider):
     @provide
     def identify_policy(self, settings: Settings) -> IdentifyPolicy:
         return IdentifyPolicy(lane_timeout_seconds=settings.search_lane_timeout_seconds)
+
+    @provide
+    def admission(self, settings: Settings, role: ProcessRole) -> CpuAdmission:
+        """One per process: every use case that burns CPU shares its slots."""
+        if not role.serves_requests:
+            return CpuAdmission(AdmissionPolicy.unbounded())
+        policy = AdmissionPolicy(settings.cpu_jobs, settings.cpu_queue, settings.cpu_queue_seconds)
+        return CpuAdmission(policy)
 
     @provide
     def ingest_policy(self, settings: Settings) -> IngestPolicy:

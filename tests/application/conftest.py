@@ -15,6 +15,7 @@ from adapters.memory.database import InMemoryDatabase
 from adapters.memory.dedup_fingerprinter import BandEnergyDedupFingerprinter
 from adapters.memory.metadata_reader import InMemoryMetadataReader
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from application.admission import AdmissionPolicy, CpuAdmission
 from application.ingest_file import IngestFile
 from application.ingest_policy import IngestPolicy
 from domain.audio import AudioInfo, PcmAudio
@@ -45,6 +46,6 @@ def app(tmp_path: Path, memory_db: InMemoryDatabase, clock: FixedClock) -> Memor
     metadata = InMemoryMetadataReader()
     ingest = IngestFile(
         uow, storage, decoder, metadata, BandEnergyDedupFingerprinter(), clock,
-        IngestPolicy(max_seconds=120),
+        IngestPolicy(max_seconds=120), CpuAdmission(AdmissionPolicy.unbounded()),
     )  # fmt: skip
     return MemoryApp(memory_db, uow, storage, decoder, metadata, ingest, tmp_path)

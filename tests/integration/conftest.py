@@ -16,6 +16,7 @@ from adapters.lmdb_index.environment import close_environment
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.system.clock import SystemClock
+from application.admission import AdmissionPolicy, CpuAdmission
 from application.ingest_file import IngestFile
 from application.ingest_policy import IngestPolicy
 from tests.integration.exact_stack import ExactStack, exact_stack
@@ -36,6 +37,7 @@ def ingest(engine: AsyncEngine, storage_root: Path) -> IngestFile:
         ChromaprintDedupFingerprinter(),
         SystemClock(),
         IngestPolicy(max_seconds=60),
+        CpuAdmission(AdmissionPolicy.unbounded()),
     )
 
 

@@ -25,3 +25,15 @@ def test_both_names_at_once_are_refused(tmp_path: Path) -> None:
     env = {"FINGERPRINT_INDEX_PATH": str(tmp_path / "a"), "OLAF_LMDB_PATH": str(tmp_path / "b")}
     with pytest.raises(SettingsError, match="FINGERPRINT_INDEX_PATH or OLAF_LMDB_PATH"):
         Settings.from_env(env)
+
+
+def test_admission_limits_default_to_the_cores_and_are_checked() -> None:
+    settings = Settings.from_env({})
+    assert settings.cpu_jobs >= 1 and settings.cpu_queue == settings.cpu_jobs
+    assert settings.cpu_queue_seconds == 5.0
+    tuned = Settings.from_env({"CPU_JOBS": "3", "CPU_QUEUE": "0", "CPU_QUEUE_SECONDS": "1.5"})
+    assert (tuned.cpu_jobs, tuned.cpu_queue, tuned.cpu_queue_seconds) == (3, 0, 1.5)
+    with pytest.raises(SettingsError, match="CPU_JOBS=0 is out of range"):
+        Settings.from_env({"CPU_JOBS": "0"})
+    with pytest.raises(SettingsError, match="CPU_QUEUE_SECONDS must be shorter"):
+        Settings.from_env({"CPU_QUEUE_SECONDS": "30"})

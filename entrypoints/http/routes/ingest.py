@@ -14,7 +14,7 @@ from application.ingest_file import IngestFile
 from domain.ingest_outcome import IngestOutcome, IngestStatus
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
-from entrypoints.http.guards import admins
+from entrypoints.http.guards import admins, cpu_capacity
 from entrypoints.http.schemas.ingest import IngestedFile, IngestForm, IngestResponse
 
 _STATUS_NAME = {
@@ -33,11 +33,11 @@ _STATUS_NAME = {
         "Indexing continues in the projector; track details show its progress."
     ),
     security=[{"BearerToken": []}],
-    guards=[admins],
+    guards=[admins, cpu_capacity],
     responses={
         200: ResponseSpec(IngestResponse, description="every file was already in the library"),
         207: ResponseSpec(IngestResponse, description="mixed outcomes; see each file"),
-        **errors(401, 403, 413),
+        **errors(401, 403, 413, 503, 507),
     },
 )
 @inject

@@ -19,7 +19,7 @@ from application.search_by_text import SearchByText
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import SearchTimeout
-from entrypoints.http.guards import readers
+from entrypoints.http.guards import cpu_capacity, readers
 from entrypoints.http.request_id import request_id_of
 from entrypoints.http.schemas.search import (
     ExactMatchOut,
@@ -46,8 +46,8 @@ T = TypeVar("T")
         "Both lanes run side by side with their own timeouts under an overall deadline. "
         "A lane that fails leaves the other's matches, and `lanes` says which failed and why."
     ),
-    guards=[readers],
-    responses=errors(401, 413, 422, 504),
+    guards=[readers, cpu_capacity],
+    responses=errors(401, 413, 422, 503, 504),
 )
 @inject
 async def search(
