@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+import weakref
+
+from application.login_throttle import LoginThrottle
 from domain.errors import AudioIdentError
 from domain.ports.password_hasher import PasswordHasher
 from domain.ports.token_issuer import IssuedToken, TokenIssuer
@@ -13,26 +17,46 @@ class Authenticate:
     """Username and password → a signed token; raises Unauthorized otherwise.
 
     An unknown username costs one hash verification too, so response times do not tell
-    which usernames exist.
+    which usernames exist. Failures count against the account and the caller's `address`
+    (`LoginThrottle`); past the limit `TooManyAttempts` is raised before any hashing.
     """
 
-    def __init__(self, users: UserRepository, hasher: PasswordHasher, tokens: TokenIssuer) -> None:
+    def __init__(
+        self,
+        users: UserRepository,
+        hasher: PasswordHasher,
+        tokens: TokenIssuer,
+        throttle: LoginThrottle,
+    ) -> None:
         self._users, self._hasher, self._tokens = users, hasher, tokens
-        self._decoy: str | None = None
+        self._throttle = throttle
 
-    async def __call__(self, username: str, password: str) -> tuple[User, IssuedToken]:
+    async def __call__(
+        self, username: str, password: str, address: str | None = None
+    ) -> tuple[User, IssuedToken]:
         try:
             name = normalize_username(username)
         except AudioIdentError:
             name = ""
+        await self._throttle.check(name, address)
         user = await self._users.get_by_username(name) if name else None
-        if user is None:
-            self._decoy = self._decoy or await self._hasher.hash("decoy password")
-            await self._hasher.verify(self._decoy, password)
+        hashed = user.password_hash if user is not None else await self._decoy()
+        if not await self._hasher.verify(hashed, password) or user is None:
+            await self._throttle.failed(name, address)
             raise Unauthorized("wrong username or password")
-        if not await self._hasher.verify(user.password_hash, password):
-            raise Unauthorized("wrong username or password")
+        await self._throttle.succeeded(name)
         return user, self._tokens.issue(user.id, user.role)
+
+    async def _decoy(self) -> str:
+        """A hash no password matches, made once per hasher (this use case is built per
+        request): an unknown username then costs one verification, like a known one."""
+        decoy = _DECOYS.get(self._hasher)
+        if decoy is None:
+            decoy = _DECOYS[self._hasher] = await self._hasher.hash(secrets.token_urlsafe(32))
+        return decoy
+
+
+_DECOYS: weakref.WeakKeyDictionary[PasswordHasher, str] = weakref.WeakKeyDictionary()
 
 
 class ResolveToken:

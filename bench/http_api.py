@@ -91,15 +91,16 @@ print(embedder.dimension)
 
 
 class Server:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], out: Path = OUT) -> None:
         self.port = _free_port()
+        self._out = out
         self.url = f"http://127.0.0.1:{self.port}"
         self._env = env
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        OUT.mkdir(parents=True, exist_ok=True)
-        log = (OUT / "serve.log").open("ab")
+        self._out.mkdir(parents=True, exist_ok=True)
+        log = (self._out / "serve.log").open("ab")
         command = [sys.executable, "-m", "entrypoints.cli.main", "--log-level", "WARNING"]
         self._process = subprocess.Popen(
             [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--poll", "1"],
@@ -111,7 +112,7 @@ class Server:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise SystemExit(f"serve exited; see {OUT / 'serve.log'}")
+                raise SystemExit(f"serve exited; see {self._out / 'serve.log'}")
             try:
                 if httpx.get(f"{self.url}/health/ready", timeout=2).status_code == 200:
                     return
@@ -119,6 +120,10 @@ class Server:
                 pass
             time.sleep(0.5)
         raise SystemExit("serve did not become ready within 300 s")
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -143,7 +148,8 @@ def _admin_token(server: Server, env: dict[str, str]) -> str:
     return str(response.json()["access_token"])
 
 
-async def ingest(server: Server, token: str, corpus: Path) -> tuple[int, int]:
+async def ingest(server: Server, token: str, corpus: Path) -> tuple[list[str], int]:
+    """The track ids of the corpus's reference tracks, and how many were new."""
     tracks = sorted(p for p in (corpus / "tracks").rglob("*") if p.is_file())
     ids: list[str] = []
     new = 0
@@ -161,7 +167,7 @@ async def ingest(server: Server, token: str, corpus: Path) -> tuple[int, int]:
             if all(p["lag_events"] == 0 for p in ready["projections"].values()):
                 break
             await asyncio.sleep(2)
-    return len(ids), new
+    return ids, new
 
 
 def load_queries(corpus: Path, limit: int) -> list[tuple[str, bytes]]:
@@ -241,36 +247,44 @@ def render(
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace this benchmark's section (up to the next `## `) or append it; others stay."""
+def write_section(path: Path, section: str, heading: str = SECTION) -> None:
+    """Replace a benchmark's section (up to the next `## `) or append it; others stay."""
     text = path.read_text() if path.exists() else "# Benchmark results\n\n"
-    start = text.find(SECTION + "\n")
+    start = text.find(heading + "\n")
     if start == -1:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + len(SECTION))
+        end = text.find("\n## ", start + len(heading))
         text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
     path.write_text(text)
 
 
-async def run(args: argparse.Namespace) -> str:
-    corpus = Path(args.corpus)
-    model, dimension, note = _model(args.model)
+def serve_env(storage: Path, model: str | None) -> tuple[dict[str, str], str]:
+    """The environment of a bench `serve` on the embedded stores under `storage`, and a
+    note on the CLAP model it runs."""
+    model_path, dimension, note = _model(model)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "QDRANT_"))}
     env.update(
-        AUDIO_STORAGE_ROOT=str(OUT / "storage"),
-        EMBEDDING_MODEL=model,
+        AUDIO_STORAGE_ROOT=str(storage),
+        EMBEDDING_MODEL=model_path,
         EMBEDDING_DIM=dimension,
         JWT_SECRET="bench-secret-bench-secret-bench-secret",
         INGEST_MAX_UPLOAD_MB="200",
         HF_HUB_OFFLINE="1",
     )
+    return env, note
+
+
+async def run(args: argparse.Namespace) -> str:
+    corpus = Path(args.corpus)
+    env, note = serve_env(OUT / "storage", args.model)
     server = Server(env)
     server.start()
     try:
         token = _admin_token(server, env)
         began = time.perf_counter()
-        tracks, new = await ingest(server, token, corpus)
+        ids, new = await ingest(server, token, corpus)
+        tracks = len(ids)
         indexing = time.perf_counter() - began
         print(f"{tracks} tracks ({new} new) indexed in {indexing:.0f} s", file=sys.stderr)
         queries = load_queries(corpus, args.queries)

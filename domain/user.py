@@ -65,3 +65,12 @@ def normalize_username(raw: str) -> str:
             {"username": raw},
         )
     return name
+
+
+class TooManyAttempts(AudioIdentError):
+    """Too many failed sign-ins for this account or from this address: wait and retry."""
+
+    code = "TOO_MANY_ATTEMPTS"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, {"retry_after_seconds": retry_after_seconds})

@@ -46,6 +46,10 @@ class Settings:
     jwt_secret: str | None = field(default=None, repr=False)  # never in logs
     jwt_ttl_seconds: int = 3600
     require_user_token: bool = False
+    # Login rate limit: failed sign-ins per account and per client address in a window
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_window_seconds: float = 900.0
     # Admission of CPU-bound work in `serve`: running at once, queued, longest wait in queue
     cpu_jobs: int = 2
     cpu_queue: int = 2
@@ -101,6 +105,13 @@ class Settings:
             jwt_secret=reader.get("JWT_SECRET", "") or None,
             jwt_ttl_seconds=reader.number("JWT_TTL_SECONDS", "3600", int, 60, 30 * 86400),
             require_user_token=reader.flag("REQUIRE_USER_TOKEN", "false"),
+            login_failures_per_account=reader.number(
+                "LOGIN_FAILURES_PER_ACCOUNT", "5", int, 1, 1_000_000
+            ),
+            login_failures_per_address=reader.number(
+                "LOGIN_FAILURES_PER_ADDRESS", "20", int, 1, 1_000_000
+            ),
+            login_window_seconds=reader.number("LOGIN_WINDOW_SECONDS", "900", float, 1, 86400),
             cpu_jobs=(jobs := reader.number("CPU_JOBS", str(_cpu_count()), int, 1, 1024)),
             cpu_queue=reader.number("CPU_QUEUE", str(jobs), int, 0, 100_000),
             cpu_queue_seconds=reader.number(

@@ -17,6 +17,7 @@ _MEANING = {
     404: "NOT_FOUND",
     413: "FILE_TOO_LARGE: the upload passed the limit while streaming",
     416: "RANGE_NOT_SATISFIABLE",
+    429: "TOO_MANY_ATTEMPTS: too many failed sign-ins for the account or address (Retry-After)",
     422: "EMPTY_FILE, UNSUPPORTED_FORMAT, CORRUPT_AUDIO, AUDIO_TOO_SHORT or AUDIO_TOO_LONG",
     503: "OVERLOADED (with Retry-After), LANE_UNAVAILABLE, DATABASE_UNAVAILABLE",
     507: "STORAGE_FULL: no disk space left for the upload or the stored original",

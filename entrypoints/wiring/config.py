@@ -7,6 +7,7 @@ from dishka import Provider, Scope, from_context, provide
 from application.admission import AdmissionPolicy, CpuAdmission
 from application.identify_clip import IdentifyPolicy
 from application.ingest_policy import IngestPolicy
+from application.login_throttle import LoginPolicy
 from application.timeline_policy import TimelinePolicy
 from entrypoints.settings import Settings
 from entrypoints.wiring.role import ProcessRole
@@ -28,6 +29,14 @@ class ConfigProvider(Provider):
             return CpuAdmission(AdmissionPolicy.unbounded())
         policy = AdmissionPolicy(settings.cpu_jobs, settings.cpu_queue, settings.cpu_queue_seconds)
         return CpuAdmission(policy)
+
+    @provide
+    def login_policy(self, settings: Settings) -> LoginPolicy:
+        return LoginPolicy(
+            settings.login_failures_per_account,
+            settings.login_failures_per_address,
+            settings.login_window_seconds,
+        )
 
     @provide
     def ingest_policy(self, settings: Settings) -> IngestPolicy:

@@ -13,6 +13,7 @@ from application.drive_projections import DriveProjections
 from application.identify_clip import IdentifyClip
 from application.identify_exact import IdentifyExact
 from application.ingest_file import IngestFile
+from application.login_throttle import LoginThrottle
 from application.projection_status import ProjectionStatus
 from application.request_replay import RequestReplay
 from application.retry_parked import RetryParked
@@ -54,6 +55,7 @@ class UseCasesProvider(Provider):
     track_audio = provide(TrackAudio)
     create_user = provide(CreateUser)
     authenticate = provide(Authenticate)
+    login_throttle = provide(LoginThrottle)
     resolve_token = provide(ResolveToken)
     status = provide(ProjectionStatus)
     readiness = provide(CheckReadiness)

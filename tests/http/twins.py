@@ -15,6 +15,7 @@ from adapters.memory.embedder import InMemoryEmbedder
 from adapters.memory.event_notifier import InMemoryEventNotifier
 from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from adapters.memory.fingerprinter import NumpyLandmarkFingerprinter
+from adapters.memory.login_failures import InMemoryLoginFailures
 from adapters.memory.metadata_reader import InMemoryMetadataReader
 from adapters.memory.password_hasher import PlainSha256PasswordHasher
 from adapters.memory.projection_lock import InMemoryProjectionLock
@@ -30,6 +31,7 @@ from domain.ports.clock import Clock
 from domain.ports.dedup_fingerprinter import DedupFingerprinter
 from domain.ports.event_notifier import EventNotifier
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
+from domain.ports.login_failures import LoginFailures
 from domain.ports.metadata_reader import MetadataReader
 from domain.ports.password_hasher import PasswordHasher
 from domain.ports.projection_lock import ProjectionLock
@@ -71,6 +73,10 @@ class InMemoryAdapters(Provider):
     @provide
     def audio_stream(self) -> AudioStreamDecoder:
         return InMemoryAudioStream()  # reads WAV uploads itself, like the twin decoder
+
+    @provide
+    def login_failures(self) -> LoginFailures:
+        return InMemoryLoginFailures()
 
     users = provide(InMemoryUserRepository, provides=UserRepository)
     lock = provide(InMemoryProjectionLock, provides=ProjectionLock)
