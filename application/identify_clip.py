@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +20,20 @@ from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 
 M = TypeVar("M", ExactMatch, VibeMatch)
+T = TypeVar("T")
+
+
+async def _all_or_none(work: list[Coroutine[object, object, T]]) -> list[T]:
+    """Like gather, but the first failure cancels the rest: a clip that one decode already
+    refused must not keep the other ffmpeg running after the answer."""
+    tasks = [asyncio.ensure_future(w) for w in work]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def _skipped(kind: type[M]) -> tuple[list[M], LaneReport]:
@@ -73,9 +88,8 @@ class IdentifyClip:
         # Each rate is one ffmpeg run, side by side; nothing is probed first.
         with_vibe = mode.runs("vibe") and self._vibe.available
         rates = [FINGERPRINT_RATE] + ([EMBEDDING_RATE] if with_vibe else [])
-        decoded = dict(
-            zip(rates, await asyncio.gather(*(self._decoded(path, r) for r in rates)), strict=True)
-        )
+        decodes = await _all_or_none([self._decoded(path, r) for r in rates])
+        decoded = dict(zip(rates, decodes, strict=True))
         timeout = self._policy.lane_timeout_seconds
         extra = limit if exclude_exact_from_vibe else 0
         (exact, exact_report), (vibe, vibe_report) = await asyncio.gather(

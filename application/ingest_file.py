@@ -93,7 +93,9 @@ class IngestFile:
                 f"{self._policy.max_seconds:.0f} s",
             )
         tags = await self._metadata.read(path)
-        audio = await self._decoder.decode(path, FINGERPRINT_RATE)
+        # Bounded: a file whose header understates its length must not fill memory.
+        longest = self._policy.max_seconds + 1.0
+        audio = await self._decoder.decode(path, FINGERPRINT_RATE, max_seconds=longest)
         declared = max(info.duration_seconds, tags.declared_seconds or 0.0)
         self._check_decoded_length(declared, audio)
         return _Examined(source, info, tags, audio, await self._dedup.fingerprint(audio))

@@ -46,6 +46,7 @@ class Settings:
     jwt_secret: str | None = field(default=None, repr=False)  # never in logs
     jwt_ttl_seconds: int = 3600
     require_user_token: bool = False
+    upload_timeout_seconds: float = 120.0  # the whole request body, however slow
     # Login rate limit: failed sign-ins per account and per client address in a window
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
@@ -105,6 +106,7 @@ class Settings:
             jwt_secret=reader.get("JWT_SECRET", "") or None,
             jwt_ttl_seconds=reader.number("JWT_TTL_SECONDS", "3600", int, 60, 30 * 86400),
             require_user_token=reader.flag("REQUIRE_USER_TOKEN", "false"),
+            upload_timeout_seconds=reader.number("UPLOAD_TIMEOUT_SECONDS", "120", float, 1, 86400),
             login_failures_per_account=reader.number(
                 "LOGIN_FAILURES_PER_ACCOUNT", "5", int, 1, 1_000_000
             ),

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from domain.errors import InvalidAudio
+from domain.errors import InvalidAudio, StorageFull
 from domain.source_file import SourceFile
 
 _CHUNK = 1 << 20
@@ -44,12 +45,20 @@ class FilesystemAudioStorage:
     def _copy_in(self, source: Path, target: Path) -> None:
         if target.exists():
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _storage_error(error) from error
+        try:
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        except OSError as error:
+            raise _storage_error(error) from error
         os.close(handle)
         try:
             shutil.copyfile(source, temporary)
             os.replace(temporary, target)  # atomic: readers never see half a file
+        except OSError as error:
+            raise _storage_error(error) from error
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
@@ -72,3 +81,10 @@ class FilesystemAudioStorage:
         if self._blobs.resolve() not in path.parents:
             raise ValueError(f"storage key escapes the storage root: {key!r}")
         return path
+
+
+def _storage_error(error: OSError) -> Exception:
+    """A full disk or quota is the service's state, said as such; the rest stays an OSError."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull("no disk space left to store the original")
+    return error

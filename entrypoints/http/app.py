@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecurityScheme
 
+from entrypoints.http.body_deadline import BodyDeadlineMiddleware
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.lifespan import lifespan
 from entrypoints.http.providers import HttpProvider, ServeOptions
@@ -90,6 +91,7 @@ def create_app(
         context={ServeOptions: options},
     )
     setup_dishka(container, app)
+    app.asgi_handler = BodyDeadlineMiddleware(app.asgi_handler, settings.upload_timeout_seconds)
     # Outermost: a request id even for paths no route matches.
     app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
     return app

@@ -15,6 +15,7 @@ _MEANING = {
     401: "UNAUTHORIZED: no valid bearer token (or a wrong password)",
     403: "FORBIDDEN: the token's role may not do this",
     404: "NOT_FOUND",
+    408: "REQUEST_TIMEOUT: the body did not arrive within UPLOAD_TIMEOUT_SECONDS",
     413: "FILE_TOO_LARGE: the upload passed the limit while streaming",
     416: "RANGE_NOT_SATISFIABLE",
     429: "TOO_MANY_ATTEMPTS: too many failed sign-ins for the account or address (Retry-After)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import structlog
@@ -13,6 +14,7 @@ from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio
 from entrypoints.http.schemas.errors import ErrorBody, ErrorDetail
 
 log = structlog.get_logger(__name__)
+STORAGE_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 
 class SearchTimeout(AudioIdentError):
@@ -49,6 +51,7 @@ _CODE_OF_STATUS = {
     403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
     413: "FILE_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
     416: "RANGE_NOT_SATISFIABLE",
@@ -100,6 +103,25 @@ def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Resp
     return error_response(status, code, message, details, _headers(error))
 
 
+def on_os_error(request: Request[Any, Any, Any], error: OSError) -> Response[ErrorBody]:
+    """A full disk while spooling an upload (Litestar's own spool file included)."""
+    if error.errno in STORAGE_FULL_ERRNOS:
+        log.error("no space left", path=request.url.path, error=str(error))
+        return error_response(507, "STORAGE_FULL", "no disk space left to receive the upload")
+    return on_unexpected(request, error)
+
+
+def on_undecodable(
+    request: Request[Any, Any, Any], error: UnicodeDecodeError
+) -> Response[ErrorBody]:
+    """Litestar decodes form fields (a part without a file name) as UTF-8 and lets the
+    error escape: binary bytes there are the client's mistake, not ours."""
+    log.warning("undecodable request text", path=request.url.path, error=str(error))
+    return error_response(
+        400, "VALIDATION_ERROR", "a text field of the request is not valid UTF-8", {}
+    )
+
+
 def on_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
     # The traceback goes to the log (with the request id); the client gets no internals.
     log.exception("unhandled error", path=request.url.path, method=request.method)
@@ -126,5 +148,7 @@ def _headers(error: HTTPException) -> dict[str, str] | None:
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     AudioIdentError: on_domain_error,
     HTTPException: on_http_error,
+    OSError: on_os_error,
+    UnicodeDecodeError: on_undecodable,
     Exception: on_unexpected,
 }

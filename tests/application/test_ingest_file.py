@@ -110,3 +110,16 @@ def _raw(app: MemoryApp, name: str, content: bytes):  # type: ignore[no-untyped-
     path = app.folder / name
     path.write_bytes(content)
     return path
+
+
+async def test_a_file_that_understates_its_length_is_decoded_only_past_the_limit(
+    app: MemoryApp,
+) -> None:
+    # The header says 60 s; the stream holds 600 s. Decoding it all would hold ten minutes
+    # of samples (or, for a crafted file, hours) in memory before the length check.
+    audio = synth_track(3, 600.0, rate=16_000)
+    info = AudioInfo("flac", "flac", 60.0, 16000, 1, None)
+    outcome = await app.ingest(app.add_file("liar.flac", audio, info))
+    assert outcome.status is IngestStatus.FAILED and outcome.code == "AUDIO_TOO_LONG"
+    assert outcome.reason == "audio is 121 s long"  # stopped at the limit (120 s) + 1 s
+    assert app.db.tracks == {}

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -55,6 +56,15 @@ def serve_env(database_url: str, tmp_path: Path, tiny_clap_dir: Path) -> dict[st
 def server(
     serve_env: dict[str, str], tmp_path: Path
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    with spawn_serve(serve_env, tmp_path) as running:
+        yield running
+
+
+@contextmanager
+def spawn_serve(
+    serve_env: dict[str, str], tmp_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real `audio-ident serve` on a free port, ready; killed at the end."""
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     command = [sys.executable, "-m", "entrypoints.cli.main", "--log-level", "INFO", "serve"]

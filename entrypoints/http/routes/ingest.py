@@ -37,7 +37,7 @@ _STATUS_NAME = {
     responses={
         200: ResponseSpec(IngestResponse, description="every file was already in the library"),
         207: ResponseSpec(IngestResponse, description="mixed outcomes; see each file"),
-        **errors(401, 403, 413, 503, 507),
+        **errors(401, 403, 408, 413, 503, 507),
     },
 )
 @inject

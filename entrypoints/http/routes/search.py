@@ -47,7 +47,7 @@ T = TypeVar("T")
         "A lane that fails leaves the other's matches, and `lanes` says which failed and why."
     ),
     guards=[readers, cpu_capacity],
-    responses=errors(401, 413, 422, 503, 504),
+    responses=errors(401, 408, 413, 422, 503, 504, 507),
 )
 @inject
 async def search(
