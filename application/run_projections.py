@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Collection, Sequence
@@ -15,6 +16,10 @@ from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 60.0
+
+
+class LockLost(RuntimeError):
+    """A projection's lock ended under its holder (the database restarted)."""
 
 
 class RunProjections:
@@ -61,6 +66,20 @@ class RunProjections:
         return RunProjections(chosen, self._lock, self._notifier, self._uow, self._poll_seconds)
 
     async def __call__(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+        """Until `stop`. An outage (the database down, the locks lost with its sessions)
+        ends the round: the locks are released, and taken again once it is back."""
+        outages = 0
+        while not stop.is_set():
+            try:
+                await self._run_holding_locks(stop, ready)
+            except Exception:
+                outages += 1
+                delay = min(MAX_BACKOFF_SECONDS, self._poll_seconds * 2 ** (outages - 1))
+                log.exception("projections interrupted; taking the locks again in %.1f s", delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+
+    async def _run_holding_locks(self, stop: asyncio.Event, ready: asyncio.Event | None) -> None:
         async with AsyncExitStack() as stack:
             for projector in self._projectors:
                 await stack.enter_async_context(self._lock.hold(projector.name))
@@ -68,6 +87,8 @@ class RunProjections:
                 ready.set()
             while not stop.is_set():
                 for projector in self._projectors:
+                    if not await self._lock.still_held(projector.name):
+                        raise LockLost(f"the lock of projection {projector.name} was lost")
                     await self._serve(projector)
                 waiter = asyncio.ensure_future(self._notifier.wait(self._poll_seconds))
                 stopper = asyncio.ensure_future(stop.wait())

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.postgres.outage import outages_said_plainly
 from adapters.postgres.tables import users as table
 from domain.user import Role, User, UsernameTaken
 
@@ -26,7 +27,7 @@ class PostgresUserRepository:
             "created_at": user.created_at,
         }
         try:
-            async with self._engine.begin() as conn:
+            async with outages_said_plainly(), self._engine.begin() as conn:
                 await conn.execute(table.insert().values(**values))
         except IntegrityError as error:
             raise UsernameTaken(user.username) from error
@@ -38,11 +39,11 @@ class PostgresUserRepository:
         return await self._one(table.c.username == username)
 
     async def count(self) -> int:
-        async with self._engine.connect() as conn:
+        async with outages_said_plainly(), self._engine.connect() as conn:
             return int((await conn.execute(select(func.count()).select_from(table))).scalar_one())
 
     async def _one(self, condition: Any) -> User | None:
-        async with self._engine.connect() as conn:
+        async with outages_said_plainly(), self._engine.connect() as conn:
             row = (await conn.execute(select(table).where(condition))).one_or_none()
         if row is None:
             return None

@@ -10,3 +10,8 @@ class ProjectionLock(Protocol):
     def hold(self, projection: str) -> AbstractAsyncContextManager[None]:
         """Wait until this process owns `projection`, and own it until the block ends."""
         ...
+
+    async def still_held(self, projection: str) -> bool:
+        """Whether this process still owns `projection` (a database restart ends the
+        session that held it, and another process may own it now)."""
+        ...

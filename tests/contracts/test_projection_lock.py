@@ -52,3 +52,11 @@ async def test_lock_is_released_when_the_holder_fails(lock: ProjectionLock) -> N
     async with asyncio.timeout(5):
         async with lock.hold("fingerprint"):
             pass
+
+
+async def test_a_held_lock_says_so_until_released(lock: ProjectionLock) -> None:
+    assert not await lock.still_held("fingerprint")
+    async with lock.hold("fingerprint"):
+        assert await lock.still_held("fingerprint")
+        assert not await lock.still_held("embedding")
+    assert not await lock.still_held("fingerprint")

@@ -14,12 +14,14 @@ import pytest
 from adapters.argon2.password_hasher import Argon2PasswordHasher
 from adapters.jwt.token_issuer import JwtTokenIssuer
 from adapters.memory.clock import FixedClock
+from adapters.memory.login_failures import InMemoryLoginFailures
 from adapters.memory.password_hasher import PlainSha256PasswordHasher
 from adapters.memory.token_issuer import InMemoryTokenIssuer
 from adapters.memory.users import InMemoryUserRepository
 from adapters.postgres.users import PostgresUserRepository
 from application.authenticate import Authenticate, Authorize, ResolveToken
 from application.create_user import CreateUser
+from application.login_throttle import LoginPolicy, LoginThrottle
 from domain.ports.password_hasher import PasswordHasher
 from domain.ports.token_issuer import TokenIssuer
 from domain.ports.users import UserRepository
@@ -112,7 +114,8 @@ async def test_sign_in_and_authorize(users: UserRepository, clock: FixedClock) -
     with pytest.raises(InvalidUsername):
         await create("shorty", "short")
 
-    sign_in = Authenticate(users, hasher, tokens)
+    throttle = LoginThrottle(InMemoryLoginFailures(), FixedClock(), LoginPolicy())
+    sign_in = Authenticate(users, hasher, tokens, throttle)
     _, admin_token = await sign_in("ADMIN", "s3cret-pass")
     _, user_token = await sign_in("reader", "s3cret-pass")
     for name, password in [("admin", "wrong-pass"), ("nobody", "s3cret-pass"), ("", "x")]:
