@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import lmdb
@@ -33,12 +34,21 @@ from adapters.lmdb_index.layout import (
     u64,
     value_prefix,
 )
+from adapters.lmdb_index.map_growth import (
+    MAX_MAP_SIZE,
+    IndexFull,
+    gate_of,
+    grow,
+    is_disk_full,
+    transaction,
+)
 from domain.fingerprint import LandmarkFingerprint
 from domain.landmark_alignment import align, to_exact_matches
 from domain.landmark_hits import join_hits, query_keys, specific_keys
 from domain.matches import ExactMatch
 
 _KEY_LIMIT = 1 << 32
+T = TypeVar("T")
 
 
 class LmdbFingerprintIndex:
@@ -58,6 +68,7 @@ class LmdbFingerprintIndex:
         readonly: bool = False,
         key_shift: int = 0,
         map_size: int = DEFAULT_MAP_SIZE,
+        max_map_size: int = MAX_MAP_SIZE,
     ) -> None:
         if not 0 <= key_shift <= MAX_SHIFT:
             raise ValueError(f"key_shift must be within 0..{MAX_SHIFT}")
@@ -67,6 +78,8 @@ class LmdbFingerprintIndex:
         self._map_size = map_size
         self._dbs: dict[Path, dict[bytes, Any]] = {}
         self._building: Path | None = None  # where writes go during a rebuild
+        self._max_map_size = max(map_size, max_map_size)
+        self._full: IndexFull | None = None  # why the last write did not fit
 
     def _shift(self, txn: lmdb.Transaction, dbs: dict[bytes, Any], *, fix: bool = False) -> int:
         """The index's key shift; `fix` (in a write transaction) records ours if none is."""
@@ -115,41 +128,72 @@ class LmdbFingerprintIndex:
         return await asyncio.to_thread(self._put, track_id, fingerprint)
 
     def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
+        return self._write(lambda txn, dbs: self._put_in(txn, dbs, track_id, fingerprint))
+
+    def _write(self, work: Callable[[lmdb.Transaction, dict[bytes, Any]], T]) -> T:
+        """One write transaction; a full map is grown and the write retried. A write that
+        still cannot fit (the map at its maximum, the disk full) raises IndexFull, and
+        `check()` reports the index unusable until a write succeeds: the projector then
+        parks nothing that a bigger map or disk would have taken."""
         env, dbs = self._writable()
-        with env.begin(write=True) as txn:
-            self._remove_in(txn, dbs, track_id)
-            shift = self._shift(txn, dbs, fix=True)
-            number = int.from_bytes(txn.get(NEXT, b"\x00\x00\x00\x01", db=dbs[META]), "big")
-            if number >= MAX_TRACKS:
-                raise OverflowError("the LMDB fingerprint index is full (2**24 track numbers)")
-            txn.put(NEXT, u32(number + 1), db=dbs[META])
-            hashes = fingerprint.hashes.astype(np.uint64)
-            entries = np.unique(
-                np.rec.fromarrays(
-                    [
-                        entry_keys(hashes, shift),
-                        entry_values(hashes, number, fingerprint.times, shift),
-                    ],
-                    dtype=ENTRY,
-                )
+        while True:
+            size = env.info()["map_size"]
+            try:
+                with transaction(env, write=True) as txn:
+                    done = work(txn, dbs)
+            except lmdb.MapFullError:
+                try:
+                    grow(env, gate_of(env), size, self._max_map_size)
+                except IndexFull as full:
+                    self._full = full
+                    raise
+                continue
+            except lmdb.Error as error:
+                if not is_disk_full(error):
+                    raise
+                self._full = IndexFull(f"the fingerprint index's disk is full: {error}")
+                raise self._full from error
+            self._full = None
+            return done
+
+    def _put_in(
+        self,
+        txn: lmdb.Transaction,
+        dbs: dict[bytes, Any],
+        track_id: UUID,
+        fingerprint: LandmarkFingerprint,
+    ) -> int:
+        self._remove_in(txn, dbs, track_id)
+        shift = self._shift(txn, dbs, fix=True)
+        number = int.from_bytes(txn.get(NEXT, b"\x00\x00\x00\x01", db=dbs[META]), "big")
+        if number >= MAX_TRACKS:
+            raise OverflowError("the LMDB fingerprint index is full (2**24 track numbers)")
+        txn.put(NEXT, u32(number + 1), db=dbs[META])
+        hashes = fingerprint.hashes.astype(np.uint64)
+        entries = np.unique(
+            np.rec.fromarrays(
+                [
+                    entry_keys(hashes, shift),
+                    entry_values(hashes, number, fingerprint.times, shift),
+                ],
+                dtype=ENTRY,
             )
-            raw = entries.tobytes()
-            items = [(raw[i : i + 4], raw[i + 4 : i + 12]) for i in range(0, len(raw), 12)]
-            txn.cursor(db=dbs[HASHES]).putmulti(items, dupdata=True)
-            frames = fingerprint.span_frames
-            record = TrackRecord(number, len(entries), frames, np.unique(hashes).astype(np.uint32))
-            txn.put(track_id.bytes, record.encode(), db=dbs[TRACKS])
-            txn.put(u32(number), track_id.bytes + u32(frames), db=dbs[NUMBERS])
-            self._add_frames(txn, dbs, frames)
+        )
+        raw = entries.tobytes()
+        items = [(raw[i : i + 4], raw[i + 4 : i + 12]) for i in range(0, len(raw), 12)]
+        txn.cursor(db=dbs[HASHES]).putmulti(items, dupdata=True)
+        frames = fingerprint.span_frames
+        record = TrackRecord(number, len(entries), frames, np.unique(hashes).astype(np.uint32))
+        txn.put(track_id.bytes, record.encode(), db=dbs[TRACKS])
+        txn.put(u32(number), track_id.bytes + u32(frames), db=dbs[NUMBERS])
+        self._add_frames(txn, dbs, frames)
         return len(entries)
 
     async def remove(self, track_id: UUID) -> None:
         await asyncio.to_thread(self._remove, track_id)
 
     def _remove(self, track_id: UUID) -> None:
-        env, dbs = self._writable()
-        with env.begin(write=True) as txn:
-            self._remove_in(txn, dbs, track_id)
+        self._write(lambda txn, dbs: self._remove_in(txn, dbs, track_id))
 
     def _remove_in(self, txn: lmdb.Transaction, dbs: dict[bytes, Any], track_id: UUID) -> None:
         raw = txn.get(track_id.bytes, db=dbs[TRACKS])
@@ -185,7 +229,7 @@ class LmdbFingerprintIndex:
         if opened is None or len(keys) == 0:
             return []
         env, dbs = opened
-        with env.begin() as txn:
+        with transaction(env) as txn:
             raw = np.unique(entry_keys(keys, self._shift(txn, dbs))).astype(">u4").tobytes()
             cursor = txn.cursor(db=dbs[HASHES])
             wanted = [raw[i : i + 4] for i in range(0, len(raw), 4)]
@@ -213,7 +257,7 @@ class LmdbFingerprintIndex:
         if opened is None:
             return None
         env, dbs = opened
-        with env.begin() as txn:
+        with transaction(env) as txn:
             raw = txn.get(track_id.bytes, db=dbs[TRACKS])
         return None if raw is None else TrackRecord.decode(raw).entries
 
@@ -224,12 +268,12 @@ class LmdbFingerprintIndex:
         if self._readonly:
             opened = self._open()
             if opened is not None:
-                with opened[0].begin():
+                with transaction(opened[0]):
                     pass
             return
-        env, dbs = self._writable()
-        with env.begin(write=True) as txn:  # proves the map can still take a write
-            txn.put(b"checked", b"1", db=dbs[META])
+        if self._full is not None:
+            raise self._full  # the last real write did not fit
+        self._write(lambda txn, dbs: txn.put(b"checked", b"1", db=dbs[META]))
 
     async def track_counts(self) -> dict[UUID, int]:
         return await asyncio.to_thread(self._track_counts)
@@ -239,7 +283,7 @@ class LmdbFingerprintIndex:
         if opened is None:
             return {}
         env, dbs = opened
-        with env.begin() as txn:
+        with transaction(env) as txn:
             return {
                 UUID(bytes=bytes(key)): TrackRecord.decode(value).entries
                 for key, value in txn.cursor(db=dbs[TRACKS])

@@ -1,0 +1,77 @@
+"""LMDB map full: the fingerprint index grows its map, or, at its maximum, fails with a
+clear reason, and the projector parks nothing that a bigger map would have taken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
+from adapters.lmdb_index.environment import close_environment, open_environment
+from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
+from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
+from application.identify_exact import IdentifyExact
+from application.ingest_file import IngestFile
+from application.projections.fingerprint import FingerprintProjection
+from application.projector import Projector, StoreUnavailable
+from application.verify_projections import VerifyProjections
+from tests.integration.exact_stack import ExactStack, exact_stack
+
+SMALL_MAP = 64 * 1024  # a few tracks' worth of landmarks
+
+
+@pytest.fixture
+def stack(
+    engine: AsyncEngine, ingest: IngestFile, storage_root: Path, audio_dir: Path
+) -> Iterator[ExactStack]:
+    yield exact_stack(PostgresUnitOfWorkFactory(engine), ingest, storage_root, audio_dir)
+    close_environment(storage_root / "lmdb")
+
+
+def _with_index(stack: ExactStack, index: LmdbFingerprintIndex) -> Projector:
+    stack.index = index
+    fingerprinter = CffiLandmarkFingerprinter()
+    stack.projection = FingerprintProjection(stack.storage, stack.decoder, fingerprinter, index)
+    stack.identify = IdentifyExact(fingerprinter, index)
+    return Projector(stack.projection, stack.uow, backoff_seconds=(0, 0))
+
+
+async def test_a_full_map_grows_and_nothing_is_parked(
+    stack: ExactStack, storage_root: Path
+) -> None:
+    path = storage_root / "lmdb"
+    projector = _with_index(stack, LmdbFingerprintIndex(path, map_size=SMALL_MAP))
+    await stack.add_tracks(range(60, 64))
+    assert await projector.catch_up() == 4
+    async with stack.uow() as uow:
+        assert await uow.parked.list() == []
+    assert open_environment(path, readonly=False).info()["map_size"] > SMALL_MAP
+    assert (await VerifyProjections(stack.uow, {"fingerprint": stack.index})()).clean
+    assert [a for a in await stack.answers(range(60, 64)) if a is None] == []
+
+
+async def test_at_its_maximum_the_index_fails_clearly_and_parks_nothing(
+    stack: ExactStack, storage_root: Path
+) -> None:
+    path = storage_root / "lmdb"
+    capped = LmdbFingerprintIndex(path, map_size=SMALL_MAP, max_map_size=SMALL_MAP)
+    projector = _with_index(stack, capped)
+    await stack.add_tracks(range(70, 74))
+    with pytest.raises(StoreUnavailable, match="the fingerprint index is full"):
+        await projector.catch_up()
+    async with stack.uow() as uow:
+        assert await uow.parked.list() == []  # a bigger map would take them: none parked
+        assert await uow.checkpoints.get("fingerprint") < 4
+    with pytest.raises(Exception, match="full"):
+        await capped.check()
+
+    # A bigger map: the same events go in, from the checkpoint.
+    projector = _with_index(stack, LmdbFingerprintIndex(path, map_size=SMALL_MAP))
+    assert await projector.catch_up() >= 1
+    async with stack.uow() as uow:
+        assert await uow.parked.list() == []
+        assert await uow.checkpoints.get("fingerprint") == 4
+    assert (await VerifyProjections(stack.uow, {"fingerprint": stack.index})()).clean
