@@ -9,10 +9,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import psutil
+
 from domain.errors import InvalidAudio, StorageFull
 from domain.source_file import SourceFile
 
 _CHUNK = 1 << 20
+_INCOMING = ".incoming-"
 
 
 class FilesystemAudioStorage:
@@ -50,7 +53,8 @@ class FilesystemAudioStorage:
         except OSError as error:
             raise _storage_error(error) from error
         try:
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            prefix = f"{_INCOMING}{os.getpid()}-"  # whose copy it is, for stored_keys()
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix)
         except OSError as error:
             raise _storage_error(error) from error
         os.close(handle)
@@ -75,6 +79,21 @@ class FilesystemAudioStorage:
 
     async def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    async def stored_keys(self) -> list[str]:
+        return await asyncio.to_thread(self._stored_keys)
+
+    def _stored_keys(self) -> list[str]:
+        keys = []
+        for path in sorted(self._blobs.glob("*/*")) if self._blobs.is_dir() else []:
+            if not path.name.startswith(_INCOMING):
+                keys.append(f"{path.parent.name}/{path.name}")
+                continue
+            owner = path.name.removeprefix(_INCOMING).split("-", 1)[0]
+            if owner.isdigit() and not psutil.pid_exists(int(owner)):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()  # a copy its killed process never finished
+        return keys
 
     def _path(self, key: str) -> Path:
         path = (self._blobs / key).resolve()

@@ -40,3 +40,6 @@ class InMemoryAudioStorage:
 
     async def exists(self, key: str) -> bool:
         return key in self.blobs
+
+    async def stored_keys(self) -> list[str]:
+        return sorted(self.blobs)

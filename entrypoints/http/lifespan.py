@@ -10,9 +10,11 @@ import structlog
 from dishka import AsyncContainer
 from litestar import Litestar
 
+from application.orphan_blobs import SweepOrphanBlobs
 from application.run_projections import RunProjections
 from application.vibe_model import VibeModel
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from entrypoints.http import uploads
 from entrypoints.http.providers import ServeOptions
 
 log = structlog.get_logger(__name__)
@@ -24,6 +26,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     try:
         # Opened eagerly: migrations run and the CLAP model loads before the first request.
         await container.get(UnitOfWorkFactory)
+        await _clear_what_a_killed_process_left(container)
         await container.get(VibeModel)
         options = await container.get(ServeOptions)
         async with AsyncExitStack() as stack:
@@ -35,6 +38,15 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         await container.close()  # after the projectors stopped: they use the same stores
         log.info("stopped: projectors stopped, stores closed")
+
+
+async def _clear_what_a_killed_process_left(container: AsyncContainer) -> None:
+    """Upload spools of dead processes, and stored files no track row owns."""
+    spools = await asyncio.to_thread(uploads.remove_stale_spools)
+    async with container() as request:
+        orphans = await (await request.get(SweepOrphanBlobs))()
+    if spools or orphans:
+        log.warning("removed what a killed process left", spools=spools, orphan_blobs=orphans)
 
 
 @asynccontextmanager

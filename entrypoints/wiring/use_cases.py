@@ -14,6 +14,7 @@ from application.identify_clip import IdentifyClip
 from application.identify_exact import IdentifyExact
 from application.ingest_file import IngestFile
 from application.login_throttle import LoginThrottle
+from application.orphan_blobs import SweepOrphanBlobs
 from application.projection_status import ProjectionStatus
 from application.request_replay import RequestReplay
 from application.retry_parked import RetryParked
@@ -56,6 +57,7 @@ class UseCasesProvider(Provider):
     create_user = provide(CreateUser)
     authenticate = provide(Authenticate)
     login_throttle = provide(LoginThrottle)
+    sweep_orphans = provide(SweepOrphanBlobs)
     resolve_token = provide(ResolveToken)
     status = provide(ProjectionStatus)
     readiness = provide(CheckReadiness)

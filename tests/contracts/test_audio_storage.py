@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,30 @@ async def test_keys_cannot_escape_the_root(tmp_path: Path) -> None:
     storage = FilesystemAudioStorage(tmp_path / "store")
     with pytest.raises(ValueError, match="escapes"):
         await storage.local_path("../../etc/passwd")
+
+
+async def test_stored_keys_lists_every_file(storage: AudioStorage, tmp_path: Path) -> None:
+    assert await storage.stored_keys() == []
+    keys = []
+    for name in ("a.wav", "b.mp3"):
+        source = tmp_path / name
+        source.write_bytes(name.encode() * 100)
+        found = await storage.inspect(source)
+        keys.append(await storage.put(source, found.sha256, source.suffix))
+    assert await storage.stored_keys() == sorted(keys)
+    await storage.delete(keys[0])
+    assert await storage.stored_keys() == [keys[1]]
+
+
+async def test_copies_a_killed_process_left_unfinished_are_removed(tmp_path: Path) -> None:
+    storage = FilesystemAudioStorage(tmp_path)
+    folder = tmp_path / "blobs" / "ab"
+    folder.mkdir(parents=True)
+    dead = await asyncio.create_subprocess_exec("true")
+    await dead.wait()
+    abandoned = folder / f".incoming-{dead.pid}-x1y2"
+    in_progress = folder / f".incoming-{os.getpid()}-z3w4"
+    for path in (abandoned, in_progress):
+        path.write_bytes(b"half a file")
+    assert await storage.stored_keys() == []
+    assert not abandoned.exists() and in_progress.exists()
