@@ -176,6 +176,7 @@ class Sample:
     at: float
     requests: int
     rss_mb: float
+    anon_mb: float  # the heap: what a leak grows (the rest is mapped files: LMDB, Qdrant)
     fds: int
     children: tuple[str, ...]
     spools: int
@@ -186,7 +187,9 @@ def sample(pid: int, requests: int) -> Sample:
     children = tuple(sorted(child.name() for child in process.children(recursive=True)))
     spools = len(list(Path(tempfile.gettempdir()).glob("audio-ident-upload-*")))
     rss = process.memory_info().rss / 2**20
-    return Sample(time.time(), requests, rss, process.num_fds(), children, spools)
+    status = Path(f"/proc/{pid}/status").read_text()
+    anon = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("RssAnon"))
+    return Sample(time.time(), requests, rss, anon / 1024, process.num_fds(), children, spools)
 
 
 async def soak(
@@ -221,9 +224,10 @@ async def soak(
     return total, samples
 
 
-def slope_mb_per_1000(samples: list[Sample]) -> float:
-    """Least-squares slope of RSS over requests, past the first sample (warm-up)."""
-    points = [(s.requests, s.rss_mb) for s in samples[1:]]
+def slope_mb_per_1000(samples: list[Sample], anon: bool = False) -> float:
+    """Least-squares slope of RSS (or its anonymous part) over requests, past the first
+    sample (warm-up)."""
+    points = [(s.requests, s.anon_mb if anon else s.rss_mb) for s in samples[1:]]
     if len(points) < 2:
         return float("nan")
     xs, ys = zip(*points, strict=True)
@@ -273,19 +277,22 @@ def render(cells: list[Cell], soaked: tuple[Cell, list[Sample]] | None, notes: l
             *CELL_HEADER,
             cell_row(cell),
             "",
-            "| when | requests | RSS MB | open fds | children | upload spools |",
-            "|---|---|---|---|---|---|",
+            "| when | requests | RSS MB | of it anonymous MB | open fds | children "
+            "| upload spools |",
+            "|---|---|---|---|---|---|---|",
         ]
         for name, s in (("start", first), ("end", last)):
             kids = ", ".join(f"{n} ×{c}" for n, c in sorted(Counter(s.children).items())) or "none"
             lines.append(
-                f"| {name} | {s.requests} | {s.rss_mb:.0f} | {s.fds} | {kids} | {s.spools} |"
+                f"| {name} | {s.requests} | {s.rss_mb:.0f} | {s.anon_mb:.0f} | {s.fds} | {kids} "
+                f"| {s.spools} |"
             )
         peak = max(s.rss_mb for s in samples)
         lines += [
             "",
-            f"RSS slope {slope_mb_per_1000(samples):+.2f} MB per 1,000 requests "
-            f"({len(samples)} samples, peak {peak:.0f} MB).",
+            f"RSS slope {slope_mb_per_1000(samples):+.2f} MB per 1,000 requests, of which "
+            f"anonymous memory {slope_mb_per_1000(samples, anon=True):+.2f} "
+            f"({len(samples)} samples, peak RSS {peak:.0f} MB).",
             "",
         ]
     return "\n".join(lines)
