@@ -10,8 +10,9 @@ from domain.fingerprint import LandmarkFingerprint
 from domain.matches import ExactMatch
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 
-# Assumed playback speeds, most likely first; all but 1.0 are only tried in the last pass.
+# Assumed playback speeds for the last pass's pair hashes, most likely first.
 SPEEDS = (1.0, 0.98, 1.02, 0.99, 1.01, 0.97, 1.03)
+STRETCH = 0.12  # time scales the first two passes fit: 0.88..1.12 (tempo +-10 %, and more)
 
 
 class IdentifyExact:
@@ -30,6 +31,7 @@ class IdentifyExact:
         min_confidence: float = 0.5,
         accept_confidence: float = 0.99,
         speeds: Sequence[float] = SPEEDS,
+        stretch: float = STRETCH,
         max_seconds: float = 30.0,
     ) -> None:
         self._fingerprinter = fingerprinter
@@ -37,6 +39,7 @@ class IdentifyExact:
         self._min_confidence = min_confidence
         self._accept_confidence = accept_confidence
         self._speeds = tuple(speeds)
+        self._stretch = stretch
         self._max_seconds = max_seconds
 
     async def __call__(self, audio: PcmAudio, limit: int = 5) -> list[ExactMatch]:
@@ -47,7 +50,7 @@ class IdentifyExact:
         clip = audio.slice_seconds(0.0, self._max_seconds)
         found: list[ExactMatch] = []
         tries = 0
-        for make in (self._sparse, self._plain, self._everything):
+        for make in (self._sparse, self._stretched, self._everything):
             for fingerprint in await make(clip):
                 if len(fingerprint):
                     found += await self._index.match(fingerprint, limit)
@@ -59,12 +62,16 @@ class IdentifyExact:
 
     # Three passes, each only when the ones before found nothing confident. The first uses
     # the reference's own (sparse) analysis: a clean clip then yields the very hashes the
-    # index holds, with few lookups, which is what keeps large indexes fast.
+    # index holds, with few lookups, which is what keeps large indexes fast. The second adds
+    # scale-free triplets and fits the time scale, so tempo, pitch and speed changes cost one
+    # lookup; the last, for heavy noise, retries pairs with peaks moved by a frame.
     async def _sparse(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
-        return [await self._fingerprinter.reference(clip)]
+        print_ = await self._fingerprinter.reference(clip)
+        return [dataclasses.replace(print_, stretch=self._stretch)]
 
-    async def _plain(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
-        return await self._fingerprinter.query(clip, self._speeds[:1])
+    async def _stretched(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
+        print_ = await self._fingerprinter.stretched(clip)
+        return [dataclasses.replace(print_, stretch=self._stretch)]
 
     async def _everything(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
         """Every assumed speed, with hashes tolerant of peaks moved by a frame."""

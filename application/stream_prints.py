@@ -97,7 +97,8 @@ class StreamPrints:
         hi = (end + self._after - self._pending_frame) * self._hop
         audio = PcmAudio(self._pending[lo:hi].copy(), FINGERPRINT_RATE)
         block = _Block(first, end, audio, start)
-        block.prints[SPARSE] = self._own(block, await self._fingerprinter.reference(audio))
+        sparse = (await self._fingerprinter.reference(audio)).fixed_scale()  # speeds are tried
+        block.prints[SPARSE] = self._own(block, sparse)
         self._blocks.append(block)
         self._next_frame = end
         keep_from = max(0, end - self._before)  # the next block's context starts there

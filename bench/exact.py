@@ -1,7 +1,8 @@
 """Exact-lane benchmark over the dev corpus (see /work/shared/corpus/README.md).
 
-    .venv/bin/python bench/exact.py [--corpus DIR] [--quick] [--index lmdb|memory]
-                                    [--scale-hours 1000] [--write bench/RESULTS.md]
+    .venv/bin/python bench/exact.py [--corpus DIR] [--queries regular|hard|both] [--quick]
+                                    [--index lmdb|memory] [--scale-hours 1000]
+                                    [--write bench/RESULTS.md]
 
 Indexes every reference track (decode + fingerprint + put, timed on one core), runs each
 manifest query through IdentifyExact, and prints recall by degradation x clip length, store
@@ -94,10 +95,13 @@ async def store(corpus: Path, index: FingerprintIndex, printer: CffiLandmarkFing
     return ids, prints, stats
 
 
-async def identify_all(corpus: Path, rows: list[dict], identify: _Timed, ids) -> list:
+QUERY_SETS = {"regular": "queries", "hard": "queries-hard"}
+
+
+async def identify_all(folder: Path, rows: list[dict], identify: _Timed, ids) -> list:
     outcomes: list[Outcome] = []
     for row in rows:
-        samples, _ = decode(corpus / "queries" / row["query"])
+        samples, _ = decode(folder / row["query"])
         started = time.perf_counter()
         matches = await identify(PcmAudio(samples, FINGERPRINT_RATE), limit=3)
         latency = time.perf_counter() - started
@@ -114,6 +118,7 @@ async def identify_all(corpus: Path, rows: list[dict], identify: _Timed, ids) ->
                 confidence=top.confidence if top else None,
                 latency=latency,
                 match_only=match_only,
+                speed=top.speed if top else None,
             )
         )
     return outcomes
@@ -123,6 +128,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description="Exact-lane benchmark over the dev corpus")
     default = os.environ.get("AUDIO_IDENT_CORPUS", "/var/tmp/audio-ident-corpus")
     parser.add_argument("--corpus", type=Path, default=Path(default))
+    parser.add_argument("--queries", choices=["regular", "hard", "both"], default="regular")
     parser.add_argument("--quick", action="store_true", help="every third query only")
     parser.add_argument("--index", choices=["lmdb", "memory"], default="lmdb")
     parser.add_argument("--scale-hours", type=float, default=0.0)
@@ -130,9 +136,8 @@ async def main() -> None:
     parser.add_argument("--write", type=Path, help="write the report (markdown) here")
     args = parser.parse_args()
 
-    rows = [json.loads(line) for line in (args.corpus / "queries/manifest.jsonl").open()]
-    if args.quick:
-        rows = rows[::3]
+    names = list(QUERY_SETS) if args.queries == "both" else [args.queries]
+    sets = {name: _manifest(args.corpus / QUERY_SETS[name], args.quick) for name in names}
     printer = CffiLandmarkFingerprinter()
     with tempfile.TemporaryDirectory(prefix="exact-bench-") as scratch:
         lmdb_path = Path(scratch) / "index"
@@ -146,11 +151,14 @@ async def main() -> None:
             stats["index_mb_per_hour"] = _du(lmdb_path) / 1e6 / stats["audio_hours"]
             stats["live_mb_per_hour"] = _live_bytes(lmdb_path) / 1e6 / stats["audio_hours"]
         identify = _Timed(IdentifyExact(printer, index), printer, index)
-        outcomes = await identify_all(args.corpus, rows, identify, ids)
+        outcomes = {
+            name: await identify_all(args.corpus / QUERY_SETS[name], rows, identify, ids)
+            for name, rows in sets.items()
+        }
         near = json.loads((args.corpus / "near_duplicates.json").read_text())
         scale = None
-        if args.scale_hours:
-            clips = await _clean_clips(args.corpus, rows, printer, ids)
+        if args.scale_hours and "regular" in sets:
+            clips = await _clean_clips(args.corpus, sets["regular"], printer, ids)
             scale = await scale_check(
                 Path(scratch) / "scale",
                 args.scale_hours,
@@ -162,6 +170,11 @@ async def main() -> None:
     print(report)
     if args.write:
         _write_section(args.write, report)
+
+
+def _manifest(folder: Path, quick: bool) -> list[dict]:
+    rows = [json.loads(line) for line in (folder / "manifest.jsonl").open()]
+    return rows[::3] if quick else rows
 
 
 async def _clean_clips(corpus: Path, rows: list[dict], printer, ids) -> list:

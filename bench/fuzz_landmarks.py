@@ -34,7 +34,7 @@ def build() -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     binary = OUT / "fuzz_landmarks"
     flags = ["-g", "-O1", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=all"]
-    sources = [SOURCES / "landmarks.c", SOURCES / "pairs.c", HARNESS]
+    sources = [SOURCES / "landmarks.c", SOURCES / "pairs.c", SOURCES / "triplets.c", HARNESS]
     command = ["clang", *flags, f"-I{SOURCES}", *map(str, sources), "-lm", "-o", str(binary)]
     subprocess.run(command, check=True)
     return binary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,9 @@ class Chromaprint:
         return [int(v) for v in self.words.astype(np.int32)]
 
 
+SCALE_FREE = 1 << 31  # fingerprinters tag hashes that survive time scaling with this bit
+
+
 @dataclass(frozen=True, slots=True)
 class LandmarkFingerprint:
     """Landmark hashes and the time (in analysis frames) at which each one starts.
@@ -31,6 +35,8 @@ class LandmarkFingerprint:
     depends on it). A query may be analysed as if it had been played `speed` times faster
     than the reference (1.02: 2 % faster); its `times` are then already mapped onto the
     reference's time axis, and `time / speed * frame_seconds` is the time inside the clip.
+    A query with `stretch` > 0 holds hashes that survive time scaling (triplets); its hits
+    are aligned on a line of fitted slope within 1 +- stretch instead of at one offset.
     """
 
     hashes: npt.NDArray[np.uint64]
@@ -38,12 +44,13 @@ class LandmarkFingerprint:
     frame_seconds: float
     frames: int = 0
     speed: float = 1.0
+    stretch: float = 0.0
 
     def __post_init__(self) -> None:
         if self.hashes.shape != self.times.shape:
             raise ValueError("every landmark hash needs exactly one time")
-        if self.frames < 0 or self.speed <= 0:
-            raise ValueError("frames must be >= 0 and speed > 0")
+        if self.frames < 0 or self.speed <= 0 or not 0.0 <= self.stretch < 0.5:
+            raise ValueError("frames must be >= 0, speed > 0 and stretch within [0, 0.5)")
 
     @property
     def span_frames(self) -> int:
@@ -53,6 +60,15 @@ class LandmarkFingerprint:
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
+
+    def fixed_scale(self) -> LandmarkFingerprint:
+        """Only the hashes tied to one time and frequency scale (pairs, no SCALE_FREE ones).
+
+        For searches that assume their speeds instead of fitting them: scale-free hashes
+        leave out absolute frequency, so at a fixed speed they add chance hits, not evidence.
+        """
+        keep = self.hashes < np.uint64(SCALE_FREE)
+        return dataclasses.replace(self, hashes=self.hashes[keep], times=self.times[keep])
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ class Alignment:
     query_last: int
     confidence: float
     points: tuple[tuple[int, int], ...] = ()
+    slope: float = 1.0  # reference frames per query frame (1.1: the query is 10 % faster)
 
 
 def align(
@@ -67,9 +68,9 @@ def align(
     coarse = np.floor_divide(offsets, OFFSET_BIN)
     keys = (hits.tracks << _TRACK_SHIFT) + (coarse + (1 << 31))
     bins, counts = np.unique(keys, return_counts=True)
-    merged = counts + _neighbour_counts(bins, counts, -1) + _neighbour_counts(bins, counts, 1)
+    merged = counts + neighbour_counts(bins, counts, -1) + neighbour_counts(bins, counts, 1)
     order = np.argsort(-merged, kind="stable")
-    per_track = _hits_per_track(hits.tracks)
+    per_track = hits_per_track(hits.tracks)
     windows = (index_frames + len(per_track) * query_frames) / (2 * TOLERANCE + 1)
 
     seen: set[int] = set()
@@ -94,12 +95,12 @@ def align(
     return found[:limit]
 
 
-def _neighbour_counts(bins: Int64Array, counts: npt.NDArray[np.intp], step: int) -> Int64Array:
+def neighbour_counts(bins: Int64Array, counts: npt.NDArray[np.intp], step: int) -> Int64Array:
     position = np.clip(np.searchsorted(bins, bins + step), 0, len(bins) - 1)
     return np.where(bins[position] == bins + step, counts[position], 0).astype(np.int64)
 
 
-def _hits_per_track(tracks: Int64Array) -> dict[int, int]:
+def hits_per_track(tracks: Int64Array) -> dict[int, int]:
     values, counts = np.unique(tracks, return_counts=True)
     return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
 
@@ -124,10 +125,10 @@ def _verify(
     if count < MIN_ALIGNED:
         return None
     fitted = float(np.mean(offsets[aligned]))
-    return fitted, count, int(query_times[0]), int(query_times[-1]), _points(hits, aligned)
+    return fitted, count, int(query_times[0]), int(query_times[-1]), thinned_points(hits, aligned)
 
 
-def _points(hits: Hits, aligned: npt.NDArray[np.bool_]) -> tuple[tuple[int, int], ...]:
+def thinned_points(hits: Hits, aligned: npt.NDArray[np.bool_]) -> tuple[tuple[int, int], ...]:
     """One aligned hit per query time, thinned evenly to at most MAX_POINTS."""
     query_times, first = np.unique(hits.query_times[aligned], return_index=True)
     ref_times = hits.ref_times[aligned][first]
@@ -176,6 +177,7 @@ def to_exact_matches(
             aligned_points=tuple(
                 (round(q * seconds / query.speed, 4), round(r * seconds, 4)) for q, r in a.points
             ),
+            speed=round(query.speed * a.slope, 4),
         )
         for a in alignments
         if a.track in track_ids

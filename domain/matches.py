@@ -11,7 +11,9 @@ class ExactMatch:
     """The query is a piece of `track_id` starting `offset_seconds` into it.
 
     `aligned_points` show why: (seconds into the query, seconds into the track) of landmark
-    hits that line up at the offset, a sample of at most a few hundred of them.
+    hits that line up at the offset, a sample of at most a few hundred of them. `speed` is
+    the fitted time-scale factor: 1.05 means the clip runs 5 % faster than the recording
+    (tempo changed, or played off-speed); a pitch shift alone leaves it at 1.
     """
 
     track_id: UUID
@@ -21,6 +23,7 @@ class ExactMatch:
     query_start: float
     query_end: float
     aligned_points: tuple[tuple[float, float], ...] = ()
+    speed: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ ffibuilder.cdef(declarations((Path(__file__).resolve().parent / "landmarks.h").r
 ffibuilder.set_source(
     "adapters.landmarks._landmarks",
     '#include "landmarks.h"',
-    sources=[str(HERE / "landmarks.c"), str(HERE / "pairs.c")],
+    sources=[str(HERE / name) for name in ("landmarks.c", "pairs.c", "triplets.c")],
     include_dirs=[str(HERE)],
     extra_compile_args=["-O3", "-std=c99", "-Wall", "-Wextra"],
     libraries=["m"],

@@ -15,8 +15,10 @@ from adapters.landmarks.native import (
     WINDOW,
     PairParams,
     PeakParams,
+    TripletParams,
     find_peaks,
     pair_hashes,
+    triplet_hashes,
 )
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
@@ -24,17 +26,25 @@ from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
 
 @dataclass(frozen=True, slots=True)
 class Density:
-    """How many landmarks to make: peak neighbourhood and pairs per anchor."""
+    """How many landmarks to make: peak neighbourhood, pairs and triplets per anchor."""
 
     peaks: PeakParams
     pairs: PairParams
+    triplets: TripletParams
 
 
 # The index keeps only the most prominent peaks (small index, few random hits); a query keeps
 # many more and pairs each anchor with more targets, so the peaks a degraded clip shares with
 # the reference are still among its anchors and targets (asymmetric density).
-REFERENCE = Density(PeakParams(half_t=20, half_f=20), PairParams(fanout=3))
-QUERY = Density(PeakParams(half_t=15, half_f=15, min_prominence=1.5), PairParams(fanout=6))
+# Triplets come from the sparse peaks on both sides: a stretched or pitch-shifted clip keeps
+# its prominent peaks, and the query's wider fanout and probed cell edges absorb the rest.
+REFERENCE = Density(PeakParams(half_t=20, half_f=20), PairParams(fanout=3), TripletParams(fanout=3))
+QUERY = Density(
+    PeakParams(half_t=15, half_f=15, min_prominence=1.5),
+    PairParams(fanout=6),
+    TripletParams(fanout=5, tolerant=True),
+)
+STRETCH = 0.12  # a stretched query is aligned over time scales 0.88..1.12 (tempo +-10 %)
 
 
 SLOWEST_SPEED = 0.8  # the framing holds for assumed speeds down to this
@@ -62,9 +72,11 @@ class CffiLandmarkFingerprinter:
         )
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
+        return await asyncio.to_thread(reference_print, _checked(audio), self._reference)
+
+    async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
         samples = _checked(audio)
-        prints = await asyncio.to_thread(fingerprint, samples, self._reference, (1.0,))
-        return prints[0]
+        return await asyncio.to_thread(stretched_print, samples, self._reference, self._query)
 
     async def query(
         self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
@@ -80,12 +92,52 @@ def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:
     return audio.samples
 
 
+def reference_print(samples: npt.NDArray[np.float32], density: Density) -> LandmarkFingerprint:
+    """Pairs and triplets of the sparse peaks (blocking; call from a worker thread)."""
+    peaks = find_peaks(samples, density.peaks)
+    (pairs,) = _pair_prints(peaks, density, (1.0,), _frames(samples))
+    hashes, times = triplet_hashes(peaks, density.triplets)
+    return _joined(pairs, hashes, times, stretch=0.0)
+
+
+def stretched_print(
+    samples: npt.NDArray[np.float32], sparse: Density, dense: Density
+) -> LandmarkFingerprint:
+    """Dense pairs as played, plus probed triplets of the sparse peaks, aligned over slopes."""
+    (pairs,) = _pair_prints(find_peaks(samples, dense.peaks), dense, (1.0,), _frames(samples))
+    hashes, times = triplet_hashes(find_peaks(samples, sparse.peaks), dense.triplets)
+    return _joined(pairs, hashes, times, stretch=STRETCH)
+
+
+def _joined(
+    pairs: LandmarkFingerprint,
+    hashes: npt.NDArray[np.uint32],
+    times: npt.NDArray[np.uint32],
+    stretch: float,
+) -> LandmarkFingerprint:
+    return LandmarkFingerprint(
+        hashes=np.concatenate([pairs.hashes, hashes.astype(np.uint64)]),
+        times=np.concatenate([pairs.times, times]),
+        frame_seconds=pairs.frame_seconds,
+        frames=pairs.frames,
+        stretch=stretch,
+    )
+
+
+def _frames(samples: npt.NDArray[np.float32]) -> int:
+    return max(0, (len(samples) - WINDOW) // HOP + 1)
+
+
 def fingerprint(
     samples: npt.NDArray[np.float32], density: Density, speeds: Sequence[float]
 ) -> list[LandmarkFingerprint]:
-    """Peaks once, then hashes per assumed speed (blocking; call from a worker thread)."""
-    peaks = find_peaks(samples, density.peaks)
-    frames = max(0, (len(samples) - WINDOW) // HOP + 1)
+    """Peaks once, then pair hashes per assumed speed (blocking; call from a worker thread)."""
+    return _pair_prints(find_peaks(samples, density.peaks), density, speeds, _frames(samples))
+
+
+def _pair_prints(
+    peaks: npt.NDArray[np.void], density: Density, speeds: Sequence[float], frames: int
+) -> list[LandmarkFingerprint]:
     prints: list[LandmarkFingerprint] = []
     for speed in speeds:
         hashes, times = pair_hashes(peaks, density.pairs, speed, 1.0 / speed)

@@ -62,6 +62,30 @@ int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *pa
                        double time_scale, double freq_scale, uint32_t *hashes,
                        uint32_t *times, int64_t cap);
 
+/* Triplet hashes (Panako-style): an anchor peak and two later peaks of its target zone,
+ * hashed from quantities that a tempo change (time scaled) or a pitch shift (frequency
+ * scaled) leaves alone: the time ratio (t2-t1)/(t3-t1) and the frequency ratios f2/f1,
+ * f3/f1 (in 1/12 octave), plus coarse classes of the anchor's frequency (1/4 octave) and of
+ * the span t3-t1 (1/2 octave): a scale of +-10 % moves those by under a third of a class.
+ * With `tolerant`, a value near a cell edge also yields the neighbouring cell (a query's
+ * probes; the index stores one cell per triplet). The anchor's frame goes to `times`; the
+ * stretch is recovered by aligning anchors (domain/landmark_slopes.py). Hash layout, from
+ * the top: family 1 (1 bit) | 0 (4) | band (5) | span class (4) | time ratio (4) |
+ * f2/f1 (7) | f3/f1 (7). */
+typedef struct {
+    int fanout;   /* targets per anchor (the nearest in time); triplets are their pairs  */
+    int dt_min;   /* frames from the anchor to the first target, inclusive               */
+    int dt_max;   /* frames from the anchor to the last target, at most LM_DT_LIMIT      */
+    int df_max;   /* at most LM_DF_LIMIT bins above or below the anchor                   */
+    int tolerant; /* 1: emit neighbouring cells for values near a cell edge              */
+} lm_triplet_params;
+
+#define LM_TRIPLET_FAMILY 0x80000000u
+#define LM_TRIPLET_PROBES 243 /* most hashes one triplet yields (3 cells, 5 fields) */
+
+int64_t lm_triplet_hashes(const lm_peak *peaks, int64_t n, const lm_triplet_params *params,
+                          uint32_t *hashes, uint32_t *times, int64_t cap);
+
 /* Power spectrum of one LM_WINDOW frame (Hann-windowed), LM_BINS values: for tests. */
 void lm_power_spectrum(const float *frame, float *power);
 

@@ -13,6 +13,7 @@ WINDOW = int(lib.LM_WINDOW)
 HOP = int(lib.LM_HOP)
 BINS = int(lib.LM_BINS)
 GAP_BITS_MASK = 127  # the low 7 bits of a pair hash hold the time gap (see landmarks.h)
+TRIPLET_FAMILY = int(lib.LM_TRIPLET_FAMILY)  # the top bit tags a triplet hash
 
 PEAK_DTYPE = np.dtype([("t", np.int32), ("f", np.int32), ("strength", np.float32)])
 
@@ -38,6 +39,15 @@ class PairParams:
     dt_min: int = 2
     dt_max: int = 63
     df_max: int = 96
+
+
+@dataclass(frozen=True, slots=True)
+class TripletParams(PairParams):
+    """Target zone of the triplet hashes (see lm_triplet_params in landmarks.h): the same
+    fields as a pair's, triplets being pairs of an anchor's targets, and whether to probe
+    neighbouring cells (queries)."""
+
+    tolerant: bool = False
 
 
 def find_peaks(samples: npt.NDArray[np.float32], params: PeakParams) -> npt.NDArray[np.void]:
@@ -104,6 +114,40 @@ def pair_hashes(
         cap,
     )
     return hashes[:written].copy(), times[:written].copy()
+
+
+def triplet_hashes(
+    peaks: npt.NDArray[np.void], params: TripletParams
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """Hashes and anchor times of peak triplets (several cells per triplet when tolerant)."""
+    peaks = np.ascontiguousarray(peaks, PEAK_DTYPE)
+    per_anchor = params.fanout * (params.fanout - 1) // 2
+    cap = len(peaks) * per_anchor * (8 if params.tolerant else 1)
+    c_params = ffi.new(
+        "lm_triplet_params *",
+        {
+            "fanout": params.fanout,
+            "dt_min": params.dt_min,
+            "dt_max": params.dt_max,
+            "df_max": params.df_max,
+            "tolerant": int(params.tolerant),
+        },
+    )
+    while True:
+        hashes, times = np.empty(cap, np.uint32), np.empty(cap, np.uint32)
+        if cap == 0:
+            return hashes, times
+        written = lib.lm_triplet_hashes(
+            ffi.cast("lm_peak *", ffi.from_buffer(peaks)),
+            len(peaks),
+            c_params,
+            ffi.from_buffer("uint32_t[]", hashes),
+            ffi.from_buffer("uint32_t[]", times),
+            cap,
+        )
+        if written < cap:  # a full buffer may have cut triplets short: grow and redo
+            return hashes[:written].copy(), times[:written].copy()
+        cap *= 4
 
 
 def power_spectrum(frame: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

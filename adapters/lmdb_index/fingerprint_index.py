@@ -43,8 +43,9 @@ from adapters.lmdb_index.map_growth import (
     transaction,
 )
 from domain.fingerprint import LandmarkFingerprint
-from domain.landmark_alignment import align, to_exact_matches
+from domain.landmark_alignment import to_exact_matches
 from domain.landmark_hits import join_hits, query_keys, specific_keys
+from domain.landmark_slopes import align_query
 from domain.matches import ExactMatch
 
 _KEY_LIMIT = 1 << 32
@@ -245,7 +246,7 @@ class LmdbFingerprintIndex:
             hits = join_hits(fingerprint, hashes, values)
             tracks = _Tracks(txn, dbs[NUMBERS])
             index_frames = int.from_bytes(txn.get(FRAMES, bytes(8), db=dbs[META]), "big")
-            alignments = align(hits, tracks.frames, index_frames, fingerprint.span_frames, limit)
+            alignments = align_query(hits, tracks.frames, index_frames, fingerprint, limit)
             ids = {a.track: tracks.uuid(a.track) for a in alignments}
         return to_exact_matches(alignments, fingerprint, {n: i for n, i in ids.items() if i})
 

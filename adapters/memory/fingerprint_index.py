@@ -7,8 +7,9 @@ import numpy as np
 
 from adapters.memory.generations import InMemoryGenerations
 from domain.fingerprint import LandmarkFingerprint
-from domain.landmark_alignment import align, to_exact_matches
+from domain.landmark_alignment import to_exact_matches
 from domain.landmark_hits import join_hits, pack_entries, query_keys, specific_keys
+from domain.landmark_slopes import align_query
 from domain.matches import ExactMatch
 
 
@@ -79,11 +80,11 @@ class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
             np.asarray(entry_hashes, np.uint64),
             np.asarray(entry_values, np.uint64),
         )
-        alignments = align(
+        alignments = align_query(
             hits,
             lambda number: live.frames.get(number, 0),
             sum(live.frames.values()),
-            fingerprint.span_frames,
+            fingerprint,
             limit,
         )
         return to_exact_matches(alignments, fingerprint, live.ids)

@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import maximum_filter
 
+from adapters.memory.triplets import triplet_hashes
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
 
@@ -13,6 +14,8 @@ WINDOW, HOP = 1024, 128
 _MIN_BIN = 10  # ~150 Hz: below it rumble and hum, not music
 _FANOUT, _MAX_DT = 4, 63
 _HALF_T, _HALF_F = 12, 15  # a peak is the maximum of 25 frames by 31 bins
+_INDEX_TRIPLETS, _QUERY_TRIPLETS = 3, 5  # targets per anchor whose pairs make triplets
+_STRETCH = 0.12
 
 
 class NumpyLandmarkFingerprinter:
@@ -20,7 +23,7 @@ class NumpyLandmarkFingerprinter:
 
     Spectral peaks (local maxima of the log spectrogram above their frame's median), each
     paired with the next few peaks up to 63 frames ahead; hash = f1 (9 bits), f2 (9 bits),
-    dt (6 bits).
+    dt (6 bits); plus the C code's triplet hashes (adapters/memory/triplets.py).
     Slow and without the C version's robustness tuning, but it honours the port's contract,
     so use-case tests can run without the compiled extension.
     """
@@ -35,13 +38,32 @@ class NumpyLandmarkFingerprinter:
         )
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
-        return _landmarks(_peaks(_checked(audio)), 1.0, _frames(audio))
+        peaks = _peaks(_checked(audio))
+        return _with_triplets(_landmarks(peaks, 1.0, _frames(audio)), peaks, False)
+
+    async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
+        peaks = _peaks(_checked(audio))
+        return _with_triplets(_landmarks(peaks, 1.0, _frames(audio)), peaks, True)
 
     async def query(
         self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
     ) -> list[LandmarkFingerprint]:
         peaks = _peaks(_checked(audio))
         return [_landmarks(peaks, speed, _frames(audio)) for speed in speeds]
+
+
+def _with_triplets(
+    pairs: LandmarkFingerprint, peaks: npt.NDArray[np.int64], query: bool
+) -> LandmarkFingerprint:
+    fanout = _QUERY_TRIPLETS if query else _INDEX_TRIPLETS
+    hashes, times = triplet_hashes(peaks, fanout, tolerant=query)
+    return LandmarkFingerprint(
+        np.concatenate([pairs.hashes, hashes]),
+        np.concatenate([pairs.times, times]),
+        pairs.frame_seconds,
+        frames=pairs.frames,
+        stretch=_STRETCH if query else 0.0,
+    )
 
 
 def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:

@@ -19,6 +19,7 @@ def exact_match(match: ExactMatch, track: Track) -> dict[str, Any]:
         "confidence": round(match.confidence, 4),
         "query_start": round(match.query_start, 3),
         "query_end": round(match.query_end, 3),
+        "speed": round(match.speed, 4),
     }
 
 

@@ -1,5 +1,5 @@
 /* One fuzz case for the landmark C code: bytes -> samples and parameters -> peaks -> pair
- * hashes, with the results' invariants checked (abort() on a violation). Built with
+ * hashes and triplet hashes, with the results' invariants checked (abort() on a violation). Built with
  * -fsanitize=address,undefined, any out-of-bounds access or undefined behaviour aborts too.
  *
  * Two drivers share run_one():
@@ -65,6 +65,31 @@ static float *samples_of(const uint8_t *data, size_t size, int64_t *n) {
     return x;
 }
 
+/* Triplets of the same peaks, from the same parameter bytes; the room is sometimes short. */
+static void check_triplets(const lm_peak_list *list, const uint8_t *q) {
+    lm_triplet_params params = {
+        .fanout = q[0] % 18, /* 0, 1 and 17+ are refused */
+        .dt_min = q[1] % 10,
+        .dt_max = q[1] % 10 + q[2] % (LM_DT_LIMIT - 9),
+        .df_max = q[3] % (LM_DF_LIMIT + 1),
+        .tolerant = q[4] & 1,
+    };
+    int64_t per_anchor = (int64_t)params.fanout * params.fanout / 2 + 1;
+    int64_t cap = list->count * per_anchor * (params.tolerant ? 4 : 1) * (q[5] % 4) / 3;
+    uint32_t *hashes = malloc((size_t)(cap ? cap : 1) * sizeof(uint32_t));
+    uint32_t *times = malloc((size_t)(cap ? cap : 1) * sizeof(uint32_t));
+    int64_t written = lm_triplet_hashes(list->peaks, list->count, &params, hashes, times, cap);
+    check(written >= 0 && written <= cap, "never more triplet hashes than the room given");
+    int32_t last = list->count ? list->peaks[list->count - 1].t : 0;
+    for (int64_t i = 0; i < written; i++) {
+        check((hashes[i] & LM_TRIPLET_FAMILY) != 0, "a triplet hash carries its family bit");
+        check((hashes[i] & 0x78000000u) == 0, "a triplet hash leaves its spare bits clear");
+        check((int64_t)times[i] <= last, "a triplet's anchor is one of the peaks");
+    }
+    free(hashes);
+    free(times);
+}
+
 static void run_one(const uint8_t *data, size_t size) {
     if (size < HEAD) return;
     const uint8_t *p = data + 5;
@@ -117,6 +142,7 @@ static void run_one(const uint8_t *data, size_t size) {
             check((hashes[i] >> 24) == 0, "a hash has 24 bits");
         free(hashes);
         free(times);
+        check_triplets(&list, q);
     } else {
         check(list.count == 0, "a failed call leaves an empty list");
     }

@@ -25,6 +25,11 @@ static void peaks_case(int64_t n, float scale, const lm_peak_params *p) {
         lm_pair_hashes(out.peaks, out.count, &pairs, 1.0, 1.0, h, t, cap);
         lm_pair_hashes(out.peaks, out.count, &pairs, 1.03, 1 / 1.03, h, t, cap);
         lm_pair_hashes(out.peaks, out.count, &pairs, 0.97, 1 / 0.97, h, t, 3);
+        lm_triplet_params triplets = {8, 1, LM_DT_LIMIT, LM_DF_LIMIT, 0};
+        lm_triplet_hashes(out.peaks, out.count, &triplets, h, t, cap);
+        triplets.tolerant = 1;
+        lm_triplet_hashes(out.peaks, out.count, &triplets, h, t, cap);
+        lm_triplet_hashes(out.peaks, out.count, &triplets, h, t, 5);
         free(h);
         free(t);
     }
@@ -55,6 +60,8 @@ int main(void) {
     const double scales[] = {1.0, 0.5, 1.03, 15.9, 1e-9, NAN, -1.0, INFINITY};
     for (size_t s = 0; s < sizeof scales / sizeof scales[0]; s++)
         lm_pair_hashes(wild, 4, &pairs, scales[s], 1.0 / scales[s], h, t, 256);
+    lm_triplet_params triplets = {4, 1, LM_DT_LIMIT, LM_DF_LIMIT, 1};
+    lm_triplet_hashes(wild, 4, &triplets, h, t, 256);
     float frame[LM_WINDOW] = {0}, power[LM_BINS];
     lm_power_spectrum(frame, power);
     puts("sanitizer run clean");

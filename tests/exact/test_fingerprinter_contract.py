@@ -13,7 +13,7 @@ from adapters.memory.fingerprinter import NumpyLandmarkFingerprinter
 from application.identify_exact import IdentifyExact
 from application.stream_prints import StreamPrints
 from domain.audio import PcmAudio
-from domain.fingerprint import LandmarkFingerprint
+from domain.fingerprint import SCALE_FREE, LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
 from tests.exact.conftest import TRACK_SEEDS
 from tests.exact.synthetic import RATE, cut, synthetic_track
@@ -49,6 +49,28 @@ async def test_a_clip_shares_hashes_with_its_track_at_the_clip_offset(
         for h, t in zip(query.hashes.tolist(), query.times.tolist(), strict=True)
     )
     assert shared >= 20
+
+
+async def test_a_stretched_query_shares_triplets_with_its_track_at_the_clip_offset(
+    printer: Fingerprinter,
+) -> None:
+    track = synthetic_track(6, 30.0)
+    reference = await printer.reference(track)
+    offset_frames = 625
+    query = await printer.stretched(cut(track, offset_frames * 128, 8.0))
+    assert query.stretch > 0 and reference.stretch == 0
+    stored = {
+        (h, t)
+        for h, t in zip(reference.hashes.tolist(), reference.times.tolist(), strict=True)
+        if h & SCALE_FREE
+    }
+    probed = {
+        (h, t + offset_frames)
+        for h, t in zip(query.hashes.tolist(), query.times.tolist(), strict=True)
+        if h & SCALE_FREE
+    }
+    assert not query.fixed_scale().hashes.max() & SCALE_FREE
+    assert len(stored & probed) >= 20
 
 
 async def test_one_print_per_assumed_speed(printer: Fingerprinter) -> None:
@@ -101,9 +123,10 @@ def _pairs(fingerprint: LandmarkFingerprint, shift: int = 0) -> list[tuple[int, 
 async def test_a_stream_in_blocks_has_exactly_the_landmarks_of_the_whole(
     printer: Fingerprinter,
 ) -> None:
-    """The framing's context is enough: block edges add or lose no landmark."""
+    """The framing's context is enough: block edges add or lose no landmark (the timeline
+    tries speeds, so its streams keep the fixed-scale pairs only)."""
     track = synthetic_track(9, 24.0)
-    whole = await printer.reference(track)
+    whole = (await printer.reference(track)).fixed_scale()
     prints = await _streamed(printer, track, block_seconds=2.5)
     assert _pairs(await prints.window(0.0, 24.0, None)) == _pairs(whole)
     # Any window: the landmarks anchored in it, timed from its start.

@@ -9,7 +9,7 @@ import pytest
 from application.identify_exact import IdentifyExact
 from domain.audio import PcmAudio
 from domain.ports.fingerprint_index import FingerprintIndex
-from tests.exact.synthetic import RATE, add_noise, change_speed, cut
+from tests.exact.synthetic import RATE, add_noise, change_speed, cut, synthetic_track
 
 HOP_SECONDS = 128 / RATE
 
@@ -61,3 +61,40 @@ async def test_thirty_second_query(filled_index: FingerprintIndex, tracks, finge
     assert matches[0].track_id == track_id
     assert abs(matches[0].offset_seconds - 5.0) <= HOP_SECONDS
     assert matches[0].query_end > 25.0
+
+
+@pytest.mark.parametrize("speed", [0.95, 1.05])
+async def test_off_speed_clip_found_with_its_speed(
+    filled_index: FingerprintIndex, tracks, fingerprinter, speed: float
+) -> None:
+    track_id = uuid.UUID(int=22)
+    clip = change_speed(cut(tracks[track_id], 12 * RATE, 10.5), speed)
+    (best, *_) = await IdentifyExact(fingerprinter, filled_index)(clip)
+    assert best.track_id == track_id
+    assert abs(best.offset_seconds - 12.0) <= 0.05
+    assert abs(best.speed - speed) <= 0.005
+
+
+@pytest.mark.parametrize("tempo", [0.9, 0.95, 1.05, 1.1])
+async def test_key_locked_tempo_change_found_with_its_speed(
+    filled_index: FingerprintIndex, fingerprinter, tempo: float
+) -> None:
+    # The same notes rendered at another tempo, pitch kept: 20 s into the track is
+    # 20 / tempo s into the stretched rendering.
+    stretched = synthetic_track(33, 40.0, time_scale=1 / tempo)
+    clip = cut(stretched, int(20 / tempo * RATE), 10.0)
+    (best, *_) = await IdentifyExact(fingerprinter, filled_index)(clip)
+    assert best.track_id == uuid.UUID(int=33)
+    assert abs(best.offset_seconds - 20.0) <= 0.1
+    assert abs(best.speed - tempo) <= 0.01
+
+
+@pytest.mark.parametrize("semitones", [-1, 1])
+async def test_pitch_shifted_clip_found_at_speed_one(
+    filled_index: FingerprintIndex, fingerprinter, semitones: int
+) -> None:
+    shifted = synthetic_track(11, 40.0, pitch_ratio=2 ** (semitones / 12))
+    (best, *_) = await IdentifyExact(fingerprinter, filled_index)(cut(shifted, 25 * RATE, 10.0))
+    assert best.track_id == uuid.UUID(int=11)
+    assert abs(best.offset_seconds - 25.0) <= 0.05
+    assert abs(best.speed - 1.0) <= 0.01

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.landmarks import native
 from adapters.landmarks.native import BINS, PairParams, PeakParams, find_peaks, pair_hashes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,7 @@ def sanitized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[by
         pytest.skip("needs gcc to build the sanitized harness")
     binary = tmp_path_factory.mktemp("fuzz") / "fuzz_landmarks"
     flags = ["-std=c99", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover"]
-    sources = [SOURCES / "landmarks.c", SOURCES / "pairs.c", HARNESS]
+    sources = [SOURCES / "landmarks.c", SOURCES / "pairs.c", SOURCES / "triplets.c", HARNESS]
     subprocess.run(
         [
             "gcc",
@@ -112,3 +113,8 @@ def test_the_production_build_gives_well_formed_landmarks(
     hashes, times = pair_hashes(peaks, PairParams(fanout=fanout), scale, 1 / scale)
     assert len(hashes) == len(times) <= len(peaks) * fanout * 8
     assert np.all(hashes < 1 << 24)
+    tolerant = scale != 1.0
+    params = native.TripletParams(fanout=max(2, fanout), tolerant=tolerant)
+    hashes, times = native.triplet_hashes(peaks, params)
+    assert len(hashes) == len(times)
+    assert np.all(hashes >= native.TRIPLET_FAMILY) and np.all(np.isin(times, peaks["t"]))

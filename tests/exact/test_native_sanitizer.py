@@ -20,6 +20,7 @@ def test_c_code_is_clean_under_sanitizers(tmp_path: Path) -> None:
     sources = [
         SOURCES / "landmarks.c",
         SOURCES / "pairs.c",
+        SOURCES / "triplets.c",
         Path(__file__).with_name("native_sanitizer.c"),
     ]
     subprocess.run(

@@ -46,6 +46,7 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
 
     `aligned_points` are landmark hits that line up at that offset (a sample of at most 200,
     evenly spread over the clip): plotted, they draw the diagonal that made the match.
+    `speed` is the fitted time-scale factor (1.05: the clip runs 5 % faster than the track).
     """
 
     track: TrackSummary
@@ -55,6 +56,7 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
     query_start: float
     query_end: float
     aligned_points: list[AlignedPoint]
+    speed: float
 
     @classmethod
     def of(cls, match: ExactMatch, track: Track) -> ExactMatchOut:
@@ -66,6 +68,7 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
             query_start=round(match.query_start, 3),
             query_end=round(match.query_end, 3),
             aligned_points=[(round(q, 3), round(r, 3)) for q, r in match.aligned_points],
+            speed=round(match.speed, 4),
         )
 
 
