@@ -63,6 +63,7 @@ async def test_ingest_search_browse_and_delete(twins: Client, audio_dir: Path) -
     assert result["lanes"]["exact"]["status"] == "ok" and result["lanes"]["vibe"]["status"] == "ok"
     best = result["exact_matches"][0]
     assert best["track"]["id"] == second_id and abs(best["offset_seconds"] - 4.0) < 0.5
+    assert abs(best["speed"] - 1.0) < 0.02  # the fitted time scale of an unaltered clip
     assert {m["track"]["id"] for m in result["vibe_matches"]} <= {first_id, second_id}
     text = await twins.post("/api/v1/search/text", json={"text": "a calm piano", "max_results": 2})
     assert len(text.json()["vibe_matches"]) == 2

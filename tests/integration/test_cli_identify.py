@@ -35,6 +35,7 @@ async def test_identify_finds_track_and_offset_and_explains_bad_files(
     [match] = found["exact_matches"]
     assert match["track_id"] == str(outcome.track_id)
     assert abs(match["offset_seconds"] - 12.0) < 0.05
+    assert abs(match["speed"] - 1.0) < 0.01
     assert match["title"] == "song"
     assert 0.5 <= match["confidence"] <= 1.0
     assert found["vibe_matches"] == []
