@@ -158,7 +158,15 @@ async def main() -> None:
         near = json.loads((args.corpus / "near_duplicates.json").read_text())
         scale = None
         if args.scale_hours and "regular" in sets:
-            clips = await _clean_clips(args.corpus, sets["regular"], printer, ids)
+            clips = {
+                "clean 10 s clips, first pass": await _clean_clips(
+                    args.corpus, sets["regular"], printer, ids
+                )
+            }
+            if "hard" in sets:
+                clips["hard 5 s clips, stretched pass"] = await _hard_clips(
+                    args.corpus, sets["hard"], printer, ids
+                )
             scale = await scale_check(
                 Path(scratch) / "scale",
                 args.scale_hours,
@@ -186,6 +194,18 @@ async def _clean_clips(corpus: Path, rows: list[dict], printer, ids) -> list:
         if clean and row["true_track"]:
             samples, _ = decode(corpus / "queries" / row["query"])
             query = await printer.reference(PcmAudio(samples, FINGERPRINT_RATE))
+            clips.append((by_name[row["true_track"]], query))
+    return clips
+
+
+async def _hard_clips(corpus: Path, rows: list[dict], printer, ids) -> list:
+    """Stretched-pass prints of the hard set's 5 s positives, with their true track ids."""
+    by_name = {name: track_id for track_id, name in ids.items()}
+    clips = []
+    for row in rows:
+        if row["true_track"] and row["clip_len_nominal_s"] == 5.0:
+            samples, _ = decode(corpus / QUERY_SETS["hard"] / row["query"])
+            query = await printer.stretched(PcmAudio(samples, FINGERPRINT_RATE))
             clips.append((by_name[row["true_track"]], query))
     return clips
 

@@ -1,0 +1,49 @@
+"""Synthetic triplet entries for the scale check (see exact_scale.py, which fills pairs).
+
+Triplet keys are drawn field by field (band, span class, time ratio, two frequency ratios;
+layout in adapters/landmarks/landmarks.h) from the corpus's own field histograms, so the
+synthetic hours keep music's skew without copying the corpus's joint keys. Chunks go by
+(band, span class), the key's top fields, so the keys arrive in rising order as LMDB's
+append mode needs, after the pair keys (which all lie below the family bit).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from domain.fingerprint import SCALE_FREE
+
+FIELDS = ((22, 32), (18, 16), (14, 16), (7, 128), (0, 128))  # (shift, cells) from the top
+TRACK_FRAMES = 240 * 125
+
+
+def triplet_chunks(hours: float, per_second: float, real_keys: np.ndarray, fake_tracks: int):
+    """Yield (keys, values) per (band, span) chunk: sorted, distinct, ready for putmulti."""
+    rng = np.random.default_rng(2027)
+    keys = real_keys.astype(np.int64)
+    odds = [_histogram((keys >> shift) & (cells - 1), cells) for shift, cells in FIELDS]
+    total = hours * 3600 * per_second
+    for band in range(32):
+        for span in range(16):
+            count = rng.poisson(total * odds[0][band] * odds[1][span])
+            if count == 0:
+                continue
+            drawn = [
+                rng.choice(cells, count, p=p)
+                for (_, cells), p in zip(FIELDS[2:], odds[2:], strict=True)
+            ]
+            low = (drawn[0] << 14) | (drawn[1] << 7) | drawn[2]
+            chunk = (SCALE_FREE | (band << 22) | (span << 18) | low).astype(np.uint32)
+            tracks = rng.integers(1, fake_tracks + 1, count, dtype=np.uint64)
+            times = rng.integers(0, TRACK_FRAMES, count, dtype=np.uint64)
+            values = (tracks << np.uint64(32)) | times
+            order = np.lexsort((values, chunk))
+            chunk, values = chunk[order], values[order]
+            fresh = np.ones(count, bool)
+            fresh[1:] = (chunk[1:] != chunk[:-1]) | (values[1:] != values[:-1])
+            yield chunk[fresh], values[fresh]
+
+
+def _histogram(values: np.ndarray, cells: int) -> np.ndarray:
+    counts = np.bincount(values, minlength=cells)[:cells] + 0.5
+    return counts / counts.sum()
