@@ -43,7 +43,7 @@ class NumpyLandmarkFingerprinter:
 
     async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
         peaks = _peaks(_checked(audio))
-        return _with_triplets(_landmarks(peaks[:0], 1.0, _frames(audio)), peaks, True)
+        return _with_triplets(_landmarks(peaks, 1.0, _frames(audio)), peaks, True)
 
     async def query(
         self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False

@@ -29,10 +29,10 @@ class Fingerprinter(Protocol):
     async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
         """Landmarks for a query clip that may be time-stretched or pitch-shifted.
 
-        Triplet hashes built from time and frequency ratios (which a tempo change, a pitch
-        shift or an off-speed playback leave alone), probed at their cell edges; `stretch`
-        > 0 tells the index to fit a slope, not just an offset. One lookup covers tempo and
-        speed changes up to about +-10 %.
+        Dense pair hashes as played plus triplet hashes built from time and frequency ratios
+        (which a tempo change, a pitch shift or an off-speed playback leave alone), probed
+        at their cell edges; `stretch` > 0 tells the index to fit a slope, not just an
+        offset. One lookup covers tempo and speed changes up to about +-10 %.
         """
         ...
 
