@@ -47,6 +47,7 @@ class Settings:
     jwt_ttl_seconds: int = 3600
     require_user_token: bool = False
     upload_timeout_seconds: float = 120.0  # the whole request body, however slow
+    header_timeout_seconds: float = 10.0  # the request line and headers, however slow
     # Login rate limit: failed sign-ins per account and per client address in a window
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
@@ -107,6 +108,7 @@ class Settings:
             jwt_ttl_seconds=reader.number("JWT_TTL_SECONDS", "3600", int, 60, 30 * 86400),
             require_user_token=reader.flag("REQUIRE_USER_TOKEN", "false"),
             upload_timeout_seconds=reader.number("UPLOAD_TIMEOUT_SECONDS", "120", float, 1, 86400),
+            header_timeout_seconds=reader.number("HEADER_TIMEOUT_SECONDS", "10", float, 0.1, 3600),
             login_failures_per_account=reader.number(
                 "LOGIN_FAILURES_PER_ACCOUNT", "5", int, 1, 1_000_000
             ),
