@@ -56,6 +56,8 @@ class Settings:
     cpu_jobs: int = 2
     cpu_queue: int = 2
     cpu_queue_seconds: float = 5.0
+    # ... and an admitted job's expected latency, in times what a job takes alone
+    cpu_latency_budget: float = 3.0
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -121,6 +123,7 @@ class Settings:
             cpu_queue_seconds=reader.number(
                 "CPU_QUEUE_SECONDS", f"{min(5.0, deadline / 4):g}", float, 0.01, 600
             ),
+            cpu_latency_budget=reader.number("CPU_LATENCY_BUDGET", "3", float, 1.0, 1000),
         )
         reader.check_http(settings)
         reader.raise_if_invalid()
