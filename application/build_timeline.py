@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import AsyncGenerator, AsyncIterator
 from uuid import UUID
 
+from application.admission import CpuAdmission
 from application.stream_prints import StreamPrints
 from application.timeline_policy import TimelinePacing, TimelinePolicy
 from application.timeline_updates import Progress, SegmentReport, TimelineUpdate
@@ -37,6 +38,11 @@ class BuildTimeline:
     Input that is not audio raises before anything else is reported (a file: before the
     first Progress). Input that breaks off, or passes `max_seconds`, raises after the
     segments up to that point are settled.
+
+    CPU work goes through `admission` like a search's: a run is refused (`Overloaded`)
+    before anything else when the service is saturated; once admitted, each block's
+    fingerprinting and each window's matching takes a slot in turn (waiting in line, never
+    refused half-way), so a long recording shares the cores instead of taking one.
     """
 
     def __init__(
@@ -47,10 +53,11 @@ class BuildTimeline:
         index: FingerprintIndex,
         uow: UnitOfWorkFactory,
         policy: TimelinePolicy,
+        admission: CpuAdmission,
     ) -> None:
         self._stream, self._decoder = stream, decoder
         self._fingerprinter, self._index = fingerprinter, index
-        self._uow, self._policy = uow, policy
+        self._uow, self._policy, self._admission = uow, policy, admission
         self._tracks: OrderedDict[UUID, Track | None] = OrderedDict()
 
     @property
@@ -60,13 +67,14 @@ class BuildTimeline:
     async def __call__(
         self, source: AudioSource, live: bool = False, max_seconds: float | None = None
     ) -> AsyncGenerator[TimelineUpdate, None]:
+        self._admission.refuse_if_saturated()
         total = await self._length(source)
         if max_seconds is not None and total is not None and total > max_seconds + 1.0:
             raise _too_long(max_seconds)
         if total is not None:
             yield Progress(0.0, total)
         pacing = self._policy.live if live else self._policy.file
-        run = _Run(self._policy, pacing, self._fingerprinter, self._index, total)
+        run = _Run(self._policy, pacing, self._fingerprinter, self._index, total, self._admission)
         failure: AudioIdentError | None = None
         blocks = self._stream.blocks(source, FINGERPRINT_RATE, pacing.read_seconds)
         async with contextlib.aclosing(blocks):
@@ -80,7 +88,7 @@ class BuildTimeline:
                         failure = _too_long(max_seconds or 0.0)
                         break
                     run.prints.push(block)
-                    await run.prints.fingerprint_ready()
+                    await run.fingerprint_ready()
                     async for update in self._reports(run, run.windows_ready(), live):
                         yield update
             except AudioIdentError as error:
@@ -137,14 +145,19 @@ class _Run:
         fingerprinter: Fingerprinter,
         index: FingerprintIndex,
         total: float | None,
+        admission: CpuAdmission,
     ) -> None:
-        self.total = total
+        self.total, self._admission = total, admission
         self.prints = StreamPrints(fingerprinter, pacing.block_seconds, policy.speeds)
         self.segmenter = Segmenter(policy.segments)
         self.match = WindowMatcher(index, self.prints, self.segmenter, policy, pacing)
         self._window, self._hop = policy.window_seconds, pacing.hop_seconds
         self._next = 0.0  # start of the next window
         self.analysed = 0.0  # end of the last window
+
+    async def fingerprint_ready(self, final: bool = False) -> None:
+        async with self._admission.slot(refusable=False):
+            await self.prints.fingerprint_ready(final)
 
     async def windows_ready(self) -> AsyncIterator[list[TimelineEvent]]:
         """Every full window whose landmarks are all known."""
@@ -153,7 +166,7 @@ class _Run:
 
     async def windows_final(self) -> AsyncIterator[list[TimelineEvent]]:
         """The input ended: the windows left, one reaching its very end, and the rest."""
-        await self.prints.fingerprint_ready(final=True)
+        await self.fingerprint_ready(final=True)
         async for events in self.windows_ready():
             yield events
         end = self.prints.received_seconds
@@ -162,7 +175,9 @@ class _Run:
         yield self.segmenter.finish(end)
 
     async def _observe(self, start: float, end: float) -> list[TimelineEvent]:
-        events = self.segmenter.observe(await self.match(start, end))
+        async with self._admission.slot(refusable=False):
+            sightings = await self.match(start, end)
+        events = self.segmenter.observe(sightings)
         self.analysed = end
         self._next = max(self._next, start) + self._hop
         # Kept: the window a hop before the next one (looked at again when a track starts).

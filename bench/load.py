@@ -180,6 +180,28 @@ class Sample:
     fds: int
     children: tuple[str, ...]
     spools: int
+    fd_targets: tuple[str, ...] = ()  # what each open descriptor points at
+
+
+def fd_targets(pid: int) -> tuple[str, ...]:
+    """Each open descriptor's target (`ls -l /proc/PID/fd`): sockets by kind, not inode."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed while listing
+        found.append("socket" if target.startswith("socket:") else target)
+    return tuple(sorted(found))
+
+
+def socket_kinds(pid: int) -> list[str]:
+    """The serve process's sockets: unix or TCP, and the peer (for the fd table)."""
+    kinds = []
+    for conn in psutil.Process(pid).net_connections(kind="all"):
+        peer = conn.raddr if conn.raddr else "-"
+        kinds.append(f"{conn.family.name}/{conn.type.name} {conn.status} -> {peer}")
+    return sorted(kinds)
 
 
 def sample(pid: int, requests: int) -> Sample:
@@ -189,7 +211,10 @@ def sample(pid: int, requests: int) -> Sample:
     rss = process.memory_info().rss / 2**20
     status = Path(f"/proc/{pid}/status").read_text()
     anon = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("RssAnon"))
-    return Sample(time.time(), requests, rss, anon / 1024, process.num_fds(), children, spools)
+    return Sample(
+        time.time(), requests, rss, anon / 1024, process.num_fds(), children, spools,
+        fd_targets(pid),
+    )  # fmt: skip
 
 
 async def soak(
@@ -221,6 +246,9 @@ async def soak(
     await watcher
     await asyncio.sleep(5)  # let the last responses' children and spools go
     samples.append(sample(server.pid, total.requests))
+    for name, at in (("start", samples[0]), ("end", samples[-1])):
+        print(f"fds at the {name}: {at.fd_targets}", flush=True)
+    print(f"sockets at the end: {socket_kinds(server.pid)}", flush=True)
     return total, samples
 
 
@@ -288,6 +316,14 @@ def render(cells: list[Cell], soaked: tuple[Cell, list[Sample]] | None, notes: l
                 f"| {s.spools} |"
             )
         peak = max(s.rss_mb for s in samples)
+        gained = Counter(last.fd_targets) - Counter(first.fd_targets)
+        lost = Counter(first.fd_targets) - Counter(last.fd_targets)
+        fd_counts = [len(s.fd_targets) for s in samples]
+        lines += [
+            "",
+            f"Open descriptors over the soak: min {min(fd_counts)}, max {max(fd_counts)}; "
+            f"at the end, more: {dict(gained) or 'none'}; fewer: {dict(lost) or 'none'}.",
+        ]
         lines += [
             "",
             f"RSS slope {slope_mb_per_1000(samples):+.2f} MB per 1,000 requests, of which "

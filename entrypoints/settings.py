@@ -47,6 +47,7 @@ class Settings:
     jwt_ttl_seconds: int = 3600
     require_user_token: bool = False
     upload_timeout_seconds: float = 120.0  # the whole request body, however slow
+    header_timeout_seconds: float = 10.0  # the request line and headers, however slow
     # Login rate limit: failed sign-ins per account and per client address in a window
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
@@ -55,6 +56,8 @@ class Settings:
     cpu_jobs: int = 2
     cpu_queue: int = 2
     cpu_queue_seconds: float = 5.0
+    # ... and an admitted job's expected latency, in times what a job takes alone
+    cpu_latency_budget: float = 3.0
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -107,6 +110,7 @@ class Settings:
             jwt_ttl_seconds=reader.number("JWT_TTL_SECONDS", "3600", int, 60, 30 * 86400),
             require_user_token=reader.flag("REQUIRE_USER_TOKEN", "false"),
             upload_timeout_seconds=reader.number("UPLOAD_TIMEOUT_SECONDS", "120", float, 1, 86400),
+            header_timeout_seconds=reader.number("HEADER_TIMEOUT_SECONDS", "10", float, 0.1, 3600),
             login_failures_per_account=reader.number(
                 "LOGIN_FAILURES_PER_ACCOUNT", "5", int, 1, 1_000_000
             ),
@@ -119,6 +123,7 @@ class Settings:
             cpu_queue_seconds=reader.number(
                 "CPU_QUEUE_SECONDS", f"{min(5.0, deadline / 4):g}", float, 0.01, 600
             ),
+            cpu_latency_budget=reader.number("CPU_LATENCY_BUDGET", "3", float, 1.0, 1000),
         )
         reader.check_http(settings)
         reader.raise_if_invalid()

@@ -27,17 +27,24 @@ async def run_tool(*args: str) -> Completed:
     try:
         stdout, stderr = await process.communicate()
     except BaseException:
-        await stop_process(process)  # cancelled: a lane timeout, a client gone
+        # Cancelled (a lane timeout, a client gone): communicate() reads neither pipe now.
+        assert process.stdout is not None and process.stderr is not None
+        await stop_process(process, process.stdout, process.stderr)
         raise
     return Completed(process.returncode or 0, stdout, stderr.decode(errors="replace"))
 
 
-async def stop_process(process: asyncio.subprocess.Process) -> None:
+async def stop_process(process: asyncio.subprocess.Process, *unread: asyncio.StreamReader) -> None:
     """Kill a child that still runs, and reap it: a child left writing into a pipe no one
-    reads would block forever, and so would the interpreter's exit."""
+    reads would block forever, and so would the interpreter's exit.
+
+    The pipes nobody reads any more (`unread`) are drained too: a read cancelled while its
+    buffer was full left the pipe paused, so it never saw the end of file, and `wait()`
+    (which waits for the pipes as well as the exit) never returned: a search cancelled
+    mid-decode then hung until its deadline (issue 13: 504 after 20 s, not 422)."""
     if process.returncode is None:
         process.kill()
-        await asyncio.shield(process.wait())
+    await asyncio.shield(asyncio.gather(*(pipe.read() for pipe in unread), process.wait()))
 
 
 def first_error_line(stderr: str) -> str:

@@ -58,7 +58,7 @@ class FfmpegAudioStream:
                 return  # the sender sent nothing at all: no audio, and no error either
             _raise_if_failed(process.returncode, name, list(errors), broken, decoded / sample_rate)
         finally:
-            await stop_process(process)
+            await stop_process(process, process.stdout)  # stderr: still read by its task
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

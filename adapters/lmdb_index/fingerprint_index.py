@@ -9,6 +9,7 @@ from uuid import UUID
 import lmdb
 import numpy as np
 
+from adapters.filesystem.free_space import free_bytes
 from adapters.filesystem.generations import current_directory, discard, new_generation, publish
 from adapters.lmdb_index.environment import (
     DEFAULT_MAP_SIZE,
@@ -37,10 +38,12 @@ from adapters.lmdb_index.layout import (
 from adapters.lmdb_index.map_growth import (
     MAX_MAP_SIZE,
     IndexFull,
+    ensure_room,
     gate_of,
     grow,
     is_disk_full,
     transaction,
+    write_room_bytes,
 )
 from domain.fingerprint import LandmarkFingerprint
 from domain.landmark_alignment import to_exact_matches
@@ -129,14 +132,23 @@ class LmdbFingerprintIndex:
         return await asyncio.to_thread(self._put, track_id, fingerprint)
 
     def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
-        return self._write(lambda txn, dbs: self._put_in(txn, dbs, track_id, fingerprint))
+        return self._write(
+            lambda txn, dbs: self._put_in(txn, dbs, track_id, fingerprint), len(fingerprint)
+        )
 
-    def _write(self, work: Callable[[lmdb.Transaction, dict[bytes, Any]], T]) -> T:
-        """One write transaction; a full map is grown and the write retried. A write that
-        still cannot fit (the map at its maximum, the disk full) raises IndexFull, and
-        `check()` reports the index unusable until a write succeeds: the projector then
-        parks nothing that a bigger map or disk would have taken."""
+    def _write(self, work: Callable[[lmdb.Transaction, dict[bytes, Any]], T], entries: int) -> T:
+        """One write transaction of about `entries` entries; a full map is grown and the
+        write retried. A write that cannot fit (the map at its maximum, or the disk without
+        room for it: checked first) raises IndexFull, and `check()` reports the index
+        unusable until a write succeeds: the projector then parks nothing that a bigger map
+        or disk would have taken."""
         env, dbs = self._writable()
+        needed = write_room_bytes(entries)
+        try:
+            ensure_room(Path(env.path()), needed)
+        except IndexFull as full:
+            self._full = full
+            raise
         while True:
             size = env.info()["map_size"]
             try:
@@ -150,7 +162,8 @@ class LmdbFingerprintIndex:
                     raise
                 continue
             except lmdb.Error as error:
-                if not is_disk_full(error):
+                # tmpfs fails a commit past its size with EIO, not ENOSPC: judge by the room.
+                if not is_disk_full(error) and free_bytes(Path(env.path())) >= needed:
                     raise
                 self._full = IndexFull(f"the fingerprint index's disk is full: {error}")
                 raise self._full from error
@@ -194,7 +207,8 @@ class LmdbFingerprintIndex:
         await asyncio.to_thread(self._remove, track_id)
 
     def _remove(self, track_id: UUID) -> None:
-        self._write(lambda txn, dbs: self._remove_in(txn, dbs, track_id))
+        entries = self._hash_count(track_id) or 0
+        self._write(lambda txn, dbs: self._remove_in(txn, dbs, track_id), entries)
 
     def _remove_in(self, txn: lmdb.Transaction, dbs: dict[bytes, Any], track_id: UUID) -> None:
         raw = txn.get(track_id.bytes, db=dbs[TRACKS])
@@ -274,7 +288,7 @@ class LmdbFingerprintIndex:
             return
         if self._full is not None:
             raise self._full  # the last real write did not fit
-        self._write(lambda txn, dbs: txn.put(b"checked", b"1", db=dbs[META]))
+        self._write(lambda txn, dbs: txn.put(b"checked", b"1", db=dbs[META]), 0)
 
     async def track_counts(self) -> dict[UUID, int]:
         return await asyncio.to_thread(self._track_counts)

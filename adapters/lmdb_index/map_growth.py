@@ -13,9 +13,11 @@ import errno
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import lmdb
 
+from adapters.filesystem.free_space import free_bytes
 from domain.errors import StorageFull
 
 MAX_MAP_SIZE = 1 << 40  # 1 TiB of address space: ~130,000 hours of audio at 8 MB/h
@@ -83,6 +85,28 @@ def is_disk_full(error: lmdb.Error) -> bool:
         or f"errno {errno.ENOSPC}" in str(error).lower()
         or ("no space left" in str(error).lower())
     )
+
+
+PAGE_BYTES = 4096  # LMDB's page on the platforms we run on
+RESERVE_PAGES = 256  # meta, branch and freelist pages a write may copy besides its leaves
+
+
+def write_room_bytes(entries: int) -> int:
+    """The most a write of `entries` index entries may add to the data file: LMDB copies
+    every page it touches, and in the worst case each entry touches its own leaf."""
+    return (entries + RESERVE_PAGES) * PAGE_BYTES
+
+
+def ensure_room(path: Path, needed: int) -> None:
+    """Refuse a write the disk under `path` could not hold, before LMDB starts it: a commit
+    that runs out of space fails with a bare EIO (tmpfs), and the lock file is mapped, so
+    touching a new page of it on a full disk is a SIGBUS."""
+    free = free_bytes(path)
+    if free < needed:
+        raise IndexFull(
+            f"the fingerprint index's disk has {free / 2**20:.1f} MB free and the write may "
+            f"need {needed / 2**20:.1f} MB; free some space (nothing was written)"
+        )
 
 
 _gates: dict[int, Gate] = {}

@@ -7,6 +7,7 @@ from pathlib import Path
 import qdrant_edge as qe
 
 from adapters.qdrant.points import CHUNK_INDEX, TRACK_ID
+from adapters.qdrant_edge.disk_room import ensure_room_for_new_shard
 from domain.errors import LaneUnavailable
 
 
@@ -42,6 +43,7 @@ def open_shard(
             config = _config(dimension, search_threads) if search_threads else None
             return qe.EdgeShard.load(str(path), config)
         path.mkdir(parents=True, exist_ok=True)
+        ensure_room_for_new_shard(path)  # its files are mapped: no room would be a SIGBUS
         shard = qe.EdgeShard.create(str(path), _config(dimension, search_threads))
     except Exception as exc:
         # The WAL is locked with a non-blocking flock: the engine reports "WouldBlock".

@@ -11,6 +11,7 @@ import numpy.typing as npt
 import qdrant_edge as qe
 
 from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
+from adapters.qdrant_edge.disk_room import ensure_room, write_bytes
 from adapters.qdrant_edge.lifecycle import ShardLifecycle
 from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
 from domain.embedding import ChunkEmbeddings
@@ -56,13 +57,15 @@ class QdrantEdgeIndex:
                 qe.Point(p.id, p.vector, p.payload) for p in chunk_points(track_id, embeddings)
             ]
             stale = _track_filter(track_id, from_chunk=len(points))
-            await asyncio.to_thread(_write, target.shard, points, stale)
+            incoming = write_bytes(len(points), embeddings.dimension)
+            await asyncio.to_thread(_write, target.shard, points, stale, self.path, incoming)
             target.written += len(points)
 
     async def remove(self, track_id: UUID) -> None:
         async with self._shards.writing() as target:
             if target.shard is not None:
                 operation = qe.UpdateOperation.delete_points_by_filter(_track_filter(track_id))
+                await asyncio.to_thread(ensure_room, self.path, write_bytes(1, target.dimension))
                 await asyncio.to_thread(target.shard.update, operation)
 
     async def search(
@@ -106,6 +109,7 @@ class QdrantEdgeIndex:
             if shard is not None:
                 await asyncio.to_thread(shard.info)
         await asyncio.to_thread(_check_writable, self.path)
+        await asyncio.to_thread(ensure_room, self.path, 0)  # a full disk: retry, not park
 
     async def track_counts(self) -> dict[UUID, int]:
         async with self._shards.reading() as (shard, _):
@@ -127,7 +131,10 @@ class QdrantEdgeIndex:
         await self._shards.close()
 
 
-def _write(shard: qe.EdgeShard, points: list[qe.Point], stale: qe.Filter) -> None:
+def _write(
+    shard: qe.EdgeShard, points: list[qe.Point], stale: qe.Filter, base: Path, incoming: int
+) -> None:
+    ensure_room(base, incoming)  # a write into a full disk's mapped pages is a SIGBUS
     if points:
         shard.update(qe.UpdateOperation.upsert_points(points))
     shard.update(qe.UpdateOperation.delete_points_by_filter(stale))

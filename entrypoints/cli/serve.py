@@ -10,9 +10,11 @@ from pathlib import Path
 
 import uvicorn
 
+from entrypoints.allocator import return_large_buffers
 from entrypoints.cli.tls import TlsFilesError, tls_files
 from entrypoints.http.app import create_app
 from entrypoints.http.build_info import BuildInfo
+from entrypoints.http.header_deadline import with_header_deadline
 from entrypoints.http.providers import ServeOptions
 from entrypoints.settings import Settings
 
@@ -43,6 +45,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    return_large_buffers()  # long-running: freed PCM must not stay in the heap
     try:
         certfile, keyfile = tls_files(args.ssl_certfile, args.ssl_keyfile)
     except TlsFilesError as error:
@@ -56,6 +59,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port or settings.service_port,
         lifespan="on",
+        http=with_header_deadline(settings.header_timeout_seconds),  # slowloris headers
         log_config=None,  # our structlog set-up (every line carries the request id)
         access_log=False,  # RequestIdMiddleware logs each request
         timeout_graceful_shutdown=20,

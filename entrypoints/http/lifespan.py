@@ -10,7 +10,9 @@ import structlog
 from dishka import AsyncContainer
 from litestar import Litestar
 
+from application.check_readiness import CheckReadiness
 from application.orphan_blobs import SweepOrphanBlobs
+from application.readiness_snapshot import REFRESH_SECONDS, ReadinessSnapshot
 from application.run_projections import RunProjections
 from application.vibe_model import VibeModel
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -30,6 +32,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await container.get(VibeModel)
         options = await container.get(ServeOptions)
         async with AsyncExitStack() as stack:
+            await stack.enter_async_context(_readiness(container))
             if options.run_projections:
                 runner = await container.get(RunProjections)
                 await stack.enter_async_context(_projections(runner))
@@ -47,6 +50,33 @@ async def _clear_what_a_killed_process_left(container: AsyncContainer) -> None:
         orphans = await (await request.get(SweepOrphanBlobs))()
     if spools or orphans:
         log.warning("removed what a killed process left", spools=spools, orphan_blobs=orphans)
+
+
+@asynccontextmanager
+async def _readiness(container: AsyncContainer) -> AsyncIterator[None]:
+    """Readiness checked every REFRESH_SECONDS in the background (once before serving), so
+    that GET /health/ready answers from the last report without any I/O of its own."""
+    snapshot = await container.get(ReadinessSnapshot)
+
+    async def refresh() -> None:
+        try:
+            async with container() as request:
+                await snapshot.refresh(await request.get(CheckReadiness))
+        except Exception:  # the probes report failures; this is the container failing
+            log.exception("readiness refresh failed")
+
+    async def refresh_forever() -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            await refresh()
+
+    await refresh()
+    task = asyncio.create_task(refresh_forever(), name="readiness")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 @asynccontextmanager

@@ -8,6 +8,7 @@ from dishka import Provider, Scope, from_context, provide
 from litestar import Request
 
 from application.authenticate import Authorize
+from application.readiness_snapshot import ReadinessSnapshot
 from entrypoints.http.access import Access
 from entrypoints.http.build_info import BuildInfo
 from entrypoints.settings import Settings
@@ -33,6 +34,11 @@ class ServeOptions:
 class HttpProvider(Provider):
     options = from_context(provides=ServeOptions, scope=Scope.APP)
     request = from_context(provides=Request, scope=Scope.REQUEST)
+
+    @provide(scope=Scope.APP)
+    def readiness(self) -> ReadinessSnapshot:
+        """Refreshed by the lifespan's task, read by GET /health/ready."""
+        return ReadinessSnapshot()
 
     @provide(scope=Scope.REQUEST)
     def access(self, authorize: Authorize, request: Request) -> Access:

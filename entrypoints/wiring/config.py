@@ -27,7 +27,12 @@ class ConfigProvider(Provider):
         """One per process: every use case that burns CPU shares its slots."""
         if not role.serves_requests:
             return CpuAdmission(AdmissionPolicy.unbounded())
-        policy = AdmissionPolicy(settings.cpu_jobs, settings.cpu_queue, settings.cpu_queue_seconds)
+        policy = AdmissionPolicy(
+            settings.cpu_jobs,
+            settings.cpu_queue,
+            settings.cpu_queue_seconds,
+            settings.cpu_latency_budget,
+        )
         return CpuAdmission(policy)
 
     @provide

@@ -3,7 +3,6 @@ no partial file, no track row. The disk is a small tmpfs (needs root to mount it
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,38 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.http.conftest import Client, error_of
 from tests.http.media import track_file, upload
-
-
-def _mount_small_disk(path: Path, megabytes: int) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
-
-
-def _fill(disk: Path, leave_bytes: int) -> None:
-    """Fill the disk until about `leave_bytes` remain."""
-    with (disk / "filler").open("wb") as handle:
-        while True:
-            free = _free(disk)
-            if free <= leave_bytes:
-                return
-            try:
-                handle.write(bytes(min(1 << 20, free - leave_bytes)))
-                handle.flush()
-            except OSError:
-                return
-
-
-def _free(disk: Path) -> int:
-    import os
-
-    stats = os.statvfs(disk)
-    return stats.f_bavail * stats.f_frsize
+from tests.small_disk import fill
+from tests.small_disk import small_disk as mounted
 
 
 def _files(disk: Path) -> list[str]:
@@ -54,18 +23,14 @@ def _files(disk: Path) -> list[str]:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    disk = tmp_path / "small-disk"
-    _mount_small_disk(disk, 8)
-    try:
+    with mounted(tmp_path / "small-disk", 8) as disk:
         yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 @pytest.fixture
 def settings_env(small_disk: Path, tmp_path: Path) -> dict[str, str]:
-    """The originals on the small disk; the indexes stay off it (LMDB and Qdrant map their
-    files, and a page fault on a full tmpfs is a SIGBUS, not an error to report)."""
+    """The originals on the small disk; the indexes stay off it (their full disks are
+    tests/integration/test_lmdb_map_full.py's and tests/vibe/test_qdrant_edge.py's)."""
     root = tmp_path / "storage"
     root.mkdir()
     (small_disk / "blobs").mkdir()
@@ -82,7 +47,7 @@ async def test_storing_an_original_on_a_full_disk(
     client: Client, admin: dict[str, str], small_disk: Path, engine: AsyncEngine, audio_dir: Path
 ) -> None:
     path = track_file(audio_dir, 31, "song.wav", seconds=20)  # 640 kB
-    _fill(small_disk, 200_000)
+    fill(small_disk, 200_000)
     before = _files(small_disk)
     response = await client.post("/api/v1/ingest", files=[upload(path, "files")], headers=admin)
     assert response.status_code == 507, response.text
@@ -105,7 +70,7 @@ async def test_spooling_an_upload_on_a_full_disk(
     spool = small_disk / "spool"
     spool.mkdir()
     path = track_file(audio_dir, 32, "clip.wav", seconds=60)  # 1.9 MB: spooled past 1 MB
-    _fill(small_disk, 600_000)
+    fill(small_disk, 600_000)
     monkeypatch.setattr(tempfile, "tempdir", str(spool))  # where uploads are spooled
     for route, field, headers in (
         ("/api/v1/search", "audio", {}),

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.http.conftest import Client, error_of
+import asyncio
+from uuid import UUID
+
+from dishka import Provider, Scope, decorate
+
+from application.readiness_snapshot import REFRESH_SECONDS
+from domain.ports.fingerprint_index import FingerprintIndex
+from entrypoints.settings import Settings
+from tests.http.conftest import Client, error_of, serve
 
 
 async def test_liveness_readiness_and_version(client: Client) -> None:
@@ -69,3 +77,53 @@ async def test_openapi_schema_is_served(client: Client) -> None:
     assert "BearerToken" in schema["components"]["securitySchemes"]
     docs = await client.get("/schema/swagger")
     assert docs.status_code == 200
+
+
+class _HangingIndex:
+    """The fingerprint index, except that its readiness lookup hangs after the first one
+    (a store that stopped answering)."""
+
+    def __init__(self, inner: FingerprintIndex) -> None:
+        self._inner, self._lookups = inner, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    async def hash_count(self, track_id: UUID) -> int | None:
+        self._lookups += 1
+        if self._lookups > 1:
+            await asyncio.Event().wait()
+        return await self._inner.hash_count(track_id)
+
+
+class _Hanging(Provider):
+    scope = Scope.APP
+
+    @decorate
+    def hanging(self, index: FingerprintIndex) -> FingerprintIndex:
+        return _HangingIndex(index)  # type: ignore[return-value]
+
+
+async def test_readiness_answers_from_the_last_report_without_waiting_for_the_stores(
+    settings: Settings, overrides: list[Provider]
+) -> None:
+    async with serve(settings, [*overrides, _Hanging()]) as client:
+        first = await client.get("/health/ready")  # the report taken before serving
+        assert first.status_code == 200, first.text
+        body = first.json()
+        assert body["status"] == "ready" and body["stale_after_seconds"] > 0
+        assert 0 <= body["checked_seconds_ago"] <= body["stale_after_seconds"]
+        # The next refresh waits for the hanging store (up to the probes' timeout) while
+        # every probe still answers from the report before it, then reports it down.
+        deadline, ages = asyncio.get_running_loop().time() + 20, list[float]()
+        while (ready := await client.get("/health/ready")).status_code == 200:
+            assert ready.json()["checks"]["fingerprint_index"]["status"] == "ok"
+            ages.append(ready.json()["checked_seconds_ago"])
+            assert asyncio.get_running_loop().time() < deadline, "the refresh never came"
+            await asyncio.sleep(0.1)
+        assert max(ages) > REFRESH_SECONDS  # answered while the refresh was stuck
+        down = ready.json()["checks"]["fingerprint_index"]
+        assert ready.status_code == 503 and down == {
+            "status": "down", "required": True, "latency_ms": down["latency_ms"],
+            "detail": "timed out",
+        }  # fmt: skip

@@ -23,6 +23,7 @@ from tests.http.test_serve import _admin_token, serve_env, spawn_serve
 __all__ = ["serve_env"]  # the live server's environment, shared with test_serve
 
 UPLOAD_TIMEOUT = 3.0
+HEADER_TIMEOUT = 2.0
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 
 
@@ -33,6 +34,7 @@ def hostile_server(
     env = {
         **serve_env,
         "UPLOAD_TIMEOUT_SECONDS": str(UPLOAD_TIMEOUT),
+        "HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT),
         "INGEST_MAX_UPLOAD_MB": "210",
         "TMPDIR": str(tmp_path / "spool"),  # where uploads are spooled: checked after
     }
@@ -192,3 +194,72 @@ def test_a_slowloris_upload_gets_408_within_the_deadline(
     assert b"REQUEST_TIMEOUT" in answer or b"content-length" in answer.lower()
     assert UPLOAD_TIMEOUT - 0.5 <= elapsed <= UPLOAD_TIMEOUT + 5
     assert server.memory_info().rss < 2 * 2**30
+
+
+def _trickle(sock: socket.socket, data: bytes, give_up_after: float) -> tuple[bytes, float]:
+    """Send `data` one byte a second until the server answers and hangs up; what it said,
+    and how long after the first byte."""
+    started = time.monotonic()
+    sock.setblocking(False)
+    answer = b""
+    for byte in data:
+        try:
+            sock.send(bytes([byte]))
+        except OSError:
+            break  # the server hung up
+        with contextlib.suppress(BlockingIOError):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        if time.monotonic() - started > give_up_after:
+            break
+        time.sleep(1.0)
+    sock.settimeout(give_up_after)
+    with contextlib.suppress(OSError):
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer, time.monotonic() - started
+
+
+def test_headers_sent_a_byte_a_second_are_dropped_within_the_header_deadline(
+    hostile_server: tuple[str, psutil.Process],
+) -> None:
+    url, _ = hostile_server
+    host, port = url.removeprefix("http://").split(":")
+    request = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 60 + b"\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        answer, elapsed = _trickle(sock, request, HEADER_TIMEOUT + 10)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert HEADER_TIMEOUT - 0.5 <= elapsed <= HEADER_TIMEOUT + 3
+    assert httpx.get(f"{url}/health").status_code == 200  # others are still served
+
+
+def test_a_kept_alive_connection_gets_the_same_deadline_for_its_next_request(
+    hostile_server: tuple[str, psutil.Process],
+) -> None:
+    url, _ = hostile_server
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = b""
+        while not first.endswith(b'{"status":"ok"}'):  # the whole answer, body included
+            first += sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200"), first[:200]
+        answer, elapsed = _trickle(sock, b"GET /health HTTP/1.1\r\nHost: x\r\n" * 4, 20)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert elapsed <= HEADER_TIMEOUT + 3
+
+
+def test_a_connection_that_sends_nothing_is_closed_at_the_header_deadline(
+    hostile_server: tuple[str, psutil.Process],
+) -> None:
+    url, _ = hostile_server
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=HEADER_TIMEOUT + 10) as sock:
+        started = time.monotonic()
+        answer = sock.recv(65536)
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert time.monotonic() - started <= HEADER_TIMEOUT + 3

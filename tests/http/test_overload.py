@@ -11,6 +11,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from litestar.exceptions import WebSocketDisconnect
 
 from application.admission import CpuAdmission
 from tests.http.conftest import Client, error_of
@@ -23,17 +24,23 @@ async def _occupy(admission: CpuAdmission, release: asyncio.Event) -> None:
         await release.wait()
 
 
-@pytest.mark.parametrize("settings_env", [{"CPU_JOBS": "1", "CPU_QUEUE": "0"}])
-async def test_past_the_queue_requests_are_refused_at_once(
-    client: Client, admin: dict[str, str], audio_dir: Path
-) -> None:
+async def _saturate(client: Client) -> tuple[CpuAdmission, asyncio.Event, asyncio.Future[None]]:
+    """The one CPU slot taken by a job in the app's loop, until the event is set."""
     portal = client.blocking_portal
     admission = await client.app.state.dishka_container.get(CpuAdmission)
-    path = clip_file(audio_dir, 3, 1.0, 4.0, "clip.wav")
     release = portal.call(asyncio.Event)
     busy = asyncio.wrap_future(portal.start_task_soon(_occupy, admission, release))
     while admission.running == 0:  # noqa: ASYNC110 (the job starts in the app's loop)
         await asyncio.sleep(0.01)
+    return admission, release, busy
+
+
+@pytest.mark.parametrize("settings_env", [{"CPU_JOBS": "1", "CPU_QUEUE": "0"}])
+async def test_past_the_queue_requests_are_refused_at_once(
+    client: Client, admin: dict[str, str], audio_dir: Path
+) -> None:
+    path = clip_file(audio_dir, 3, 1.0, 4.0, "clip.wav")
+    admission, release, busy = await _saturate(client)
 
     refused = await client.post("/api/v1/search", files=[upload(path)], data={"mode": "exact"})
     assert refused.status_code == 503
@@ -48,8 +55,36 @@ async def test_past_the_queue_requests_are_refused_at_once(
     assert (await client.get("/health")).status_code == 200
     assert (await client.get("/health/ready")).status_code == 200
 
-    portal.call(release.set)
+    client.blocking_portal.call(release.set)
     await busy
     answered = await client.post("/api/v1/search", files=[upload(path)], data={"mode": "exact"})
     assert answered.status_code == 200, answered.text
     assert admission.refused == 3 and (admission.running, admission.waiting) == (0, 0)
+
+
+@pytest.mark.parametrize("settings_env", [{"CPU_JOBS": "1", "CPU_QUEUE": "0"}])
+async def test_timelines_are_refused_like_searches_when_the_cpu_is_saturated(
+    client: Client, audio_dir: Path
+) -> None:
+    path = clip_file(audio_dir, 3, 1.0, 12.0, "long.wav")
+    admission, release, busy = await _saturate(client)
+
+    refused = await client.post("/api/v1/timeline", files=[upload(path)])
+    assert refused.status_code == 503, refused.text
+    assert error_of(refused)["code"] == "OVERLOADED" and int(refused.headers["retry-after"]) >= 1
+    pieces = multipart_pieces("audio", "big.wav", megabytes=4)
+    status, read = await post_in_pieces(client.app, "/api/v1/timeline", pieces, [MULTIPART])
+    assert (status, read) == (503, 0)  # refused before the upload was read
+    with await client.websocket_connect("/api/v1/listen") as socket:
+        refusal = socket.receive_json(timeout=30)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json(timeout=30)
+    assert refusal["type"] == "error" and refusal["error"]["code"] == "OVERLOADED"
+    assert closed.value.code == 1013  # try again later
+
+    client.blocking_portal.call(release.set)
+    await busy
+    answered = await client.post("/api/v1/timeline", files=[upload(path)])
+    assert answered.status_code == 200, answered.text
+    assert answered.text.splitlines()[-1].startswith('{"type":"end"')
+    assert (admission.running, admission.waiting) == (0, 0)

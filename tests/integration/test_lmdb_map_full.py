@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.filesystem.generations import current_directory
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.environment import close_environment, open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
+from adapters.lmdb_index.map_growth import IndexFull
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from application.identify_exact import IdentifyExact
 from application.ingest_file import IngestFile
@@ -19,6 +21,7 @@ from application.projections.fingerprint import FingerprintProjection
 from application.projector import Projector, StoreUnavailable
 from application.verify_projections import VerifyProjections
 from tests.integration.exact_stack import ExactStack, exact_stack
+from tests.small_disk import fill, small_disk
 
 SMALL_MAP = 64 * 1024  # a few tracks' worth of landmarks
 
@@ -75,3 +78,31 @@ async def test_at_its_maximum_the_index_fails_clearly_and_parks_nothing(
         assert await uow.parked.list() == []
         assert await uow.checkpoints.get("fingerprint") == 4
     assert (await VerifyProjections(stack.uow, {"fingerprint": stack.index})()).clean
+
+
+async def test_on_a_full_disk_the_index_refuses_with_a_reason_and_parks_nothing(
+    stack: ExactStack, tmp_path: Path
+) -> None:
+    """A commit past a full tmpfs fails with a bare EIO (and the lock file is mapped), so
+    the room is checked first: the write is refused, with how much is missing."""
+    with small_disk(tmp_path / "disk", 16) as disk:
+        index = LmdbFingerprintIndex(disk / "lmdb")
+        projector = _with_index(stack, index)
+        await stack.add_tracks([80])
+        assert await projector.catch_up() == 1
+        fill(disk, 200_000)
+        await stack.add_tracks([81, 82])
+        with pytest.raises(StoreUnavailable, match=r"disk has .* MB free"):
+            await projector.catch_up()
+        async with stack.uow() as uow:
+            assert await uow.parked.list() == []  # a bigger disk would take them
+            assert await uow.checkpoints.get("fingerprint") == 1
+        with pytest.raises(IndexFull, match="free some space"):
+            await index.check()
+
+        (disk / "filler").unlink()  # room again: the same events go in
+        assert await projector.catch_up() == 2
+        async with stack.uow() as uow:
+            assert await uow.parked.list() == []
+        assert (await VerifyProjections(stack.uow, {"fingerprint": index})()).clean
+        close_environment(current_directory(disk / "lmdb"))

@@ -11,11 +11,12 @@ import pytest
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.ffmpeg.stream import FfmpegAudioStream
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
+from application.admission import AdmissionPolicy, CpuAdmission
 from application.build_timeline import BuildTimeline
 from application.timeline_policy import TimelinePolicy
 from application.timeline_updates import Progress, SegmentReport, TimelineUpdate
 from domain.audio_source import AudioSource, ByteChunks, FileSource
-from domain.errors import DecodingFailed, InvalidAudio
+from domain.errors import DecodingFailed, InvalidAudio, Overloaded
 from tests.audio_factory import write_wav
 from tests.integration.exact_stack import ExactStack
 from tests.timeline_audio import FIRST, SECOND, SET, TRACK_SECONDS, Placed, mix
@@ -39,6 +40,7 @@ def timeline(stack: ExactStack) -> BuildTimeline:
         stack.index,
         stack.uow,
         TimelinePolicy(),
+        CpuAdmission(AdmissionPolicy.unbounded()),
     )
 
 
@@ -153,3 +155,47 @@ async def test_input_longer_than_allowed_is_refused_after_its_segments(
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:
     yield data
+
+
+class _Watched:
+    """A port whose calls note how many CPU slots were taken at the time."""
+
+    def __init__(self, inner: object, admission: CpuAdmission, seen: list[int]) -> None:
+        self._inner, self._admission, self._seen = inner, admission, seen
+
+    def __getattr__(self, name: str) -> object:
+        found = getattr(self._inner, name)
+        if not callable(found):
+            return found
+
+        async def watched(*args: object, **kwargs: object) -> object:
+            self._seen.append(self._admission.running)
+            return await found(*args, **kwargs)
+
+        return watched
+
+
+async def test_the_timeline_fingerprints_and_matches_only_inside_cpu_slots(
+    stack: ExactStack, library: dict[int, UUID], audio_dir: Path
+) -> None:
+    admission = CpuAdmission(AdmissionPolicy(max_running=1, max_waiting=0, max_wait_seconds=1))
+    seen: list[int] = []
+    timeline = BuildTimeline(
+        FfmpegAudioStream(),
+        FfmpegAudioDecoder(),
+        _Watched(CffiLandmarkFingerprinter(), admission, seen),  # type: ignore[arg-type]
+        _Watched(stack.index, admission, seen),  # type: ignore[arg-type]
+        stack.uow,
+        TimelinePolicy(),
+        admission,
+    )
+    audio, placed = mix(SET)
+    path = write_wav(audio_dir / "mix.wav", audio)
+    first, *_ = settled(await run(timeline, FileSource(path), []))
+    assert_matches(first, placed[0], library[FIRST])
+    assert len(seen) > 10 and set(seen) == {1}  # every call held the one slot
+    assert (admission.running, admission.waiting) == (0, 0)
+
+    async with admission.slot():  # saturated: a new timeline is refused before it starts
+        with pytest.raises(Overloaded):
+            await run(timeline, FileSource(path), [])

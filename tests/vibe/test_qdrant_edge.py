@@ -23,6 +23,7 @@ from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
 from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
 from domain.embedding import ChunkEmbeddings
 from domain.errors import LaneUnavailable
+from tests.small_disk import small_disk
 
 
 def _chunks(rows: int, seed: int = 0, dim: int = 8) -> ChunkEmbeddings:
@@ -338,3 +339,51 @@ def test_a_copy_of_the_first_generation_leaves_the_bookkeeping_behind(tmp_path: 
 
     assert sorted(p.name for p in copy.iterdir()) == ["edge_config.json", "wal"]
     assert (copy / "wal" / "open-1").read_text() == "w"
+
+
+_FULL_DISK_CHILD = """
+import asyncio, sys
+from pathlib import Path
+from uuid import uuid4
+from adapters.qdrant_edge.disk_room import VectorIndexFull
+from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
+from tests.small_disk import fill
+from tests.vibe.test_qdrant_edge import _chunks
+
+async def main(disk: Path) -> None:
+    index = QdrantEdgeIndex(disk / "q")
+    track = uuid4()
+    await index.upsert(track, _chunks(40, dim=512))
+    fill(disk, 64 << 10)  # less than the next write's vectors
+    for write in (index.upsert(uuid4(), _chunks(200, 1, dim=512)), index.remove(track)):
+        try:
+            await write
+        except VectorIndexFull as full:
+            print("refused:", full.message, flush=True)
+    try:
+        await index.check()
+    except VectorIndexFull:
+        print("check: full", flush=True)
+    (disk / "filler").unlink()
+    await index.upsert(uuid4(), _chunks(40, 2, dim=512))
+    print("points:", sum((await index.track_counts()).values()), flush=True)
+    await index.close()
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+def test_a_full_disk_refuses_writes_with_a_reason_instead_of_a_sigbus(tmp_path: Path) -> None:
+    """The shard writes through mapped sparse files: on a full tmpfs that was a SIGBUS
+    that killed the process. Run in a child, so that a regression fails this test only."""
+    with small_disk(tmp_path / "disk", 256) as disk:
+        done = subprocess.run(
+            [sys.executable, "-c", _FULL_DISK_CHILD, str(disk)],
+            capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+        )  # fmt: skip
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    lines = done.stdout.splitlines()
+    refused = [line for line in lines if line.startswith("refused:")]
+    assert len(refused) == 2 and "MB free" in refused[0] and "nothing was written" in refused[0]
+    assert "check: full" in lines
+    assert lines[-1] == "points: 80"  # the first track and the one after the disk had room

@@ -6,7 +6,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
 
-from application.check_readiness import CheckReadiness
+from application.readiness_snapshot import ReadinessSnapshot
 from entrypoints.http.providers import ServeOptions
 from entrypoints.http.schemas.health import Liveness, Readiness, Version
 
@@ -20,12 +20,16 @@ async def liveness() -> Liveness:
     "/health/ready",
     tags=["health"],
     summary="Readiness: stores and models, with latencies and projection lag",
-    description="503 when a required check (Postgres, fingerprint index) is down.",
+    description=(
+        "503 when a required check (Postgres, fingerprint index) is down. The checks run in "
+        "the background every second; the answer is the last report (`checked_seconds_ago`), "
+        "and one older than `stale_after_seconds` counts as not ready."
+    ),
     responses={503: ResponseSpec(Readiness, description="a required check is down")},
 )
 @inject
-async def readiness(check: FromDishka[CheckReadiness]) -> Response[Readiness]:
-    report = Readiness.of(await check())
+async def readiness(snapshot: FromDishka[ReadinessSnapshot]) -> Response[Readiness]:
+    report = Readiness.of(snapshot.current())  # no I/O here: a loaded service answers at once
     return Response(report, status_code=503 if report.status == "not_ready" else 200)
 
 

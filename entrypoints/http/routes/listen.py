@@ -5,9 +5,11 @@ from a pipe) as binary messages, and a text message `stop` (or {"type": "stop"})
 is done; closing the socket also ends the input. The server answers with JSON text
 messages: `listening` once the caller is let in, `segment_started` as soon as a segment's
 start is certain, `segment` when it is settled, `progress` now and then, and last `end`,
-or `error` with the usual error object. Browsers cannot set headers on a WebSocket, so the
-bearer token may come as the subprotocols `bearer, <token>` (`new WebSocket(url, ["bearer",
-token])`), never in the URL, where access logs would keep it; the rules are those of search.
+or `error` with the usual error object (OVERLOADED and close code 1013, before
+`listening`, when the service's CPU is saturated). Browsers cannot set headers on a
+WebSocket, so the bearer token may come as the subprotocols `bearer, <token>` (`new
+WebSocket(url, ["bearer", token])`), never in the URL, where access logs would keep it;
+the rules are those of search.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.status_codes import WS_1000_NORMAL_CLOSURE, WS_1008_POLICY_VIOLATION
 
+from application.admission import CpuAdmission
 from application.authenticate import Authorize
 from application.build_timeline import BuildTimeline
 from domain.audio_source import ByteChunks
-from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio
+from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio, Overloaded
 from entrypoints.http.access import Access
 from entrypoints.http.schemas.timeline import ErrorLine, TimelineLine, TimelineLines, encoded
 from entrypoints.settings import Settings
@@ -34,6 +37,7 @@ from entrypoints.settings import Settings
 PROGRESS_EVERY_SECONDS = 5.0
 _UNSUPPORTED_DATA = 1003  # the close code for input that is not (usable) audio
 _INTERNAL_ERROR = 1011
+_TRY_AGAIN_LATER = 1013  # the service is saturated: refused before any audio is read
 _QUEUED_CHUNKS = 256  # MediaRecorder chunks waiting for the decoder (seconds of audio)
 log = structlog.get_logger(__name__)
 
@@ -46,9 +50,11 @@ async def listen(socket: WebSocket) -> None:
     async with container() as scope:
         try:
             await _let_in(scope, socket)
+            (await scope.get(CpuAdmission)).refuse_if_saturated()
         except AudioIdentError as error:
             await _send(socket, ErrorLine.of(error))
-            await socket.close(code=WS_1008_POLICY_VIOLATION)
+            busy = isinstance(error, Overloaded)
+            await socket.close(code=_TRY_AGAIN_LATER if busy else WS_1008_POLICY_VIOLATION)
             return
         build = await scope.get(BuildTimeline)
         settings = await scope.get(Settings)
@@ -86,6 +92,9 @@ async def _follow(
     except (InvalidAudio, DecodingFailed) as error:
         await _send(socket, ErrorLine.of(error))
         await _close(socket, _UNSUPPORTED_DATA)
+    except Overloaded as error:  # saturated between letting in and starting
+        await _send(socket, ErrorLine.of(error))
+        await _close(socket, _TRY_AGAIN_LATER)
     except AudioIdentError as error:
         await _send(socket, ErrorLine.of(error))
         await _close(socket, _INTERNAL_ERROR)

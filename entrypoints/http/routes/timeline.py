@@ -20,7 +20,7 @@ from domain.audio_source import FileSource
 from domain.errors import AudioIdentError
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
-from entrypoints.http.guards import readers
+from entrypoints.http.guards import cpu_capacity, readers
 from entrypoints.http.schemas.timeline import (
     ErrorLine,
     TimelineForm,
@@ -48,9 +48,10 @@ log = structlog.get_logger(__name__)
         "about once a second, and last `end` — or `error` (the usual error object) when the "
         "input broke off or passed the length limit, after the segments before it. A file "
         "that is not audio, or whose header says it is too long, gets the usual error "
-        "response instead, before any line."
+        "response instead, before any line; so does a busy service (503 OVERLOADED with "
+        "Retry-After, before the upload is read)."
     ),
-    guards=[readers],
+    guards=[readers, cpu_capacity],
     responses={
         200: ResponseSpec(
             TimelineLine,  # type: ignore[arg-type]
@@ -58,7 +59,7 @@ log = structlog.get_logger(__name__)
             description="NDJSON: segment and progress lines, then one end or error line",
             generate_examples=False,
         ),
-        **errors(401, 413, 422),
+        **errors(401, 413, 422, 503),
     },
 )
 @inject

@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-from application import check_readiness
+from application import check_readiness, readiness_snapshot
 
 CheckStatus = Literal["ok", "down", "disabled"]
 
@@ -39,15 +39,19 @@ class ProjectionLag(msgspec.Struct, kw_only=True):
 
 
 class Readiness(msgspec.Struct, kw_only=True):
-    """`ready` when every required check is ok; `degraded` when only optional ones fail."""
+    """`ready` when every required check is ok; `degraded` when only optional ones fail.
+    The checks ran `checked_seconds_ago`; past `stale_after_seconds` it is `not_ready`."""
 
     status: Literal["ready", "degraded", "not_ready"]
     checks: dict[str, Check]
     event_log_head: int | None
     projections: dict[str, ProjectionLag]
+    checked_seconds_ago: float
+    stale_after_seconds: float
 
     @classmethod
-    def of(cls, report: check_readiness.Readiness) -> Readiness:
+    def of(cls, aged: readiness_snapshot.AgedReadiness) -> Readiness:
+        report = aged.report
         return cls(
             status=report.status,
             checks={name: Check.of(check) for name, check in report.checks.items()},
@@ -56,6 +60,8 @@ class Readiness(msgspec.Struct, kw_only=True):
                 p.name: ProjectionLag(checkpoint=p.checkpoint, lag_events=p.lag_events)
                 for p in report.projections
             },
+            checked_seconds_ago=aged.age_seconds,
+            stale_after_seconds=aged.max_age_seconds,
         )
 
 
