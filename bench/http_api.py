@@ -1,6 +1,6 @@
 """HTTP benchmark: /api/v1/search throughput and latency against a local `audio-ident serve`.
 
-    .venv/bin/python bench/http_api.py [--corpus DIR] [--requests 48] [--seconds 20]
+    .venv/bin/python -m bench.http_api [--corpus DIR] [--requests 48] [--seconds 20]
                                    [--model PATH|tiny] [--write bench/RESULTS.md]
 
 Starts `audio-ident serve` on 127.0.0.1 (a free port) over its own storage under
