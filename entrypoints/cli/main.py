@@ -10,6 +10,7 @@ import sys
 
 from domain.errors import AudioIdentError
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from entrypoints.allocator import return_large_buffers
 from entrypoints.cli import identify, ingest, monitor, outbox, search_text, serve, users, worker
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, SettingsError
@@ -38,6 +39,9 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Every command may decode long tracks (serve, worker, ingest of a library, monitor):
+    # freed PCM must leave the heap, whatever the command.
+    return_large_buffers()
     configure_logging(args.log_level.upper())
     try:
         settings = Settings.from_env()

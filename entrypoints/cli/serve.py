@@ -10,7 +10,6 @@ from pathlib import Path
 
 import uvicorn
 
-from entrypoints.allocator import return_large_buffers
 from entrypoints.cli.tls import TlsFilesError, tls_files
 from entrypoints.http.app import create_app
 from entrypoints.http.build_info import BuildInfo
@@ -45,7 +44,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    return_large_buffers()  # long-running: freed PCM must not stay in the heap
     try:
         certfile, keyfile = tls_files(args.ssl_certfile, args.ssl_keyfile)
     except TlsFilesError as error:

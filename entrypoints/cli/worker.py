@@ -9,7 +9,6 @@ import signal
 import structlog
 
 from application.run_projections import RunProjections
-from entrypoints.allocator import return_large_buffers
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
@@ -24,7 +23,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    return_large_buffers()  # long-running: freed PCM must not stay in the heap
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
