@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import LandmarkFingerprint
+from domain.fingerprint import MAX_STRETCH, LandmarkFingerprint
 from domain.matches import ExactMatch
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 
@@ -14,7 +14,6 @@ from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 # passes finds off-speed clips, so the last pass, for heavy noise, only looks as played:
 # trying 0.97..1.03 there too found nothing more on either dev query set and tripled its cost.
 SPEEDS = (1.0,)
-STRETCH = 0.12  # time scales the first two passes fit: 0.88..1.12 (tempo +-10 %, and more)
 
 
 class IdentifyExact:
@@ -34,7 +33,7 @@ class IdentifyExact:
         min_confidence: float = 0.5,
         accept_confidence: float = 0.99,
         speeds: Sequence[float] = SPEEDS,
-        stretch: float = STRETCH,
+        stretch: float = MAX_STRETCH,  # time scales the first two passes fit
         max_seconds: float = 30.0,
     ) -> None:
         self._fingerprinter = fingerprinter

@@ -25,6 +25,8 @@ class Chromaprint:
 
 
 SCALE_FREE = 1 << 31  # fingerprinters tag hashes that survive time scaling with this bit
+# A stretchable query is aligned over time scales 1 - 0.12 .. 1 + 0.12: tempo +-10 %, and more.
+MAX_STRETCH = 0.12
 
 
 @dataclass(frozen=True, slots=True)

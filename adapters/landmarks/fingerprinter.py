@@ -21,7 +21,7 @@ from adapters.landmarks.native import (
     triplet_hashes,
 )
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
+from domain.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,6 @@ QUERY = Density(
     PairParams(fanout=6),
     TripletParams(fanout=5, tolerant=True),
 )
-STRETCH = 0.12  # a stretched query is aligned over time scales 0.88..1.12 (tempo +-10 %)
 
 
 SLOWEST_SPEED = 0.8  # the framing holds for assumed speeds down to this
@@ -106,7 +105,7 @@ def stretched_print(
     """Dense pairs as played, plus probed triplets of the sparse peaks, aligned over slopes."""
     (pairs,) = _pair_prints(find_peaks(samples, dense.peaks), dense, (1.0,), _frames(samples))
     hashes, times = triplet_hashes(find_peaks(samples, sparse.peaks), dense.triplets)
-    return _joined(pairs, hashes, times, stretch=STRETCH)
+    return _joined(pairs, hashes, times, stretch=MAX_STRETCH)
 
 
 def _joined(

@@ -8,14 +8,13 @@ from scipy.ndimage import maximum_filter
 
 from adapters.memory.triplets import triplet_hashes
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
+from domain.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
 
 WINDOW, HOP = 1024, 128
 _MIN_BIN = 10  # ~150 Hz: below it rumble and hum, not music
 _FANOUT, _MAX_DT = 4, 63
 _HALF_T, _HALF_F = 12, 15  # a peak is the maximum of 25 frames by 31 bins
 _INDEX_TRIPLETS, _QUERY_TRIPLETS = 3, 5  # targets per anchor whose pairs make triplets
-_STRETCH = 0.12
 
 
 class NumpyLandmarkFingerprinter:
@@ -62,7 +61,7 @@ def _with_triplets(
         np.concatenate([pairs.times, times]),
         pairs.frame_seconds,
         frames=pairs.frames,
-        stretch=_STRETCH if query else 0.0,
+        stretch=MAX_STRETCH if query else 0.0,
     )
 
 
