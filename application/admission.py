@@ -88,8 +88,7 @@ class CpuAdmission:
     @property
     def saturated(self) -> bool:
         """A new job would be refused now."""
-        slots = self.slots
-        if slots is None or (self._running < slots and not self._waiters):
+        if self._slot_free():
             return False
         queue = self._policy.max_waiting
         if queue is not None and len(self._waiters) >= queue:
@@ -100,10 +99,9 @@ class CpuAdmission:
 
     def expected_wait_seconds(self) -> float:
         """How long a job asked for now would wait for a slot."""
-        slots = self.slots or 1
-        if self._running < slots and not self._waiters:
+        if self._slot_free():
             return 0.0
-        return (len(self._waiters) + 1) / slots * self._times.recent
+        return (len(self._waiters) + 1) / (self.slots or 1) * self._times.recent
 
     def retry_after_seconds(self) -> int:
         return max(1, math.ceil(self.expected_wait_seconds()))
@@ -126,8 +124,7 @@ class CpuAdmission:
 
     async def _enter(self, refusable: bool) -> bool:
         """Wait for a slot; True when the job starts with no other job running."""
-        slots = self.slots
-        if slots is None or (self._running < slots and not self._waiters):
+        if self._slot_free():
             self._running += 1
             return self._running == 1
         if refusable:
@@ -149,6 +146,11 @@ class CpuAdmission:
             if turn in self._waiters:
                 self._waiters.remove(turn)
         return False
+
+    def _slot_free(self) -> bool:
+        """A job asked for now would start at once: a slot is free and nobody is in line."""
+        slots = self.slots
+        return slots is None or (self._running < slots and not self._waiters)
 
     def _leave(self) -> None:
         self._running -= 1

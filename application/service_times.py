@@ -33,14 +33,12 @@ class ServiceTimes:
         return self._arrivals if alone else None
 
     def finished(self, token: int | None, seconds: float) -> None:
-        if self.timed == 0:
+        if self.timed == 0:  # the first timing replaces both assumptions
             self.recent = self.alone = seconds
         else:
             self.recent += _WEIGHT * (seconds - self.recent)
-        if token is not None and token == self._arrivals:  # no other job arrived meanwhile
-            self.alone = (
-                seconds if self.timed == 0 else self.alone + _WEIGHT * (seconds - self.alone)
-            )
+            if token is not None and token == self._arrivals:  # no other job arrived meanwhile
+                self.alone += _WEIGHT * (seconds - self.alone)
         self.timed += 1
 
     @property
