@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ from adapters.landmarks.native import (
     pair_hashes,
     triplet_hashes,
 )
+from adapters.landmarks.peak_memo import PeakMemo
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
 
@@ -47,14 +48,25 @@ QUERY = Density(
 
 
 SLOWEST_SPEED = 0.8  # the framing holds for assumed speeds down to this
+PeakFinder = Callable[[npt.NDArray[np.float32], PeakParams], npt.NDArray[np.void]]
 
 
 class CffiLandmarkFingerprinter:
-    """Runs the C fingerprinter in a worker thread (cffi releases the GIL during C calls)."""
+    """Runs the C fingerprinter in a worker thread (cffi releases the GIL during C calls).
 
-    def __init__(self, reference: Density = REFERENCE, query: Density = QUERY) -> None:
+    The passes of one identification share their peaks (peak_memo.py): a clip's sparse and
+    dense peaks are each found once, whichever prints are asked of it.
+    """
+
+    def __init__(
+        self,
+        reference: Density = REFERENCE,
+        query: Density = QUERY,
+        peak_finder: PeakFinder = find_peaks,
+    ) -> None:
         self._reference = reference
         self._query = query
+        self._peaks = PeakMemo(peak_finder)
 
     @property
     def framing(self) -> LandmarkFraming:
@@ -71,17 +83,21 @@ class CffiLandmarkFingerprinter:
         )
 
     async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
-        return await asyncio.to_thread(reference_print, _checked(audio), self._reference)
+        samples = _checked(audio)
+        return await asyncio.to_thread(reference_print, samples, self._reference, self._peaks)
 
     async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
         samples = _checked(audio)
-        return await asyncio.to_thread(stretched_print, samples, self._reference, self._query)
+        return await asyncio.to_thread(
+            stretched_print, samples, self._reference, self._query, self._peaks
+        )
 
     async def query(
         self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
     ) -> list[LandmarkFingerprint]:
         samples = _checked(audio)
-        prints = await asyncio.to_thread(fingerprint, samples, self._query, tuple(speeds))
+        speeds = tuple(speeds)
+        prints = await asyncio.to_thread(fingerprint, samples, self._query, speeds, self._peaks)
         return [with_gap_variants(p) for p in prints] if tolerant else prints
 
 
@@ -91,20 +107,25 @@ def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:
     return audio.samples
 
 
-def reference_print(samples: npt.NDArray[np.float32], density: Density) -> LandmarkFingerprint:
+def reference_print(
+    samples: npt.NDArray[np.float32], density: Density, find: PeakFinder = find_peaks
+) -> LandmarkFingerprint:
     """Pairs and triplets of the sparse peaks (blocking; call from a worker thread)."""
-    peaks = find_peaks(samples, density.peaks)
+    peaks = find(samples, density.peaks)
     (pairs,) = _pair_prints(peaks, density, (1.0,), _frames(samples))
     hashes, times = triplet_hashes(peaks, density.triplets)
     return _joined(pairs, hashes, times, stretch=0.0)
 
 
 def stretched_print(
-    samples: npt.NDArray[np.float32], sparse: Density, dense: Density
+    samples: npt.NDArray[np.float32],
+    sparse: Density,
+    dense: Density,
+    find: PeakFinder = find_peaks,
 ) -> LandmarkFingerprint:
     """Dense pairs as played, plus probed triplets of the sparse peaks, aligned over slopes."""
-    (pairs,) = _pair_prints(find_peaks(samples, dense.peaks), dense, (1.0,), _frames(samples))
-    hashes, times = triplet_hashes(find_peaks(samples, sparse.peaks), dense.triplets)
+    (pairs,) = _pair_prints(find(samples, dense.peaks), dense, (1.0,), _frames(samples))
+    hashes, times = triplet_hashes(find(samples, sparse.peaks), dense.triplets)
     return _joined(pairs, hashes, times, stretch=MAX_STRETCH)
 
 
@@ -128,10 +149,13 @@ def _frames(samples: npt.NDArray[np.float32]) -> int:
 
 
 def fingerprint(
-    samples: npt.NDArray[np.float32], density: Density, speeds: Sequence[float]
+    samples: npt.NDArray[np.float32],
+    density: Density,
+    speeds: Sequence[float],
+    find: PeakFinder = find_peaks,
 ) -> list[LandmarkFingerprint]:
     """Peaks once, then pair hashes per assumed speed (blocking; call from a worker thread)."""
-    return _pair_prints(find_peaks(samples, density.peaks), density, speeds, _frames(samples))
+    return _pair_prints(find(samples, density.peaks), density, speeds, _frames(samples))
 
 
 def _pair_prints(

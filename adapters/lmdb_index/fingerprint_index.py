@@ -35,6 +35,7 @@ from adapters.lmdb_index.layout import (
     u64,
     value_prefix,
 )
+from adapters.lmdb_index.lookup import wanted_entries
 from adapters.lmdb_index.map_growth import (
     MAX_MAP_SIZE,
     IndexFull,
@@ -47,7 +48,7 @@ from adapters.lmdb_index.map_growth import (
 )
 from domain.fingerprint import LandmarkFingerprint
 from domain.landmark_alignment import to_exact_matches
-from domain.landmark_hits import join_hits, query_keys, specific_keys
+from domain.landmark_hits import join_hits, query_keys
 from domain.landmark_slopes import align_query
 from domain.matches import ExactMatch
 
@@ -245,17 +246,11 @@ class LmdbFingerprintIndex:
             return []
         env, dbs = opened
         with transaction(env) as txn:
-            raw = np.unique(entry_keys(keys, self._shift(txn, dbs))).astype(">u4").tobytes()
-            cursor = txn.cursor(db=dbs[HASHES])
-            wanted = [raw[i : i + 4] for i in range(0, len(raw), 4)]
-            counts = np.asarray([cursor.count() if cursor.set_key(k) else 0 for k in wanted])
-            wanted = [k for k, keep in zip(wanted, specific_keys(counts), strict=True) if keep]
-            found = cursor.getmulti(wanted, dupdata=True, dupfixed_bytes=8, keyfixed=True)
-            entries = np.frombuffer(found, ENTRY) if len(found) else np.zeros(0, ENTRY)
+            shift = self._shift(txn, dbs)
+            stored = np.unique(entry_keys(keys, shift))
+            entries = wanted_entries(txn.cursor(db=dbs[HASHES]), stored, shift)
             hashes, values = split_entries(
-                entries["key"].astype(np.uint64),
-                entries["value"].astype(np.uint64),
-                self._shift(txn, dbs),
+                entries["key"].astype(np.uint64), entries["value"].astype(np.uint64), shift
             )
             hits = join_hits(fingerprint, hashes, values)
             tracks = _Tracks(txn, dbs[NUMBERS])
