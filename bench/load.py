@@ -10,7 +10,8 @@ concurrent clients, at most `--requests` requests or `--seconds` seconds of mixe
 clip search 80 % (manifest queries), text search 10 %, track pages and audio ranges 8 %,
 admin ingest 2 % (the corpus's negatives: new the first time, duplicates after). Clients
 honour Retry-After on 503, as HTTP asks (`--ignore-retry-after` hammers instead). A probe
-asks `/health` and `/health/ready` every 100 ms throughout. `--unbounded` sets the CPU
+asks `/health` and `/health/ready` every 100 ms throughout, from a process of its own
+(bench/health_probe.py). `--unbounded` sets the CPU
 queue out of reach, to see the service without backpressure.
 
 The soak runs `--soak-seconds` at 4 clients and samples the serve process: RSS against the
@@ -35,6 +36,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from bench.health_probe import HealthProbe
 from bench.http_api import (
     ROOT,
     Server,
@@ -119,25 +121,11 @@ class Traffic:
         )
 
 
-async def _probe_health(server: Server, cell: Cell, stop: asyncio.Event) -> None:
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-        while not stop.is_set():
-            for path in ("/health", "/health/ready"):
-                sent = time.perf_counter()
-                try:
-                    await client.get(path)
-                except httpx.HTTPError:
-                    cell.errors[f"health {path}"] += 1
-                cell.health_ms.setdefault(path, []).append((time.perf_counter() - sent) * 1000)
-            await asyncio.sleep(0.1)
-
-
 async def run_cell(
     server: Server, traffic: Traffic, clients: int, requests: int, seconds: float, honour: bool
 ) -> Cell:
     cell = Cell(clients)
     issued = 0
-    stop = asyncio.Event()
     limits = httpx.Limits(max_connections=clients + 1, max_keepalive_connections=clients + 1)
 
     async def one_client(client: httpx.AsyncClient, stop_at: float) -> None:
@@ -162,12 +150,13 @@ async def run_cell(
 
     async with httpx.AsyncClient(base_url=server.url, timeout=120, limits=limits) as client:
         await traffic.send(client, "clip")  # warm-up, not counted
-        probe = asyncio.create_task(_probe_health(server, cell, stop))
+        probe = HealthProbe(server.url)
+        probe.start()
         started = time.perf_counter()
         await asyncio.gather(*(one_client(client, started + seconds) for _ in range(clients)))
         cell.seconds = time.perf_counter() - started
-        stop.set()
-        await probe
+        cell.health_ms, probe_errors = await asyncio.to_thread(probe.stop)
+        cell.errors.update(probe_errors)
     return cell
 
 
