@@ -40,24 +40,17 @@ def query_keys(query: LandmarkFingerprint) -> npt.NDArray[np.uint64]:
     return np.unique(query.hashes)
 
 
-def specific_keys(
-    counts: npt.NDArray[np.int64], scale_free: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.bool_]:
-    """Which of the query's keys to fetch, given how many entries each holds in the index
-    and which keys are of the SCALE_FREE family.
+def specific_keys(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which of the query's keys to fetch, given how many entries each holds in the index.
 
     In a large index the commonest quarter of a query's keys (low notes, short gaps) holds
     most of the entries it would fetch while adding few aligned hits: skipping them cuts a
-    lookup's cost about threefold at 1,000 hours. A small index never gets there. Each hash
-    family is judged against its own counts: triplets spread over a wider space than pairs,
-    so a pooled quantile would keep every common triplet or drop ordinary pairs.
+    lookup's cost about threefold at 1,000 hours. A small index never gets there.
     """
-    keep = np.zeros(len(counts), np.bool_)
-    for family in (~scale_free, scale_free):
-        if family.any():
-            limit = max(float(ALWAYS_KEEP), float(np.quantile(counts[family], KEEP_SHARE)))
-            keep[family] = counts[family] <= limit
-    return keep
+    if len(counts) == 0:
+        return np.zeros(0, np.bool_)
+    limit = max(float(ALWAYS_KEEP), float(np.quantile(counts, KEEP_SHARE)))
+    return counts <= limit
 
 
 def join_hits(

@@ -248,7 +248,8 @@ class LmdbFingerprintIndex:
         with transaction(env) as txn:
             shift = self._shift(txn, dbs)
             stored = np.unique(entry_keys(keys, shift))
-            entries = wanted_entries(txn.cursor(db=dbs[HASHES]), stored, shift)
+            held = int(txn.stat(dbs[HASHES])["entries"])
+            entries = wanted_entries(txn.cursor(db=dbs[HASHES]), stored, shift, held)
             hashes, values = split_entries(
                 entries["key"].astype(np.uint64), entries["value"].astype(np.uint64), shift
             )

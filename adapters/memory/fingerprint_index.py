@@ -6,7 +6,7 @@ from uuid import UUID
 import numpy as np
 
 from adapters.memory.generations import InMemoryGenerations
-from domain.fingerprint import SCALE_FREE, LandmarkFingerprint
+from domain.fingerprint import LandmarkFingerprint
 from domain.landmark_alignment import to_exact_matches
 from domain.landmark_hits import join_hits, pack_entries, query_keys, specific_keys
 from domain.landmark_slopes import align_query
@@ -71,8 +71,7 @@ class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
         entry_values: list[int] = []
         keys = query_keys(fingerprint).tolist()
         counts = np.asarray([len(live.postings.get(key, ())) for key in keys], np.int64)
-        scale_free = np.asarray(keys, np.uint64) >= np.uint64(SCALE_FREE)
-        for key, wanted in zip(keys, specific_keys(counts, scale_free), strict=True):
+        for key, wanted in zip(keys, specific_keys(counts), strict=True):
             bucket = live.postings.get(key, ()) if wanted else ()
             entry_hashes.extend([key] * len(bucket))
             entry_values.extend(sorted(bucket))

@@ -1,4 +1,5 @@
-"""`audio-ident identify FILE... [--mode exact|vibe|both] [--top N] [--json] [--timeline]`."""
+"""`audio-ident identify FILE... [--mode exact|vibe|both] [--top N] [--json] [--jobs N]
+[--timeline]`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="one JSON object per file on stdout (with --timeline: one per segment)",
     )
     parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=2,
+        help="files identified at once; answers still come in the order given (default 2)",
+    )
+    parser.add_argument(
         "--timeline",
         action="store_true",
         help="files of any length: what played when (exact lane; --mode and --top ignored)",
@@ -44,12 +53,23 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     mode = SearchMode(args.mode)
     top = max(1, min(50, args.top))
     errors = 0
+    jobs = max(1, args.jobs)
     async with command_scope(settings, ProcessRole(loads_model=mode.runs("vibe"))) as scope:
         identify = await scope.get(IdentifyClip)
-        for name in args.files:
-            record = await _identify(identify, name, mode, top)
-            errors += record["error"] is not None
-            _print(record, args.json)
+        # A window of `jobs` files in flight: one file's decoder child and database round
+        # trips overlap another's fingerprinting, and each answer is printed in turn.
+        window: deque[asyncio.Task[dict[str, Any]]] = deque()
+        try:
+            for position, name in enumerate(args.files, 1):
+                window.append(asyncio.create_task(_identify(identify, name, mode, top)))
+                while window and (len(window) >= jobs or position == len(args.files)):
+                    record = await window.popleft()
+                    errors += record["error"] is not None
+                    _print(record, args.json)
+        finally:
+            for task in window:
+                task.cancel()
+            await asyncio.gather(*window, return_exceptions=True)
     return 1 if errors else 0
 
 

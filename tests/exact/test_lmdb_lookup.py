@@ -6,14 +6,18 @@ from pathlib import Path
 
 import lmdb
 import numpy as np
+import pytest
 
 from adapters.lmdb_index.layout import HASHES
-from adapters.lmdb_index.lookup import wanted_entries
+from adapters.lmdb_index.lookup import COUNT_FIRST_ENTRIES, wanted_entries
 from domain.fingerprint import SCALE_FREE
 from domain.landmark_hits import specific_keys
 
 
-def test_both_families_drop_their_own_commonest_quarter_and_nothing_else(tmp_path: Path) -> None:
+@pytest.mark.parametrize("index_entries", [1_000, COUNT_FIRST_ENTRIES])  # read first, ask first
+def test_the_commonest_quarter_is_dropped_whichever_way_keys_are_counted(
+    tmp_path: Path, index_entries: int
+) -> None:
     # Pair and triplet keys holding 80..640 entries (a big index's counts), and absent keys.
     counts = {key: 80 * (1 + i % 8) for i, key in enumerate(range(10, 26))}
     counts |= {SCALE_FREE + key: 80 * (1 + i % 8) for i, key in enumerate(range(7, 23))}
@@ -26,10 +30,12 @@ def test_both_families_drop_their_own_commonest_quarter_and_nothing_else(tmp_pat
     absent = [3, 4, SCALE_FREE + 1, SCALE_FREE + 99]
     wanted = np.array(sorted([*counts, *absent]), np.uint64)
     with env.begin(db=db) as txn:
-        entries = wanted_entries(txn.cursor(), wanted, shift=0)
+        entries = wanted_entries(txn.cursor(), wanted, 0, index_entries)
     true_counts = np.array([counts.get(int(k), 0) for k in wanted], np.int64)
-    kept = specific_keys(true_counts, wanted >= np.uint64(SCALE_FREE))
-    assert 0 < kept.sum() < len(counts)  # both families lost their commonest keys
+    kept = specific_keys(true_counts)
+    assert 0 < kept.sum() < len(counts)  # pair and triplet keys lost their commonest
+    assert not kept[wanted < np.uint64(SCALE_FREE)].all()
+    assert not kept[wanted >= np.uint64(SCALE_FREE)].all()
     keys, per_key = np.unique(entries["key"].astype(np.uint64), return_counts=True)
     expected = wanted[kept & (true_counts > 0)]
     assert keys.tolist() == expected.tolist()
@@ -42,6 +48,8 @@ def test_a_query_whose_keys_are_all_absent_reads_nothing(tmp_path: Path) -> None
     db = env.open_db(HASHES, dupsort=True, dupfixed=True)
     with env.begin(db=db) as txn:
         keys = np.array([5, SCALE_FREE + 5], np.uint64)
-        assert len(wanted_entries(txn.cursor(), keys, shift=0)) == 0
-        assert len(wanted_entries(txn.cursor(), np.zeros(0, np.uint64), shift=0)) == 0
+        for index_entries in (0, COUNT_FIRST_ENTRIES):
+            assert len(wanted_entries(txn.cursor(), keys, 0, index_entries)) == 0
+            nothing = np.zeros(0, np.uint64)
+            assert len(wanted_entries(txn.cursor(), nothing, 0, index_entries)) == 0
     env.close()

@@ -47,6 +47,28 @@ async def test_identify_finds_track_and_offset_and_explains_bad_files(
     assert code == 1  # two files could not be identified
 
 
+async def test_a_batch_identified_several_at_once_answers_in_the_order_given(
+    ingest: IngestFile, cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    song = synth_track(11, 40.0)
+    outcome = await ingest(write_wav(audio_dir / "batch-song.wav", song))
+    code, _, _ = await run_cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
+    assert code == 0
+    starts = [24.0, 3.0, 15.0, 30.0, 9.0]
+    clips = [
+        str(write_wav(audio_dir / f"part-{i}.wav", song.slice_seconds(start, start + 6.0)))
+        for i, start in enumerate(starts)
+    ]
+    code, out, _ = await run_cli(cli_env, "identify", "--json", "--jobs", "3", *clips)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["file"] for r in records] == clips
+    for record, start in zip(records, starts, strict=True):
+        [match] = record["exact_matches"]
+        assert match["track_id"] == str(outcome.track_id)
+        assert abs(match["offset_seconds"] - start) < 0.05
+    assert code == 0
+
+
 async def test_vibe_requests_say_why_the_lane_is_off(
     cli_env: dict[str, str], audio_dir: Path
 ) -> None:
