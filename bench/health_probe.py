@@ -22,6 +22,8 @@ EVERY_SECONDS = 0.1
 def _probe(url: str, stop: Event, results: Connection) -> None:
     times: dict[str, list[float]] = {path: [] for path in PATHS}
     errors: dict[str, int] = {}
+    began = time.perf_counter()
+    slowest: list[tuple[float, float, str]] = []  # (ms, seconds into the cell, path)
     with httpx.Client(base_url=url, timeout=30) as client:
         while not stop.is_set():
             for path in PATHS:
@@ -31,8 +33,9 @@ def _probe(url: str, stop: Event, results: Connection) -> None:
                 except httpx.HTTPError:
                     errors[f"health {path}"] = errors.get(f"health {path}", 0) + 1
                 times[path].append((time.perf_counter() - sent) * 1000)
+                slowest = sorted([*slowest, (times[path][-1], sent - began, path)])[-3:]
             stop.wait(EVERY_SECONDS)
-    results.send((times, errors))
+    results.send((times, errors, slowest[::-1]))
     results.close()
 
 
@@ -49,8 +52,11 @@ class HealthProbe:
         self._process.start()
 
     def stop(self) -> tuple[dict[str, list[float]], dict[str, int]]:
-        """The probe's times (ms) by path and its transport errors."""
+        """The probe's times (ms) by path and its transport errors; the three slowest
+        probes are printed with when they were sent (to line them up with the server's log)."""
         self._stop.set()
-        times, errors = self._receive.recv()
+        times, errors, slowest = self._receive.recv()
         self._process.join(timeout=30)
+        said = [f"{ms:.0f} ms at {at:.1f} s ({path})" for ms, at, path in slowest]
+        print("slowest probes:", ", ".join(said), flush=True)
         return times, errors

@@ -17,7 +17,6 @@ from adapters.lmdb_index.environment import (
     open_environment,
 )
 from adapters.lmdb_index.layout import (
-    ENTRY,
     FRAMES,
     HASHES,
     MAX_SHIFT,
@@ -33,6 +32,7 @@ from adapters.lmdb_index.layout import (
     split_entries,
     u32,
     u64,
+    unique_entries,
     value_prefix,
 )
 from adapters.lmdb_index.lookup import wanted_entries
@@ -185,14 +185,8 @@ class LmdbFingerprintIndex:
             raise OverflowError("the LMDB fingerprint index is full (2**24 track numbers)")
         txn.put(NEXT, u32(number + 1), db=dbs[META])
         hashes = fingerprint.hashes.astype(np.uint64)
-        entries = np.unique(
-            np.rec.fromarrays(
-                [
-                    entry_keys(hashes, shift),
-                    entry_values(hashes, number, fingerprint.times, shift),
-                ],
-                dtype=ENTRY,
-            )
+        entries = unique_entries(
+            entry_keys(hashes, shift), entry_values(hashes, number, fingerprint.times, shift)
         )
         raw = entries.tobytes()
         items = [(raw[i : i + 4], raw[i + 4 : i + 12]) for i in range(0, len(raw), 12)]

@@ -67,6 +67,24 @@ def entry_values(
     return (low << np.uint64(56)) | np.uint64(number << 32) | times.astype(np.uint64)
 
 
+def unique_entries(
+    keys: npt.NDArray[np.uint64], values: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.void]:
+    """Distinct (key, value) entries as ENTRY records, sorted by key then value.
+
+    Sorted as two integer columns, not as records: numpy compares records one by one with
+    the GIL held (60 ms for a 6-minute track, during which the service's event loop, and
+    with it /health, stood still); integer sorts release it and are six times faster.
+    """
+    order = np.lexsort((values, keys))
+    keys, values = keys[order], values[order]
+    first = np.ones(len(keys), np.bool_)
+    first[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
+    entries = np.empty(int(first.sum()), ENTRY)
+    entries["key"], entries["value"] = keys[first], values[first]
+    return entries
+
+
 def split_entries(
     keys: npt.NDArray[np.uint64], values: npt.NDArray[np.uint64], shift: int
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
