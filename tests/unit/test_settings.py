@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from entrypoints.settings import Settings, SettingsError
+from entrypoints.settings import Settings, SettingsError, default_cpu_jobs
 
 
 def test_the_fingerprint_index_lives_under_the_storage_root_by_default(tmp_path: Path) -> None:
@@ -29,7 +30,8 @@ def test_both_names_at_once_are_refused(tmp_path: Path) -> None:
 
 def test_admission_limits_default_to_the_cores_and_are_checked() -> None:
     settings = Settings.from_env({})
-    assert settings.cpu_jobs >= 1 and settings.cpu_queue == settings.cpu_jobs
+    assert settings.cpu_jobs == default_cpu_jobs() and settings.cpu_queue == settings.cpu_jobs
+    assert 1 <= default_cpu_jobs() < max(2, len(os.sched_getaffinity(0)))
     assert settings.cpu_queue_seconds == 5.0
     tuned = Settings.from_env({"CPU_JOBS": "3", "CPU_QUEUE": "0", "CPU_QUEUE_SECONDS": "1.5"})
     assert (tuned.cpu_jobs, tuned.cpu_queue, tuned.cpu_queue_seconds) == (3, 0, 1.5)
