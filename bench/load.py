@@ -349,7 +349,7 @@ async def run(args: argparse.Namespace) -> str:
     finally:
         server.stop()
     load = os.getloadavg()
-    admission = "CPU admission at its defaults (CPU_JOBS = cores, CPU_QUEUE = CPU_JOBS)"
+    admission = "CPU admission at its defaults (CPU_JOBS = cores - 1, CPU_QUEUE = CPU_JOBS)"
     notes = [
         f"`python -m bench.load {' '.join(sys.argv[1:])}` on {time.strftime('%Y-%m-%d %H:%M')} "
         f"UTC, {os.cpu_count()} cores shared by client, server and other work (load average "
