@@ -317,7 +317,10 @@ def render(cells: list[Cell], soaked: tuple[Cell, list[Sample]] | None, notes: l
             "",
             f"RSS slope {slope_mb_per_1000(samples):+.2f} MB per 1,000 requests, of which "
             f"anonymous memory {slope_mb_per_1000(samples, anon=True):+.2f} "
-            f"({len(samples)} samples, peak RSS {peak:.0f} MB).",
+            f"({len(samples)} samples, peak RSS {peak:.0f} MB); over the second half "
+            f"{slope_mb_per_1000(samples[len(samples) // 2 :]):+.2f}, anonymous "
+            f"{slope_mb_per_1000(samples[len(samples) // 2 :], anon=True):+.2f} "
+            "(warm-up and a leak part there: a leak keeps its slope).",
             "",
         ]
     return "\n".join(lines)
