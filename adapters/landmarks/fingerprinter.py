@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,7 @@ from adapters.landmarks.native import (
     pair_hashes,
     triplet_hashes,
 )
-from adapters.landmarks.peak_memo import PeakMemo
+from adapters.landmarks.peak_memo import PeakFinder, PeakMemo
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
 
@@ -48,7 +48,6 @@ QUERY = Density(
 
 
 SLOWEST_SPEED = 0.8  # the framing holds for assumed speeds down to this
-PeakFinder = Callable[[npt.NDArray[np.float32], PeakParams], npt.NDArray[np.void]]
 
 
 class CffiLandmarkFingerprinter:

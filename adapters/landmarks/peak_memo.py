@@ -19,13 +19,14 @@ import numpy.typing as npt
 from adapters.landmarks.native import PeakParams
 
 Peaks = npt.NDArray[np.void]
+PeakFinder = Callable[[npt.NDArray[np.float32], PeakParams], Peaks]
 MAX_CLIPS = 64  # clips in flight at once, far above the CPU lanes' concurrency
 
 
 class PeakMemo:
     """find(samples, params) once per (array, params); later calls return the same peaks."""
 
-    def __init__(self, find: Callable[[npt.NDArray[np.float32], PeakParams], Peaks]) -> None:
+    def __init__(self, find: PeakFinder) -> None:
         self._find = find
         self._lock = threading.RLock()  # a collected clip's callback may run while held
         self._clips: dict[int, tuple[weakref.ref[np.ndarray], dict[PeakParams, Peaks]]] = {}

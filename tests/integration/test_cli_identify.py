@@ -6,17 +6,24 @@ import json
 from pathlib import Path
 
 from application.ingest_file import IngestFile
+from domain.audio import PcmAudio
 from tests.audio_factory import synth_track, write_wav
 from tests.integration.cli_runner import run_cli
+
+
+async def _indexed(ingest: IngestFile, env: dict[str, str], path: Path, song: PcmAudio) -> str:
+    """Ingest `song` at `path` and index it; its track id."""
+    outcome = await ingest(write_wav(path, song))
+    code, _, _ = await run_cli(env, "outbox", "replay", "--projection", "fingerprint")
+    assert code == 0
+    return str(outcome.track_id)
 
 
 async def test_identify_finds_track_and_offset_and_explains_bad_files(
     ingest: IngestFile, cli_env: dict[str, str], audio_dir: Path
 ) -> None:
     song = synth_track(7, 30.0)
-    outcome = await ingest(write_wav(audio_dir / "song.wav", song))
-    code, _, _ = await run_cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
-    assert code == 0
+    track_id = await _indexed(ingest, cli_env, audio_dir / "song.wav", song)
     clip = write_wav(audio_dir / "clip.wav", song.slice_seconds(12.0, 20.0))
     unknown = write_wav(audio_dir / "unknown.wav", synth_track(99, 8.0))
     junk = audio_dir / "junk.mp3"
@@ -33,7 +40,7 @@ async def test_identify_finds_track_and_offset_and_explains_bad_files(
     )
     found, nothing, bad, missing = (json.loads(line) for line in out.splitlines())
     [match] = found["exact_matches"]
-    assert match["track_id"] == str(outcome.track_id)
+    assert match["track_id"] == track_id
     assert abs(match["offset_seconds"] - 12.0) < 0.05
     assert abs(match["speed"] - 1.0) < 0.01
     assert match["title"] == "song"
@@ -51,9 +58,7 @@ async def test_a_batch_identified_several_at_once_answers_in_the_order_given(
     ingest: IngestFile, cli_env: dict[str, str], audio_dir: Path
 ) -> None:
     song = synth_track(11, 40.0)
-    outcome = await ingest(write_wav(audio_dir / "batch-song.wav", song))
-    code, _, _ = await run_cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
-    assert code == 0
+    track_id = await _indexed(ingest, cli_env, audio_dir / "batch-song.wav", song)
     starts = [24.0, 3.0, 15.0, 30.0, 9.0]
     clips = [
         str(write_wav(audio_dir / f"part-{i}.wav", song.slice_seconds(start, start + 6.0)))
@@ -64,7 +69,7 @@ async def test_a_batch_identified_several_at_once_answers_in_the_order_given(
     assert [r["file"] for r in records] == clips
     for record, start in zip(records, starts, strict=True):
         [match] = record["exact_matches"]
-        assert match["track_id"] == str(outcome.track_id)
+        assert match["track_id"] == track_id
         assert abs(match["offset_seconds"] - start) < 0.05
     assert code == 0
 
