@@ -320,7 +320,7 @@ def render(cells: list[Cell], soaked: tuple[Cell, list[Sample]] | None, notes: l
             f"({len(samples)} samples, peak RSS {peak:.0f} MB); over the second half "
             f"{slope_mb_per_1000(samples[len(samples) // 2 :]):+.2f}, anonymous "
             f"{slope_mb_per_1000(samples[len(samples) // 2 :], anon=True):+.2f} "
-            "(warm-up and a leak part there: a leak keeps its slope).",
+            "(a warm-up flattens by then; a leak keeps its slope).",
             "",
         ]
     return "\n".join(lines)
