@@ -36,22 +36,19 @@ def wanted_entries(
     raw = stored_keys.astype(">u4").tobytes()
     keys = [raw[i : i + 4] for i in range(0, len(raw), 4)]
     scale_free = stored_keys >= np.uint64(SCALE_FREE >> shift)
-    counted = ~scale_free if index_entries < COUNT_FIRST_ENTRIES else np.ones_like(scale_free)
-    asked = np.flatnonzero(counted).tolist()
+    read_first = scale_free if index_entries < COUNT_FIRST_ENTRIES else np.zeros_like(scale_free)
+    asked = np.flatnonzero(~read_first).tolist()
     counts = np.zeros(len(keys), np.int64)
     counts[asked] = [cursor.count() if cursor.set_key(keys[i]) else 0 for i in asked]
-    if counted.all():
-        keep = specific_keys(counts)
-        return _read(cursor, [keys[i] for i in np.flatnonzero(keep).tolist()])
-    triplets = _read(cursor, [keys[i] for i in np.flatnonzero(scale_free).tolist()])
-    found, per_key = np.unique(triplets["key"], return_counts=True)
+    early = _read(cursor, [keys[i] for i in np.flatnonzero(read_first).tolist()])
+    found, per_key = np.unique(early["key"], return_counts=True)
     counts[np.searchsorted(stored_keys, found.astype(np.uint64))] = per_key
     keep = specific_keys(counts)
-    kept_pairs = _read(cursor, [keys[i] for i in np.flatnonzero(keep & ~scale_free).tolist()])
-    dropped = stored_keys[scale_free & ~keep]
+    later = _read(cursor, [keys[i] for i in np.flatnonzero(keep & ~read_first).tolist()])
+    dropped = stored_keys[read_first & ~keep]
     if len(dropped):
-        triplets = triplets[~np.isin(triplets["key"].astype(np.uint64), dropped)]
-    return np.concatenate([kept_pairs, triplets])  # pair keys sort below triplet keys
+        early = early[~np.isin(early["key"].astype(np.uint64), dropped)]
+    return np.concatenate([later, early])  # early holds triplet keys only: they sort last
 
 
 def _read(cursor: Any, keys: list[bytes]) -> Entries:
