@@ -31,11 +31,11 @@ from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.environment import open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
-from application.identify_exact import IdentifyExact
+from application.identify.identify_exact import IdentifyExact
 from bench.exact_report import Outcome, render_report
 from bench.exact_scale import scale_check
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import LandmarkFingerprint
+from domain.exact.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import FingerprintIndex
 
 CACHE = Path(__file__).resolve().parent / "out" / "pcm"

@@ -20,7 +20,7 @@ from adapters.lmdb_index.environment import close_environment, open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.lmdb_index.layout import FRAMES, HASHES, META, NEXT, NUMBERS, SHIFT, u32, u64
 from bench.exact_scale_triplets import triplet_chunks
-from domain.fingerprint import SCALE_FREE, LandmarkFingerprint
+from domain.exact.fingerprint import SCALE_FREE, LandmarkFingerprint
 
 TRACK_FRAMES = 240 * 125  # fake tracks of 4 minutes
 KEY_SPACE = 1 << 24

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from domain.fingerprint import SCALE_FREE
+from domain.exact.fingerprint import SCALE_FREE
 
 FIELDS = ((22, 32), (18, 16), (14, 16), (7, 128), (0, 128))  # (shift, cells) from the top
 TRACK_FRAMES = 240 * 125

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.fuzz_landmarks [--seconds 600] [--write bench/RESULTS.md]
 
-Builds tests/exact/fuzz_landmarks.c (the harness the suite's hypothesis test also runs)
+Builds tests/support/fuzz_landmarks.c (the harness the suite's hypothesis test also runs)
 with clang -fsanitize=fuzzer,address,undefined, runs it with a corpus kept under
 bench/out/fuzz/ (so later runs start from the coverage reached), and reports executions,
 coverage, peak memory and crashes. Needs clang and its compiler-rt (Debian: clang,
@@ -89,7 +89,7 @@ def render(figures: dict[str, str]) -> str:
             f"average {load[0]:.1f}), clang 14 libFuzzer with ASan + UBSan "
             "(-fno-sanitize-recover): the C entry points as they are on this branch "
             "(`lm_find_peaks`, `lm_pair_hashes`, `lm_triplet_hashes` through "
-            "`tests/exact/fuzz_landmarks.c`, "
+            "`tests/support/fuzz_landmarks.c`, "
             "which also checks the results' invariants). Inputs: raw float32 bit patterns "
             "(NaN, ±inf, denormals) up to 16 k samples, and synthesised silence, full-scale "
             "squares, clicks, denormals, non-finite mixes and loud noise up to 2 M samples "
@@ -103,7 +103,7 @@ def render(figures: dict[str, str]) -> str:
             f"{figures['peak_rss_mb']} | {figures['crashes']} | {figures['exit']} |",
             "",
             "The suite runs the same harness under gcc's sanitizers from hypothesis "
-            "(`tests/exact/test_native_fuzz.py`, 150 cases) and checks the production "
+            "(`tests/integration/test_native_fuzz.py`, 150 cases) and checks the production "
             "build's landmarks through `native.py`.",
             "",
         ]

@@ -69,7 +69,7 @@ def _model(choice: str | None) -> tuple[str, str, str]:
         done = subprocess.run(probe, capture_output=True, text=True, env=env, timeout=600)
         if done.returncode == 0:
             return wanted, done.stdout.strip(), f"CLAP `{wanted}`"
-    from tests.vibe.tiny_clap import TINY_DIMENSION, build_tiny_clap
+    from tests.support.tiny_clap import TINY_DIMENSION, build_tiny_clap
 
     folder = OUT / "tiny-clap"
     if not (folder / "config.json").exists():

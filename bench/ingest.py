@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
-from application.ingest_file import IngestFile
+from application.library.ingest_file import IngestFile
 from domain.audio import FINGERPRINT_RATE
-from domain.ingest_outcome import IngestStatus
+from domain.library.ingest_outcome import IngestStatus
 from entrypoints.cli.files import expand_paths
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope

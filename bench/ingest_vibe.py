@@ -23,16 +23,16 @@ import torch
 from transformers import ClapAudioConfig, ClapConfig, ClapModel, ClapProcessor
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
-from application.ingest_file import IngestFile
-from application.run_projections import RunProjections
-from application.vibe_model import VibeModel
+from application.identify.vibe_model import VibeModel
+from application.library.ingest_file import IngestFile
+from application.projections.run_projections import RunProjections
 from bench.vibe_clap import LARGER_CLAP_AUDIO
 from domain.audio import EMBEDDING_RATE
 from entrypoints.cli.files import expand_paths
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
-from tests.vibe.tiny_clap import build_tiny_clap
+from tests.support.tiny_clap import build_tiny_clap
 
 DEFAULT_CORPUS = os.environ.get("AUDIO_IDENT_CORPUS", "/var/tmp/audio-ident-corpus")
 

@@ -29,12 +29,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from application.build_timeline import BuildTimeline
-from application.timeline_updates import SegmentReport
+from application.timeline.build_timeline import BuildTimeline
+from application.timeline.updates import SegmentReport
 from bench.timeline_mix import build
 from bench.timeline_report import Run, render
 from bench.timeline_score import score, versions_of
-from domain.audio_source import FileSource
+from domain.timeline.audio_source import FileSource
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole

@@ -17,7 +17,7 @@ from adapters.clap.embedder import ClapEmbedder
 from adapters.clap.loader import load_embedder
 from adapters.clap.precision import finish, is_quantised, storage_dtype
 from domain.audio import EMBEDDING_RATE
-from tests.vibe.tiny_clap import build_tiny_clap
+from tests.support.tiny_clap import build_tiny_clap
 
 # laion/larger_clap_music_and_speech: HTSAT-base audio tower, RoBERTa-base text tower, 512-d.
 LARGER_CLAP_AUDIO = {"patch_embeds_hidden_size": 128, "hidden_size": 1024, "depths": [2, 2, 12, 2]}

@@ -16,8 +16,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.clap.loader import load_embedder
-from tests.vibe.signals import noise, tone
-from tests.vibe.tiny_clap import build_tiny_clap
+from tests.support.signals import noise, tone
+from tests.support.tiny_clap import build_tiny_clap
 
 
 async def compare(directory: Path) -> float:

@@ -15,7 +15,7 @@ from uuid import uuid4
 import numpy as np
 
 from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
-from domain.embedding import ChunkEmbeddings
+from domain.vibe.embedding import ChunkEmbeddings
 
 CHUNKS_PER_TRACK = 50  # a 4-minute track at a 5 s hop
 DIMENSION = 512

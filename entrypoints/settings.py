@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from domain.embedding import EMBEDDING_PRECISIONS
+from domain.vibe.embedding import EMBEDDING_PRECISIONS
 
 T = TypeVar("T")
 DEFAULT_EMBEDDING_MODEL = "laion/larger_clap_music_and_speech"

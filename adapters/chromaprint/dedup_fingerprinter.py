@@ -5,7 +5,7 @@ import asyncio
 import chromaprint  # type: ignore[import-untyped]
 
 from domain.audio import PcmAudio
-from domain.fingerprint import Chromaprint
+from domain.exact.fingerprint import Chromaprint
 
 
 class ChromaprintDedupFingerprinter:

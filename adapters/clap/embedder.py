@@ -9,8 +9,8 @@ import torch
 
 from adapters.clap.mel import LogMelFrontend
 from domain.audio import EMBEDDING_RATE, PcmAudio
-from domain.chunking import split_into_chunks
-from domain.embedding import ChunkEmbeddings
+from domain.vibe.chunking import split_into_chunks
+from domain.vibe.embedding import ChunkEmbeddings
 
 
 class ClapEmbedder:

@@ -13,8 +13,8 @@ from transformers.utils import logging as transformers_logging
 from adapters.clap.embedder import ClapEmbedder
 from adapters.clap.precision import finish, storage_dtype
 from domain.audio import EMBEDDING_RATE, PcmAudio
-from domain.chunking import split_into_chunks
 from domain.errors import LaneUnavailable
+from domain.vibe.chunking import split_into_chunks
 
 DEFAULT_MODEL = "laion/larger_clap_music_and_speech"
 DISABLED = "none"

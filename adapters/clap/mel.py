@@ -18,7 +18,7 @@ class LogMelFrontend:
     checkpoint's own extractor) and same power-to-dB, but batched in torch: about four
     times cheaper on CPU than the extractor's numpy loop (0.01 s against 0.04 s a window),
     and on the GPU when there is one.
-    The windows must already be full length (domain.chunking pads them), so none of the
+    The windows must already be full length (domain.vibe.chunking pads them), so none of the
     extractor's truncation or padding applies.
     """
 

@@ -7,8 +7,8 @@ import warnings
 import torch
 from torch.ao.nn.quantized.dynamic import Linear as QuantisedLinear
 
-from domain.embedding import EMBEDDING_PRECISIONS as PRECISIONS
 from domain.errors import LaneUnavailable
+from domain.vibe.embedding import EMBEDDING_PRECISIONS as PRECISIONS
 
 
 def storage_dtype(precision: str, device: torch.device) -> torch.dtype:

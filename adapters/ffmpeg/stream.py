@@ -11,8 +11,8 @@ import numpy as np
 
 from adapters.ffmpeg.process import stop_process
 from domain.audio import PcmAudio
-from domain.audio_source import AudioSource, ByteChunks, FileSource, StandardInput
 from domain.errors import DecodingFailed, InvalidAudio
+from domain.timeline.audio_source import AudioSource, ByteChunks, FileSource, StandardInput
 
 _READ_BYTES = 1 << 16
 _KEPT_ERROR_LINES = 20  # ffmpeg may complain about every damaged frame of a long input

@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 
 from domain.errors import InvalidAudio, StorageFull
-from domain.source_file import SourceFile
+from domain.library.source_file import SourceFile
 
 _CHUNK = 1 << 20
 _INCOMING = ".incoming-"

@@ -5,9 +5,9 @@ from uuid import UUID
 
 import jwt
 
+from domain.accounts.user import Role, Unauthorized
 from domain.ports.clock import Clock
 from domain.ports.token_issuer import IssuedToken, TokenClaims
-from domain.user import Role, Unauthorized
 
 ALGORITHM = "HS256"
 ISSUER = "audio-ident"

@@ -22,7 +22,7 @@ from adapters.landmarks.native import (
 )
 from adapters.landmarks.peak_memo import PeakFinder, PeakMemo
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
+from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
 
 
 @dataclass(frozen=True, slots=True)

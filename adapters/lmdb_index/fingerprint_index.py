@@ -46,10 +46,10 @@ from adapters.lmdb_index.map_growth import (
     transaction,
     write_room_bytes,
 )
-from domain.fingerprint import LandmarkFingerprint
-from domain.landmark_alignment import to_exact_matches
-from domain.landmark_hits import join_hits, query_keys
-from domain.landmark_slopes import align_query
+from domain.exact.alignment import to_exact_matches
+from domain.exact.fingerprint import LandmarkFingerprint
+from domain.exact.hits import join_hits, query_keys
+from domain.exact.slopes import align_query
 from domain.matches import ExactMatch
 
 _KEY_LIMIT = 1 << 32

@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from adapters.lmdb_index.layout import ENTRY
-from domain.fingerprint import SCALE_FREE
-from domain.landmark_hits import specific_keys
+from domain.exact.fingerprint import SCALE_FREE
+from domain.exact.hits import specific_keys
 
 Entries = npt.NDArray[np.void]  # of dtype ENTRY
 # Below this many entries (about 35 hours of audio) reading every triplet key costs less

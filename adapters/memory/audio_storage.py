@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from domain.errors import InvalidAudio
-from domain.source_file import SourceFile
+from domain.library.source_file import SourceFile
 
 
 class InMemoryAudioStorage:

@@ -11,8 +11,14 @@ import numpy as np
 
 from adapters.memory.audio_decoder import InMemoryAudioDecoder, read_wav, resampled
 from domain.audio import PcmAudio
-from domain.audio_source import AudioSource, ByteChunks, FileSource, StandardInput, UrlSource
 from domain.errors import DecodingFailed
+from domain.timeline.audio_source import (
+    AudioSource,
+    ByteChunks,
+    FileSource,
+    StandardInput,
+    UrlSource,
+)
 
 
 class InMemoryAudioStream:

@@ -8,8 +8,8 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.events import StoredEvent
-from domain.projection_records import ParkedEvent, ReplayRequest
-from domain.track import Track
+from domain.library.track import Track
+from domain.projections.records import ParkedEvent, ReplayRequest
 
 
 @dataclass

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 
 from domain.audio import PcmAudio
-from domain.fingerprint import Chromaprint
+from domain.exact.fingerprint import Chromaprint
 
 FRAME_SECONDS = 0.1238  # Chromaprint's word rate, so offsets mean the same in both
 

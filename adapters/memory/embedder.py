@@ -6,8 +6,8 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.audio import EMBEDDING_RATE, PcmAudio
-from domain.chunking import split_into_chunks
-from domain.embedding import ChunkEmbeddings
+from domain.vibe.chunking import split_into_chunks
+from domain.vibe.embedding import ChunkEmbeddings
 
 _FRAME = 4096
 _BANDS = np.geomspace(50.0, 16_000.0, 33)  # 32 log-spaced bands: the spectral shape

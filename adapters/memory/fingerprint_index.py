@@ -6,10 +6,10 @@ from uuid import UUID
 import numpy as np
 
 from adapters.memory.generations import InMemoryGenerations
-from domain.fingerprint import LandmarkFingerprint
-from domain.landmark_alignment import to_exact_matches
-from domain.landmark_hits import join_hits, pack_entries, query_keys, specific_keys
-from domain.landmark_slopes import align_query
+from domain.exact.alignment import to_exact_matches
+from domain.exact.fingerprint import LandmarkFingerprint
+from domain.exact.hits import join_hits, pack_entries, query_keys, specific_keys
+from domain.exact.slopes import align_query
 from domain.matches import ExactMatch
 
 
@@ -28,7 +28,7 @@ class _Generation:
 class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
     """FingerprintIndex in dicts: hash -> set of packed (track number, time) entries.
 
-    Same numbering, entry packing and scoring (domain.landmark_alignment) as the LMDB index,
+    Same numbering, entry packing and scoring (domain.exact.alignment) as the LMDB index,
     so the shared contract tests hold for both. A rebuild fills a second generation that
     replaces the live one at `finish_rebuild`.
     """

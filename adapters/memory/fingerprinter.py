@@ -8,7 +8,7 @@ from scipy.ndimage import maximum_filter
 
 from adapters.memory.triplets import triplet_hashes
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
+from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
 
 WINDOW, HOP = 1024, 128
 _MIN_BIN = 10  # ~150 Hz: below it rumble and hum, not music

@@ -5,7 +5,7 @@ import dataclasses
 from adapters.memory.database import InMemoryDatabase
 from adapters.memory.staged import Staged
 from domain.ports.clock import Clock
-from domain.projection_records import ParkedEvent
+from domain.projections.records import ParkedEvent
 
 
 class InMemoryParkedEvents(Staged):

@@ -4,9 +4,9 @@ import secrets
 from datetime import timedelta
 from uuid import UUID
 
+from domain.accounts.user import Role, Unauthorized
 from domain.ports.clock import Clock
 from domain.ports.token_issuer import IssuedToken, TokenClaims
-from domain.user import Role, Unauthorized
 
 
 class InMemoryTokenIssuer:

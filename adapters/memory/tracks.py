@@ -6,10 +6,10 @@ from uuid import UUID
 
 from adapters.memory.database import InMemoryDatabase
 from domain.errors import TrackAlreadyExists
-from domain.fingerprint import Chromaprint
-from domain.near_duplicate import index_terms, query_terms
-from domain.track import Track, TrackKey
-from domain.track_query import TrackPage, TrackQuery
+from domain.exact.fingerprint import Chromaprint
+from domain.library.near_duplicate import index_terms, query_terms
+from domain.library.track import Track, TrackKey
+from domain.library.track_query import TrackPage, TrackQuery
 
 _SORT_KEYS: dict[str, Callable[[Track], Any]] = {
     "created_at": lambda t: (t.created_at, str(t.id)),

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from domain.fingerprint import SCALE_FREE
+from domain.exact.fingerprint import SCALE_FREE
 
 FAMILY = SCALE_FREE
 BAND_PER_OCTAVE, BAND_BASE = 4.0, 12

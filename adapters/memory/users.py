@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.user import User, UsernameTaken
+from domain.accounts.user import User, UsernameTaken
 
 
 class InMemoryUserRepository:

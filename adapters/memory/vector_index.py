@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 
 from adapters.memory.generations import InMemoryGenerations
-from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
+from domain.vibe.embedding import ChunkEmbeddings
 
 
 @dataclass

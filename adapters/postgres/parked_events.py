@@ -5,7 +5,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.tables import parked_events as table
-from domain.projection_records import ParkedEvent
+from domain.projections.records import ParkedEvent
 
 
 class PostgresParkedEvents:

@@ -6,7 +6,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.tables import replay_requests as table
-from domain.projection_records import ReplayRequest
+from domain.projections.records import ReplayRequest
 
 
 def _request(row: Any) -> ReplayRequest:

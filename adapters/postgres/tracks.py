@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.postgres.locks import CATALOG_LOCK
 from adapters.postgres.tables import chromaprint_terms, tracks
 from domain.errors import TrackAlreadyExists
-from domain.fingerprint import Chromaprint
-from domain.near_duplicate import index_terms, query_terms
-from domain.track import Track, TrackKey
-from domain.track_query import TrackPage, TrackQuery
+from domain.exact.fingerprint import Chromaprint
+from domain.library.near_duplicate import index_terms, query_terms
+from domain.library.track import Track, TrackKey
+from domain.library.track_query import TrackPage, TrackQuery
 
 _SEARCHABLE = (tracks.c.title, tracks.c.artist, tracks.c.album)
 _SORT_COLUMNS = {

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.postgres.outage import outages_said_plainly
 from adapters.postgres.tables import users as table
-from domain.user import Role, User, UsernameTaken
+from domain.accounts.user import Role, User, UsernameTaken
 
 
 class PostgresUserRepository:

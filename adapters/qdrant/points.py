@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid5
 
-from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit
+from domain.vibe.embedding import ChunkEmbeddings
 
 TRACK_ID = "track_id"
 CHUNK_INDEX = "chunk_index"

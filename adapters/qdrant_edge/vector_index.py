@@ -14,8 +14,8 @@ from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, h
 from adapters.qdrant_edge.disk_room import ensure_room, write_bytes
 from adapters.qdrant_edge.lifecycle import ShardLifecycle
 from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
-from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
+from domain.vibe.embedding import ChunkEmbeddings
 
 
 class QdrantEdgeIndex:

@@ -18,8 +18,8 @@ from adapters.qdrant_server.collections import (
     orphan_generations,
     point_alias,
 )
-from domain.embedding import ChunkEmbeddings
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
+from domain.vibe.embedding import ChunkEmbeddings
 
 DEFAULT_COLLECTION = "audio_chunks"
 

@@ -10,7 +10,7 @@ from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.embedder import Embedder
 from domain.ports.vector_index import VectorIndex
-from domain.projection_name import ProjectionName
+from domain.projections.names import ProjectionName
 
 
 class EmbeddingProjection(TrackAudioProjection):

@@ -9,7 +9,7 @@ from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
-from domain.projection_name import ProjectionName
+from domain.projections.names import ProjectionName
 
 
 class FingerprintProjection(TrackAudioProjection):

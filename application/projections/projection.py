@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from domain.events import StoredEvent
-from domain.projection_records import Applied
+from domain.projections.records import Applied
 
 
 class Projection(Protocol):

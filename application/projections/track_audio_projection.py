@@ -12,7 +12,7 @@ from domain.events import StoredEvent, TrackDeleted, indexing_request
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.projection_store import ProjectionStore
-from domain.projection_records import Applied
+from domain.projections.records import Applied
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from domain.source_file import SourceFile
+from domain.library.source_file import SourceFile
 
 
 class AudioStorage(Protocol):

@@ -4,7 +4,7 @@ from collections.abc import AsyncGenerator
 from typing import Protocol
 
 from domain.audio import PcmAudio
-from domain.audio_source import AudioSource
+from domain.timeline.audio_source import AudioSource
 
 
 class AudioStreamDecoder(Protocol):

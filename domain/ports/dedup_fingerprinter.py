@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from domain.audio import PcmAudio
-from domain.fingerprint import Chromaprint
+from domain.exact.fingerprint import Chromaprint
 
 
 class DedupFingerprinter(Protocol):

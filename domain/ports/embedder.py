@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.audio import PcmAudio
-from domain.embedding import ChunkEmbeddings
+from domain.vibe.embedding import ChunkEmbeddings
 
 
 class Embedder(Protocol):
@@ -21,7 +21,7 @@ class Embedder(Protocol):
     def dimension(self) -> int: ...
 
     async def embed_audio(self, audio: PcmAudio) -> ChunkEmbeddings:
-        """One L2-normalised vector per chunk (domain.chunking rules); none under 1 s.
+        """One L2-normalised vector per chunk (domain.vibe.chunking rules); none under 1 s.
 
         Raises ValueError for audio that is not at EMBEDDING_RATE.
         """

@@ -5,7 +5,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.audio import PcmAudio
-from domain.fingerprint import LandmarkFingerprint, LandmarkFraming
+from domain.exact.fingerprint import LandmarkFingerprint, LandmarkFraming
 from domain.matches import ExactMatch
 from domain.ports.projection_store import ProjectionStore
 

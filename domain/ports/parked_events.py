@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.projection_records import ParkedEvent
+from domain.projections.records import ParkedEvent
 
 
 class ParkedEvents(Protocol):

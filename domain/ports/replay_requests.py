@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.projection_records import ReplayRequest
+from domain.projections.records import ReplayRequest
 
 
 class ReplayRequests(Protocol):

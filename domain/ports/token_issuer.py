@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.user import Role
+from domain.accounts.user import Role
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
-from domain.fingerprint import Chromaprint
-from domain.track import Track, TrackKey
-from domain.track_query import TrackPage, TrackQuery
+from domain.exact.fingerprint import Chromaprint
+from domain.library.track import Track, TrackKey
+from domain.library.track_query import TrackPage, TrackQuery
 
 
 class TrackRepository(Protocol):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
-from domain.user import User
+from domain.accounts.user import User
 
 
 class UserRepository(Protocol):

@@ -8,8 +8,8 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
-from domain.embedding import ChunkEmbeddings
 from domain.ports.projection_store import ProjectionStore
+from domain.vibe.embedding import ChunkEmbeddings
 
 
 @dataclass(frozen=True, slots=True)

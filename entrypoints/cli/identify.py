@@ -13,8 +13,8 @@ from typing import Any
 
 from rich.console import Console
 
-from application.identify_clip import IdentifyClip
-from application.identify_result import LaneState, SearchMode
+from application.identify.identify_clip import IdentifyClip
+from application.identify.identify_result import LaneState, SearchMode
 from domain.errors import AudioIdentError
 from entrypoints.cli import presenters, timeline
 from entrypoints.settings import Settings

@@ -12,10 +12,10 @@ import structlog
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from application.ingest_file import IngestFile
-from application.request_replay import RequestReplay
+from application.library.ingest_file import IngestFile
+from application.projections.request_replay import RequestReplay
 from domain.errors import AudioIdentError
-from domain.ingest_outcome import IngestOutcome, IngestStatus
+from domain.library.ingest_outcome import IngestOutcome, IngestStatus
 from entrypoints.cli.files import expand_paths
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from application.build_timeline import BuildTimeline
-from application.timeline_updates import SegmentReport
-from domain.audio_source import AudioSource, FileSource, StandardInput, UrlSource
+from application.timeline.build_timeline import BuildTimeline
+from application.timeline.updates import SegmentReport
+from domain.timeline.audio_source import AudioSource, FileSource, StandardInput, UrlSource
 from entrypoints.cli.timeline_presenter import json_line, segment_line, segment_record
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope

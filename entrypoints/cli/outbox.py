@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from domain.projection_name import ProjectionName
+from domain.projections.names import ProjectionName
 from entrypoints.cli import outbox_repair, outbox_status
 
 PROJECTIONS = [name.value for name in ProjectionName]

@@ -9,11 +9,11 @@ import sys
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from application.request_replay import RequestReplay
-from application.retry_parked import RetryParked
-from application.verify_projections import VerifyProjections
-from application.vibe_model import VibeModel
-from domain.projection_name import ProjectionName
+from application.identify.vibe_model import VibeModel
+from application.projections.request_replay import RequestReplay
+from application.projections.retry_parked import RetryParked
+from application.projections.verify_projections import VerifyProjections
+from domain.projections.names import ProjectionName
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from application.projection_status import ProjectionStatus, StatusReport
+from application.projections.status import ProjectionStatus, StatusReport
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole

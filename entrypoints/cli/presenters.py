@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.identify_result import LaneReport
+from application.identify.identify_result import LaneReport
+from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
-from domain.track import Track
 
 
 def exact_match(match: ExactMatch, track: Track) -> dict[str, Any]:

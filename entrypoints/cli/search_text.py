@@ -8,7 +8,7 @@ import sys
 
 from rich.console import Console
 
-from application.search_by_text import SearchByText
+from application.identify.search_by_text import SearchByText
 from domain.errors import AudioIdentError
 from entrypoints.cli import presenters
 from entrypoints.settings import Settings

@@ -11,10 +11,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from application.build_timeline import BuildTimeline
-from application.timeline_updates import Progress as Analysed
-from domain.audio_source import FileSource
+from application.timeline.build_timeline import BuildTimeline
+from application.timeline.updates import Progress as Analysed
 from domain.errors import AudioIdentError
+from domain.timeline.audio_source import FileSource
 from entrypoints.cli.timeline_presenter import json_line, segment_line, segment_record
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope

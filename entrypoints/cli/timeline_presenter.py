@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from application.timeline_updates import SegmentReport
+from application.timeline.updates import SegmentReport
 
 
 def segment_record(name: str, report: SegmentReport) -> dict[str, Any]:

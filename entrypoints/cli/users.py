@@ -6,9 +6,9 @@ import argparse
 import getpass
 import sys
 
-from application.create_user import CreateUser
+from application.accounts.create_user import CreateUser
+from domain.accounts.user import Role
 from domain.errors import AudioIdentError
-from domain.user import Role
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole

@@ -8,7 +8,7 @@ import signal
 
 import structlog
 
-from application.run_projections import RunProjections
+from application.projections.run_projections import RunProjections
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.authenticate import Authorize
-from domain.user import Unauthorized, User
+from application.accounts.authenticate import Authorize
+from domain.accounts.user import Unauthorized, User
 
 
 @dataclass(frozen=True, slots=True)

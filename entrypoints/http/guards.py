@@ -12,7 +12,7 @@ from dishka import AsyncContainer
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from application.admission import CpuAdmission
+from application.capacity.admission import CpuAdmission
 from entrypoints.http.access import Access
 
 

@@ -10,11 +10,11 @@ import structlog
 from dishka import AsyncContainer
 from litestar import Litestar
 
-from application.check_readiness import CheckReadiness
-from application.orphan_blobs import SweepOrphanBlobs
-from application.readiness_snapshot import REFRESH_SECONDS, ReadinessSnapshot
-from application.run_projections import RunProjections
-from application.vibe_model import VibeModel
+from application.health.check_readiness import CheckReadiness
+from application.health.readiness_snapshot import REFRESH_SECONDS, ReadinessSnapshot
+from application.identify.vibe_model import VibeModel
+from application.library.orphan_blobs import SweepOrphanBlobs
+from application.projections.run_projections import RunProjections
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from entrypoints.http import uploads
 from entrypoints.http.providers import ServeOptions

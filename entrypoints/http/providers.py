@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from dishka import Provider, Scope, from_context, provide
 from litestar import Request
 
-from application.authenticate import Authorize
-from application.readiness_snapshot import ReadinessSnapshot
+from application.accounts.authenticate import Authorize
+from application.health.readiness_snapshot import ReadinessSnapshot
 from entrypoints.http.access import Access
 from entrypoints.http.build_info import BuildInfo
 from entrypoints.settings import Settings

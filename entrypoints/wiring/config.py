@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dishka import Provider, Scope, from_context, provide
 
-from application.admission import AdmissionPolicy, CpuAdmission
-from application.identify_clip import IdentifyPolicy
-from application.ingest_policy import IngestPolicy
-from application.login_throttle import LoginPolicy
-from application.timeline_policy import TimelinePolicy
+from application.accounts.login_throttle import LoginPolicy
+from application.capacity.admission import AdmissionPolicy, CpuAdmission
+from application.identify.identify_clip import IdentifyPolicy
+from application.library.ingest_policy import IngestPolicy
+from application.timeline.policy import TimelinePolicy
 from entrypoints.settings import Settings
 from entrypoints.wiring.role import ProcessRole
 

@@ -9,7 +9,7 @@ from dishka import Provider, Scope, provide
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
-from application.vibe_model import VibeModel
+from application.identify.vibe_model import VibeModel
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 from domain.ports.vector_index import VectorIndex
 from entrypoints.settings import Settings

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from dishka import Provider, Scope, provide
 
+from application.identify.vibe_model import VibeModel
 from application.projections.embedding import EmbeddingProjection
 from application.projections.fingerprint import FingerprintProjection
-from application.projector import Projector
-from application.run_projections import RunProjections
-from application.vibe_model import VibeModel
+from application.projections.projector import Projector
+from application.projections.run_projections import RunProjections
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.event_notifier import EventNotifier
@@ -19,7 +19,7 @@ from domain.ports.projection_lock import ProjectionLock
 from domain.ports.projection_store import ProjectionStore
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from domain.ports.vector_index import VectorIndex
-from domain.projection_name import ProjectionName
+from domain.projections.names import ProjectionName
 from entrypoints.wiring.role import ProcessRole
 
 

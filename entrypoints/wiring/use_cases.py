@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from dishka import Provider, Scope, provide
 
-from application.authenticate import Authenticate, Authorize, ResolveToken
-from application.build_timeline import BuildTimeline
-from application.check_readiness import CheckReadiness
-from application.create_user import CreateUser
-from application.delete_track import DeleteTrack
-from application.drive_projections import DriveProjections
-from application.identify_clip import IdentifyClip
-from application.identify_exact import IdentifyExact
-from application.ingest_file import IngestFile
-from application.login_throttle import LoginThrottle
-from application.orphan_blobs import SweepOrphanBlobs
-from application.projection_status import ProjectionStatus
-from application.request_replay import RequestReplay
-from application.retry_parked import RetryParked
-from application.search_by_text import SearchByText
-from application.track_audio import TrackAudio
-from application.track_details import GetTrack, ListTracks
-from application.verify_projections import VerifyProjections
-from application.vibe_model import VibeModel
-from application.vibe_search import VibeSearch
+from application.accounts.authenticate import Authenticate, Authorize, ResolveToken
+from application.accounts.create_user import CreateUser
+from application.accounts.login_throttle import LoginThrottle
+from application.health.check_readiness import CheckReadiness
+from application.identify.identify_clip import IdentifyClip
+from application.identify.identify_exact import IdentifyExact
+from application.identify.search_by_text import SearchByText
+from application.identify.vibe_model import VibeModel
+from application.identify.vibe_search import VibeSearch
+from application.library.delete_track import DeleteTrack
+from application.library.ingest_file import IngestFile
+from application.library.orphan_blobs import SweepOrphanBlobs
+from application.library.track_audio import TrackAudio
+from application.library.track_details import GetTrack, ListTracks
+from application.projections.drive_projections import DriveProjections
+from application.projections.request_replay import RequestReplay
+from application.projections.retry_parked import RetryParked
+from application.projections.status import ProjectionStatus
+from application.projections.verify_projections import VerifyProjections
+from application.timeline.build_timeline import BuildTimeline
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 from domain.ports.vector_index import VectorIndex
 from entrypoints.settings import Settings

@@ -15,8 +15,8 @@ from tests.browser import service as serving
 from tests.browser.chromium import CHROMIUM, NARROW, WIDE, Viewport
 from tests.browser.library import write_library
 from tests.browser.service import Service
-from tests.vibe.conftest import tiny_clap_dir
-from tests.vibe.tiny_clap import TINY_DIMENSION
+from tests.support.fixtures.vibe import tiny_clap_dir
+from tests.support.tiny_clap import TINY_DIMENSION
 
 __all__ = ["tiny_clap_dir"]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.audio import PcmAudio
-from tests.audio_factory import encode, synth_track, write_wav
+from tests.support.audio_factory import encode, synth_track, write_wav
 
 RATE = 44_100
 FILLERS = 12

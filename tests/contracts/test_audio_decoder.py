@@ -13,7 +13,7 @@ from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.memory.audio_decoder import InMemoryAudioDecoder
 from domain.errors import DecodingFailed
 from domain.ports.audio_decoder import AudioDecoder
-from tests.audio_factory import encode, synth_track, write_wav
+from tests.support.audio_factory import encode, synth_track, write_wav
 
 
 @pytest.fixture(params=["memory", "memory-reading-wav", "ffmpeg"])

@@ -14,11 +14,11 @@ import pytest
 from adapters.ffmpeg.stream import FfmpegAudioStream
 from adapters.memory.audio_stream import InMemoryAudioStream
 from domain.audio import PcmAudio
-from domain.audio_source import AudioSource, ByteChunks, FileSource, UrlSource
 from domain.errors import DecodingFailed, InvalidAudio
 from domain.ports.audio_stream import AudioStreamDecoder
-from tests.audio_factory import synth_track, write_wav
-from tests.streams import dying_server
+from domain.timeline.audio_source import AudioSource, ByteChunks, FileSource, UrlSource
+from tests.support.audio_factory import synth_track, write_wav
+from tests.support.streams import dying_server
 
 RATE = 16_000
 

@@ -12,9 +12,9 @@ from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprint
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.memory.dedup_fingerprinter import BandEnergyDedupFingerprinter
 from domain.audio import PcmAudio
-from domain.near_duplicate import compare, is_near_duplicate
+from domain.library.near_duplicate import compare, is_near_duplicate
 from domain.ports.dedup_fingerprinter import DedupFingerprinter
-from tests.audio_factory import encode, synth_track, write_wav
+from tests.support.audio_factory import encode, synth_track, write_wav
 
 
 @pytest.fixture(params=["memory", "chromaprint"])

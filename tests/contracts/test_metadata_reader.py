@@ -10,7 +10,7 @@ from adapters.memory.metadata_reader import InMemoryMetadataReader
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
 from domain.audio import Tags
 from domain.ports.metadata_reader import MetadataReader
-from tests.audio_factory import encode, synth_track, write_wav
+from tests.support.audio_factory import encode, synth_track, write_wav
 
 TAGS = Tags(title="Frontiers", artist="ASC Band", album="Machine Wars")
 

@@ -10,10 +10,10 @@ import pytest
 
 from domain.errors import TrackAlreadyExists
 from domain.events import TrackDeleted, TrackIngested
-from domain.fingerprint import Chromaprint
+from domain.exact.fingerprint import Chromaprint
+from domain.library.track_query import TrackQuery, TrackSort
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
-from domain.track_query import TrackQuery, TrackSort
-from tests.factories import make_track, random_print
+from tests.support.factories import make_track, random_print
 
 
 async def test_a_committed_track_can_be_read_back(uow_factory: UnitOfWorkFactory) -> None:

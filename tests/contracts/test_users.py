@@ -19,13 +19,13 @@ from adapters.memory.password_hasher import PlainSha256PasswordHasher
 from adapters.memory.token_issuer import InMemoryTokenIssuer
 from adapters.memory.users import InMemoryUserRepository
 from adapters.postgres.users import PostgresUserRepository
-from application.authenticate import Authenticate, Authorize, ResolveToken
-from application.create_user import CreateUser
-from application.login_throttle import LoginPolicy, LoginThrottle
+from application.accounts.authenticate import Authenticate, Authorize, ResolveToken
+from application.accounts.create_user import CreateUser
+from application.accounts.login_throttle import LoginPolicy, LoginThrottle
+from domain.accounts.user import Forbidden, InvalidUsername, Role, Unauthorized, User, UsernameTaken
 from domain.ports.password_hasher import PasswordHasher
 from domain.ports.token_issuer import TokenIssuer
 from domain.ports.users import UserRepository
-from domain.user import Forbidden, InvalidUsername, Role, Unauthorized, User, UsernameTaken
 
 
 @pytest.fixture(params=["memory", "postgres"])

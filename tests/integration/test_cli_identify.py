@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from application.ingest_file import IngestFile
+from application.library.ingest_file import IngestFile
 from domain.audio import PcmAudio
-from tests.audio_factory import synth_track, write_wav
-from tests.integration.cli_runner import run_cli
+from tests.support.audio_factory import synth_track, write_wav
+from tests.support.cli_runner import run_cli
 
 
 async def _indexed(ingest: IngestFile, env: dict[str, str], path: Path, song: PcmAudio) -> str:

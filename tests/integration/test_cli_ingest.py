@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.audio_factory import encode, synth_track, write_wav
-from tests.integration.cli_runner import run_cli
+from tests.support.audio_factory import encode, synth_track, write_wav
+from tests.support.cli_runner import run_cli
 
 
 async def _run(env: dict[str, str], *args: str) -> tuple[int, list[dict[str, object]], str]:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
-from application.ingest_file import IngestFile
-from tests.audio_factory import synth_track, write_wav
-from tests.integration.cli_runner import run_cli
+from application.library.ingest_file import IngestFile
+from tests.support.audio_factory import synth_track, write_wav
+from tests.support.cli_runner import run_cli
 
 
 async def _library(ingest: IngestFile, audio_dir: Path, count: int) -> list[str]:

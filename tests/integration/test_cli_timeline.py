@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from application.ingest_file import IngestFile
-from tests.audio_factory import encode, write_wav
-from tests.integration.cli_runner import CLI, run_cli
-from tests.streams import dying_server
-from tests.timeline_audio import FIRST, RATE, SECOND, SET, mix, track
+from application.library.ingest_file import IngestFile
+from tests.support.audio_factory import encode, write_wav
+from tests.support.cli_runner import CLI, run_cli
+from tests.support.streams import dying_server
+from tests.support.timeline_audio import FIRST, RATE, SECOND, SET, mix, track
 
 FIELDS = {"file", "start_seconds", "end_seconds", "track_id", "title", "artist"} | {
     "offset_seconds",

@@ -24,9 +24,9 @@ from sqlalchemy import text
 
 from adapters.embedded_postgres.server import start_embedded_postgres
 from adapters.postgres.engine import create_engine
-from tests.audio_factory import synth_track, write_wav
-from tests.http.test_serve import _admin_token, spawn_serve
-from tests.integration.cli_runner import CLI, run_cli
+from tests.service.test_serve import _admin_token, spawn_serve
+from tests.support.audio_factory import synth_track, write_wav
+from tests.support.cli_runner import CLI, run_cli
 
 
 class OwnPostgres:

@@ -9,10 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.postgres.event_log import PostgresEventLog
-from application.ingest_file import IngestFile
-from domain.ingest_outcome import IngestStatus
-from tests.audio_factory import encode, synth_track, write_wav
-from tests.integration.conftest import stored_blobs
+from application.library.ingest_file import IngestFile
+from domain.library.ingest_outcome import IngestStatus
+from tests.support.audio_factory import encode, synth_track, write_wav
+from tests.support.fixtures.integration import stored_blobs
 
 
 async def _count(engine: AsyncEngine, table: str) -> int:

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from application.projector import StoreUnavailable
-from application.verify_projections import VerifyProjections
+from application.projections.projector import StoreUnavailable
+from application.projections.verify_projections import VerifyProjections
 from domain.events import StoredEvent
-from domain.projection_records import Applied
-from tests.integration.exact_stack import ExactStack
+from domain.projections.records import Applied
+from tests.support.exact_stack import ExactStack
 
 
 async def test_replay_from_scratch_gives_the_same_answers(stack: ExactStack) -> None:

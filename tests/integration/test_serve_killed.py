@@ -16,9 +16,9 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.audio_factory import synth_track, write_wav
-from tests.http.test_serve import _admin_token, spawn_serve
-from tests.integration.cli_runner import run_cli
+from tests.service.test_serve import _admin_token, spawn_serve
+from tests.support.audio_factory import synth_track, write_wav
+from tests.support.cli_runner import run_cli
 
 
 async def _count(engine: AsyncEngine, table: str) -> int:

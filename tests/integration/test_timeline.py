@@ -11,15 +11,15 @@ import pytest
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.ffmpeg.stream import FfmpegAudioStream
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
-from application.admission import AdmissionPolicy, CpuAdmission
-from application.build_timeline import BuildTimeline
-from application.timeline_policy import TimelinePolicy
-from application.timeline_updates import Progress, SegmentReport, TimelineUpdate
-from domain.audio_source import AudioSource, ByteChunks, FileSource
+from application.capacity.admission import AdmissionPolicy, CpuAdmission
+from application.timeline.build_timeline import BuildTimeline
+from application.timeline.policy import TimelinePolicy
+from application.timeline.updates import Progress, SegmentReport, TimelineUpdate
 from domain.errors import DecodingFailed, InvalidAudio, Overloaded
-from tests.audio_factory import write_wav
-from tests.integration.exact_stack import ExactStack
-from tests.timeline_audio import FIRST, SECOND, SET, TRACK_SECONDS, Placed, mix
+from domain.timeline.audio_source import AudioSource, ByteChunks, FileSource
+from tests.support.audio_factory import write_wav
+from tests.support.exact_stack import ExactStack
+from tests.support.timeline_audio import FIRST, SECOND, SET, TRACK_SECONDS, Placed, mix
 
 TOLERANCE = 1.5  # seconds: crossfades hide a track's edges, and windows see every ~0.1 s
 

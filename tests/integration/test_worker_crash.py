@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from application.ingest_file import IngestFile
-from tests.audio_factory import synth_track, write_wav
-from tests.integration.cli_runner import CLI, run_cli
+from application.library.ingest_file import IngestFile
+from tests.support.audio_factory import synth_track, write_wav
+from tests.support.cli_runner import CLI, run_cli
 
 TRACKS = 14
 

@@ -1,43 +1,38 @@
-"""architecture.md's module map names every module under its own folder, so each module
-is one hop from it."""
+"""architecture.md's map names every folder of code in one line, and only folders that exist:
+a module is found by its folder, and its docstring says what it holds."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("domain", "application", "adapters", "entrypoints")
-FOLDER = re.compile(r"(?:\*\*|`)([\w/]+)/(?:\*\*|`)")  # **domain/ports/** or `memory/`
-INLINE = re.compile(r"`([\w/]+/[\w.]+)`")  # `embedded_postgres/server.py`
+TOP = ("domain", "application", "adapters", "entrypoints", "tests")
+CODE = {".py", ".c", ".h", ".js", ".html", ".css"}
+ENTRY = re.compile(r"^- `([\w/]+)/`", re.MULTILINE)  # - `domain/exact/` ...
 
 
-def _sections(mapped: str) -> dict[str, list[str]]:
-    """Each folder's text: from its heading to the next folder's."""
-    marks = list(FOLDER.finditer(mapped))
-    sections: dict[str, list[str]] = defaultdict(list)
-    for mark, following in zip(marks, [*marks[1:], None], strict=True):
-        end = following.start() if following else len(mapped)
-        sections[mark.group(1).rsplit("/", 1)[-1]].append(mapped[mark.end() : end])
-    return sections
-
-
-def test_every_module_is_in_the_map_under_its_folder() -> None:
+def _mapped() -> list[str]:
     text = (ROOT / "architecture.md").read_text()
-    mapped = text[text.index("## Module map") :]
-    sections, inline = _sections(mapped), set(INLINE.findall(mapped))
-    modules = [
-        path
-        for layer in LAYERS
-        for path in sorted((ROOT / layer).rglob("*"))
-        if path.suffix in (".py", ".c", ".h") and not path.name.startswith("_")
-    ]
-    missing = [
-        str(path.relative_to(ROOT))
-        for path in modules
-        if f"{path.parent.name}/{path.name}" not in inline
-        and not any(f"`{path.name}`" in part for part in sections[path.parent.name])
-    ]
-    assert len(modules) > 150
-    assert missing == []
+    section = text[text.index("## Map") :]
+    section = section[: section.find("\n## ", 1)] if "\n## " in section[1:] else section
+    return ENTRY.findall(section)
+
+
+def _folders() -> set[str]:
+    return {
+        str(path.parent.relative_to(ROOT))
+        for top in TOP
+        for path in (ROOT / top).rglob("*")
+        if path.suffix in CODE and "__pycache__" not in path.parts
+    }
+
+
+def test_every_folder_of_code_has_one_line_in_the_map() -> None:
+    mapped = _mapped()
+    assert len(mapped) == len(set(mapped)), "a folder is mapped twice"
+    assert sorted(_folders() - set(mapped)) == []
+
+
+def test_the_map_names_no_folder_that_is_gone() -> None:
+    assert sorted(set(_mapped()) - _folders()) == []

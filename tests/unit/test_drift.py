@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from domain.drift import DriftKind, find_drift
+from domain.projections.drift import DriftKind, find_drift
 
 
 def test_agreement_is_no_drift() -> None:

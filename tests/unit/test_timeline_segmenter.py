@@ -6,8 +6,14 @@ from uuid import UUID
 
 import pytest
 
-from domain.timeline import Segment, SegmentSettled, SegmentStarted, Sighting, WindowSightings
-from domain.timeline_segmenter import Segmenter
+from domain.timeline.segmenter import Segmenter
+from domain.timeline.segments import (
+    Segment,
+    SegmentSettled,
+    SegmentStarted,
+    Sighting,
+    WindowSightings,
+)
 
 A, B = UUID(int=1), UUID(int=2)
 WINDOW, HOP = 10.0, 5.0

@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.status_codes import HTTP_200_OK
 
-from application.authenticate import Authenticate
+from application.accounts.authenticate import Authenticate
 from entrypoints.http.access import Access
 from entrypoints.http.error_docs import errors
 from entrypoints.http.schemas.auth import TokenForm, TokenResponse, UserOut

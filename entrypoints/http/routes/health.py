@@ -6,7 +6,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
 
-from application.readiness_snapshot import ReadinessSnapshot
+from application.health.readiness_snapshot import ReadinessSnapshot
 from entrypoints.http.providers import ServeOptions
 from entrypoints.http.schemas.health import Liveness, Readiness, Version
 

@@ -10,8 +10,8 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 
-from application.ingest_file import IngestFile
-from domain.ingest_outcome import IngestOutcome, IngestStatus
+from application.library.ingest_file import IngestFile
+from domain.library.ingest_outcome import IngestOutcome, IngestStatus
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.guards import admins, cpu_capacity

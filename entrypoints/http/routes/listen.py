@@ -25,11 +25,11 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.status_codes import WS_1000_NORMAL_CLOSURE, WS_1008_POLICY_VIOLATION
 
-from application.admission import CpuAdmission
-from application.authenticate import Authorize
-from application.build_timeline import BuildTimeline
-from domain.audio_source import ByteChunks
+from application.accounts.authenticate import Authorize
+from application.capacity.admission import CpuAdmission
+from application.timeline.build_timeline import BuildTimeline
 from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio, Overloaded
+from domain.timeline.audio_source import ByteChunks
 from entrypoints.http.access import Access
 from entrypoints.http.schemas.timeline import ErrorLine, TimelineLine, TimelineLines, encoded
 from entrypoints.settings import Settings

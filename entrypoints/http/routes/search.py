@@ -13,9 +13,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from application.identify_clip import IdentifyClip
-from application.identify_result import SearchMode
-from application.search_by_text import SearchByText
+from application.identify.identify_clip import IdentifyClip
+from application.identify.identify_result import SearchMode
+from application.identify.search_by_text import SearchByText
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import SearchTimeout

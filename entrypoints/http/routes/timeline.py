@@ -14,10 +14,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 from litestar.response import Stream
 
-from application.build_timeline import BuildTimeline
-from application.timeline_updates import TimelineUpdate
-from domain.audio_source import FileSource
+from application.timeline.build_timeline import BuildTimeline
+from application.timeline.updates import TimelineUpdate
 from domain.errors import AudioIdentError
+from domain.timeline.audio_source import FileSource
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.guards import cpu_capacity, readers

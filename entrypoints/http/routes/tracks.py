@@ -14,10 +14,10 @@ from litestar import Request, delete, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
-from application.delete_track import DeleteTrack
-from application.track_audio import TrackAudio
-from application.track_details import GetTrack, ListTracks
-from domain.track_query import MAX_PAGE_SIZE, TrackQuery, TrackSort
+from application.library.delete_track import DeleteTrack
+from application.library.track_audio import TrackAudio
+from application.library.track_details import GetTrack, ListTracks
+from domain.library.track_query import MAX_PAGE_SIZE, TrackQuery, TrackSort
 from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import error_response

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from domain.user import Role, User
+from domain.accounts.user import Role, User
 
 
 class TokenForm(msgspec.Struct, kw_only=True):

@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-from application import check_readiness, readiness_snapshot
+from application.health import check_readiness, readiness_snapshot
 
 CheckStatus = Literal["ok", "down", "disabled"]
 

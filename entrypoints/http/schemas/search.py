@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 import msgspec
 from litestar.datastructures import UploadFile
 
-from application.identify_result import LaneReport
+from application.identify.identify_result import LaneReport
+from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
-from domain.track import Track
 from entrypoints.http.schemas.tracks import TrackSummary
 
 MaxResults = Annotated[int, msgspec.Meta(ge=1, le=50, description="matches per lane (1-50)")]

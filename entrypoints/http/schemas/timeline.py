@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar.datastructures import UploadFile
 
-from application.timeline_updates import Progress, SegmentReport
+from application.timeline.updates import Progress, SegmentReport
 from domain.errors import AudioIdentError
 from entrypoints.http.schemas.errors import ErrorDetail
 from entrypoints.http.schemas.tracks import TrackSummary

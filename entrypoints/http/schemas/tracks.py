@@ -8,8 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-from application.track_details import TrackDetails
-from domain.track import Track
+from application.library.track_details import TrackDetails
+from domain.library.track import Track
 
 IndexStateName = Literal["indexed", "pending"]
 

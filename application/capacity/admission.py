@@ -1,0 +1,168 @@
+"""Admission of CPU-bound work (decoding, fingerprinting, CLAP): a bounded number run at
+once, a job waits its turn only when its expected latency stays within budget, and the
+next one is refused at once."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from application.capacity.service_times import ServiceTimes
+from domain.errors import Overloaded
+
+ASSUMED_SECONDS = 1.0  # a job's duration until one has been timed
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionPolicy:
+    """`max_running` jobs at once, `max_waiting` queued behind them (FIFO), each queued at
+    most `max_wait_seconds`. `latency_budget`: an admitted job should be done within this
+    many times what a job takes alone (queueing plus its own, slowed, run); None: no such
+    bound. `None` limits mean unbounded (the CLI's own batches)."""
+
+    max_running: int | None
+    max_waiting: int | None = 0
+    max_wait_seconds: float | None = None
+    latency_budget: float | None = None
+
+    @classmethod
+    def unbounded(cls) -> AdmissionPolicy:
+        return cls(None, None, None, None)
+
+
+class CpuAdmission:
+    """Refusing early keeps latency bounded: a request that would wait past its budget
+    gets `Overloaded` (HTTP 503 with Retry-After) instead of a place in an ever longer line.
+
+    The budget is relative to the service's own yardstick, the duration of jobs that ran
+    with nothing beside them (`ServiceTimes.alone`), so it follows the machine instead of
+    a constant. Two rules keep admitted latency within it:
+    - a job queues only if its expected wait (jobs ahead / slots × recent duration) plus
+      its own run (the recent duration) fits the budget;
+    - when jobs run slower than alone (they, or other processes, share the cores), fewer
+      run at once: slots = max_running / slowdown, at least one. Fewer jobs beside each
+      other finish sooner, and the rest are refused fast instead of slowing them all.
+
+    One instance per process, shared by every use case that burns CPU. Retry-After is the
+    expected wait of the queue ahead.
+    """
+
+    def __init__(self, policy: AdmissionPolicy) -> None:
+        self._policy = policy
+        self._running = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._times = ServiceTimes.assumed(ASSUMED_SECONDS)
+        self.refused = 0
+
+    @property
+    def running(self) -> int:
+        return self._running
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
+
+    @property
+    def times(self) -> ServiceTimes:
+        return self._times
+
+    @property
+    def slots(self) -> int | None:
+        """How many jobs may run at once now (None: no limit)."""
+        limit = self._policy.max_running
+        if limit is None or self._policy.latency_budget is None:
+            return limit
+        return max(1, min(limit, math.floor(limit / self._times.slowdown + 1e-9)))
+
+    def refuse_if_saturated(self) -> None:
+        """Raise `Overloaded` if a new job would be refused now (a caller can then refuse
+        before reading a request body)."""
+        if self.saturated:
+            self._refuse("the service is at capacity")
+
+    @property
+    def saturated(self) -> bool:
+        """A new job would be refused now."""
+        if self._slot_free():
+            return False
+        queue = self._policy.max_waiting
+        if queue is not None and len(self._waiters) >= queue:
+            return True
+        budget = self._policy.latency_budget
+        expected = self.expected_wait_seconds() + self._times.recent
+        return budget is not None and expected > budget * self._times.alone
+
+    def expected_wait_seconds(self) -> float:
+        """How long a job asked for now would wait for a slot."""
+        if self._slot_free():
+            return 0.0
+        return (len(self._waiters) + 1) / (self.slots or 1) * self._times.recent
+
+    def retry_after_seconds(self) -> int:
+        return max(1, math.ceil(self.expected_wait_seconds()))
+
+    @asynccontextmanager
+    async def slot(self, refusable: bool = True) -> AsyncGenerator[None]:
+        """Run one job. `refusable=False`: the next step of work already admitted (a
+        timeline's next block), which waits its turn however long instead of failing
+        half-way; it still counts in the queue that others are measured against."""
+        self._times.arrived()
+        alone = await self._enter(refusable)
+        token = self._times.started(alone)
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            if refusable:  # a step of admitted work is not a job the yardstick knows
+                self._times.finished(token, time.monotonic() - started)
+            self._leave()
+
+    async def _enter(self, refusable: bool) -> bool:
+        """Wait for a slot; True when the job starts with no other job running."""
+        if self._slot_free():
+            self._running += 1
+            return self._running == 1
+        if refusable:
+            self.refuse_if_saturated()
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(turn)
+        try:
+            async with asyncio.timeout(self._policy.max_wait_seconds if refusable else None):
+                await turn
+        except TimeoutError:
+            if turn.done() and not turn.cancelled():
+                return False  # handed the slot just as the time ran out: keep it
+            self._refuse("no capacity freed up in time")
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._leave()  # the slot was handed over just as the caller gave up
+            raise
+        finally:
+            if turn in self._waiters:
+                self._waiters.remove(turn)
+        return False
+
+    def _slot_free(self) -> bool:
+        """A job asked for now would start at once: a slot is free and nobody is in line."""
+        slots = self.slots
+        return slots is None or (self._running < slots and not self._waiters)
+
+    def _leave(self) -> None:
+        self._running -= 1
+        # Withheld while more jobs ran than the slots (the slowdown grew); handed on in
+        # order, as many as there are free slots (more when it shrank).
+        slots = self.slots
+        while self._waiters and (slots is None or self._running < slots):
+            turn = self._waiters.popleft()
+            if not turn.done():
+                self._running += 1
+                turn.set_result(None)  # the slot passes straight to the next in line
+
+    def _refuse(self, why: str) -> None:
+        self.refused += 1
+        raise Overloaded(f"{why}; try again shortly", self.retry_after_seconds())

@@ -1,0 +1,112 @@
+"""Use case: is each store and model usable right now, and how far behind are the indexes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from uuid import UUID
+
+from application.identify.vibe_model import VibeModel
+from application.projections.status import ProjectionState, ProjectionStatus, StatusReport
+from domain.ports.fingerprint_index import FingerprintIndex
+from domain.ports.vector_index import VectorIndex
+from domain.projections.names import ProjectionName
+
+PROBE_TIMEOUT_SECONDS = 2.0
+_NOBODY = UUID(int=0)  # a lookup that touches the store and finds nothing
+
+
+CheckState = Literal["ok", "down", "disabled"]
+ReadinessStatus = Literal["ready", "degraded", "not_ready"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    state: CheckState
+    required: bool  # when it is down the service is not ready
+    latency_ms: float
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    status: ReadinessStatus  # degraded: only optional checks are down
+    checks: dict[str, Check]
+    head: int | None  # None (and no projections) when Postgres did not answer
+    projections: list[ProjectionState] = field(default_factory=list[ProjectionState])
+
+
+class CheckReadiness:
+    """Postgres and the fingerprint index are required: without them nothing can be
+    identified. The vector index and the CLAP model only serve the vibe lane, which
+    degrades on its own (searches report it in `lanes`), so they are reported, not required.
+    Every probe is bounded by a timeout and reports a failure instead of raising.
+    """
+
+    def __init__(
+        self,
+        status: ProjectionStatus,
+        fingerprints: FingerprintIndex,
+        vectors: VectorIndex,
+        model: VibeModel,
+        kept: Sequence[ProjectionName],
+    ) -> None:
+        self._status, self._fingerprints, self._vectors = status, fingerprints, vectors
+        self._model, self._kept = model, tuple(kept)
+
+    async def __call__(self) -> Readiness:
+        reports: list[StatusReport] = []
+
+        async def read_log() -> None:
+            reports.append(await self._status())
+
+        names = ("postgres", "fingerprint_index", "vector_index", "clap_model")
+        results = await asyncio.gather(
+            _probe(True, read_log),
+            _probe(True, lambda: self._fingerprints.hash_count(_NOBODY)),
+            self._vector_index(),
+            self._clap_model(),
+        )
+        checks: dict[str, Check] = dict(zip(names, results, strict=True))
+        status: ReadinessStatus = "ready"
+        if any(c.required and c.state == "down" for c in checks.values()):
+            status = "not_ready"
+        elif any(c.state == "down" for c in checks.values()):
+            status = "degraded"
+        if not reports:
+            return Readiness(status, checks, None)
+        kept = [state for state in reports[0].projections if state.name in self._kept]
+        return Readiness(status, checks, reports[0].head, kept)
+
+    async def _vector_index(self) -> Check:
+        if not self._model.enabled:
+            return Check("disabled", False, 0.0)
+        return await _probe(False, lambda: self._vectors.chunk_count(_NOBODY))
+
+    async def _clap_model(self) -> Check:
+        model = self._model
+        if not model.enabled:
+            return Check("disabled", False, 0.0)
+        if model.embedder is None:
+            return Check("down", False, 0.0, model.unavailable_reason)
+        return Check("ok", False, 0.0, model.embedder.model_name)
+
+
+async def _probe(required: bool, call: Callable[[], Awaitable[object]]) -> Check:
+    started = time.perf_counter()
+
+    def elapsed() -> float:
+        return round((time.perf_counter() - started) * 1000, 1)
+
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+            await call()
+    except TimeoutError:
+        return Check("down", required, elapsed(), "timed out")
+    except Exception as error:  # a probe reports any failure, it never raises
+        detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        return Check("down", required, elapsed(), detail)
+    return Check("ok", required, elapsed())

@@ -1,0 +1,196 @@
+"""Use case: add one audio file to the library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from application.capacity.admission import CpuAdmission
+from application.library.ingest_policy import IngestPolicy
+from application.library.orphan_blobs import delete_unowned_blob
+from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
+from domain.errors import (
+    AudioIdentError,
+    InvalidAudio,
+    Overloaded,
+    ServiceUnavailable,
+    TrackAlreadyExists,
+)
+from domain.events import TrackIngested
+from domain.exact.fingerprint import Chromaprint
+from domain.library.ingest_outcome import IngestOutcome, IngestStatus
+from domain.library.near_duplicate import is_near_duplicate
+from domain.library.source_file import SourceFile
+from domain.library.track import Track
+from domain.ports.audio_decoder import AudioDecoder
+from domain.ports.audio_storage import AudioStorage
+from domain.ports.clock import Clock
+from domain.ports.dedup_fingerprinter import DedupFingerprinter
+from domain.ports.metadata_reader import MetadataReader
+from domain.ports.tracks import TrackRepository
+from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class _Examined:
+    source: SourceFile
+    info: AudioInfo
+    tags: Tags
+    audio: PcmAudio
+    print_: Chromaprint
+
+
+class IngestFile:
+    """Validate, dedupe, store and record one file; the indexes follow from the event.
+
+    Nothing is half-written: the blob is stored before the transaction that records the
+    track row and its `TrackIngested` event, and removed again if that transaction fails.
+    Probing, decoding and Chromaprint run inside an `admission` slot. A fault of the
+    service (`ServiceUnavailable`, `Overloaded`) is raised, not reported as the file's.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        storage: AudioStorage,
+        decoder: AudioDecoder,
+        metadata: MetadataReader,
+        dedup: DedupFingerprinter,
+        clock: Clock,
+        policy: IngestPolicy,
+        admission: CpuAdmission,
+    ) -> None:
+        self._admission = admission
+        self._uow, self._storage, self._decoder = uow, storage, decoder
+        self._metadata, self._dedup, self._clock, self._policy = metadata, dedup, clock, policy
+
+    async def __call__(self, path: Path, display_name: str | None = None) -> IngestOutcome:
+        try:
+            source = await self._storage.inspect(path)
+            if source.size == 0:
+                raise InvalidAudio("EMPTY_FILE", "the file is empty")
+            async with self._uow() as uow:  # the same bytes: known without decoding
+                same_bytes = await uow.tracks.get_by_sha256(source.sha256)
+            if same_bytes is not None:
+                return IngestOutcome(IngestStatus.DUPLICATE, same_bytes.id)
+            async with self._admission.slot():
+                examined = await self._examine(path, source)
+            existing = await self._find_copy(examined)
+            if existing is not None:
+                return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
+            return await self._record(path, display_name or path.name, examined)
+        except (ServiceUnavailable, Overloaded):
+            raise  # the service's fault, not the file's: the caller decides (retry, 503)
+        except AudioIdentError as error:
+            return IngestOutcome(IngestStatus.FAILED, None, error.message, error.code)
+
+    async def _examine(self, path: Path, source: SourceFile) -> _Examined:
+        info = await self._decoder.probe(path)
+        if info.duration_seconds > self._policy.max_seconds:
+            raise InvalidAudio(
+                "AUDIO_TOO_LONG",
+                f"audio is {info.duration_seconds:.0f} s long; the limit is "
+                f"{self._policy.max_seconds:.0f} s",
+            )
+        tags = await self._metadata.read(path)
+        # Bounded: a file whose header understates its length must not fill memory.
+        longest = self._policy.max_seconds + 1.0
+        audio = await self._decoder.decode(path, FINGERPRINT_RATE, max_seconds=longest)
+        declared = max(info.duration_seconds, tags.declared_seconds or 0.0)
+        self._check_decoded_length(declared, audio)
+        return _Examined(source, info, tags, audio, await self._dedup.fingerprint(audio))
+
+    def _check_decoded_length(self, declared: float, audio: PcmAudio) -> None:
+        decoded = audio.duration_seconds
+        if declared > 0 and decoded < declared * self._policy.min_decoded_fraction:
+            raise InvalidAudio(
+                "CORRUPT_AUDIO",
+                f"truncated or corrupt: decoded {decoded:.1f} s of the "
+                f"{declared:.1f} s the file declares",
+            )
+        if decoded < self._policy.min_seconds:
+            raise InvalidAudio(
+                "AUDIO_TOO_SHORT",
+                f"audio is {decoded:.1f} s long; at least {self._policy.min_seconds:.0f} s needed",
+            )
+        if decoded > self._policy.max_seconds:
+            raise InvalidAudio("AUDIO_TOO_LONG", f"audio is {decoded:.0f} s long")
+
+    async def _find_copy(self, examined: _Examined) -> Track | None:
+        # The same bytes were looked for before decoding; here only the same recording.
+        async with self._uow() as uow:
+            return await _same_recording(uow.tracks, examined, self._policy)
+
+    async def _record(self, path: Path, name: str, examined: _Examined) -> IngestOutcome:
+        track = self._new_track(name, examined)
+        track.storage_key = await self._storage.put(path, examined.source.sha256, path.suffix)
+        committed = False
+        try:
+            async with self._uow() as uow:
+                await uow.tracks.lock_catalog()
+                # Checked again under the lock: another process may have just added it.
+                existing = await _copy_in_library(uow.tracks, examined, self._policy)
+                if existing is not None:
+                    return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
+                if not await self._storage.exists(track.storage_key):
+                    # Removed meanwhile by a deletion of the same content: store it again.
+                    await self._storage.put(path, examined.source.sha256, path.suffix)
+                await uow.tracks.add(track)
+                await uow.events.append(
+                    TrackIngested(track.id, track.storage_key, track.duration_seconds)
+                )
+                await uow.commit()
+                committed = True
+        except TrackAlreadyExists:
+            async with self._uow() as uow:
+                winner = await uow.tracks.get_by_sha256(examined.source.sha256)
+            return IngestOutcome(IngestStatus.DUPLICATE, winner.id if winner else None)
+        finally:
+            if not committed:
+                # Content-addressed: the same blob may belong to a committed twin.
+                await delete_unowned_blob(
+                    self._uow, self._storage, track.storage_key, examined.source.sha256
+                )
+        return IngestOutcome(IngestStatus.INGESTED, track.id)
+
+    def _new_track(self, name: str, examined: _Examined) -> Track:
+        now = self._clock.now()
+        info, tags = examined.info, examined.tags
+        return Track(
+            title=tags.title or Path(name).stem,
+            artist=tags.artist,
+            album=tags.album,
+            duration_seconds=round(examined.audio.duration_seconds, 3),
+            format=info.format,
+            sample_rate=info.sample_rate,
+            channels=info.channels,
+            bitrate=info.bitrate,
+            file_size=examined.source.size,
+            sha256=examined.source.sha256,
+            storage_key="",
+            chromaprint=examined.print_.as_ints(),
+            created_at=now,
+            updated_at=now,
+            original_filename=Path(name).name,
+        )
+
+
+async def _copy_in_library(
+    tracks: TrackRepository, examined: _Examined, policy: IngestPolicy
+) -> Track | None:
+    """The library track this file is a copy of: the same bytes, or the same recording."""
+    same_bytes = await tracks.get_by_sha256(examined.source.sha256)
+    return same_bytes or await _same_recording(tracks, examined, policy)
+
+
+async def _same_recording(
+    tracks: TrackRepository, examined: _Examined, policy: IngestPolicy
+) -> Track | None:
+    """A track whose Chromaprint aligns with this file's: a re-encode of the same recording."""
+    seconds = examined.audio.duration_seconds
+    limit = policy.near_duplicate_candidates
+    for candidate in await tracks.near_duplicate_candidates(examined.print_, limit):
+        reference = Chromaprint.from_ints(candidate.chromaprint)
+        if is_near_duplicate(reference, candidate.duration_seconds, examined.print_, seconds):
+            return candidate
+    return None

@@ -1,0 +1,60 @@
+"""How a timeline is made: window, hops, the speeds searched, limits.
+
+Windows are 10 s: at 10 dB SNR through a 64 kbit/s codec a 10 s stretch holds enough
+aligned landmarks for a confident match even when another track covers half of it in a
+crossfade, while a jump inside a track (a loop, a skip) of more than a few seconds still
+shows as a window whose best position is elsewhere. A file's windows do not overlap (the
+hop is the window): every landmark is looked up once, and edges do not need overlap,
+because a segment's edges are its first and last aligned landmarks, a fading track is
+still accepted at its predicted position, and a track found in one window is looked for
+in the window before it too. Live input moves by 2 s: a window ends at most 2 s after
+enough of a new track has played, which keeps the first report well inside 8 s; lookups
+cost 5x, and a live stream leaves the time for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.timeline.segmenter import SegmentPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePacing:
+    """`hop_seconds` between windows; audio is fingerprinted `block_seconds` at a time (each
+    block costs the fingerprinter's context again) and read from the decoder `read_seconds`
+    at a time. Where the sparse look found nothing for the newest audio, the dense search
+    at every assumed speed runs at most once per `search_every_seconds` of stream: a file
+    searches each unexplained second once (a track's start is then found by the look back),
+    live input more often, so that a sped-up track is reported soon."""
+
+    hop_seconds: float
+    block_seconds: float
+    read_seconds: float
+    search_every_seconds: float
+
+
+FILE_PACING = TimelinePacing(
+    hop_seconds=10.0, block_seconds=10.0, read_seconds=10.0, search_every_seconds=10.0
+)
+LIVE_PACING = TimelinePacing(
+    hop_seconds=2.0, block_seconds=2.0, read_seconds=0.5, search_every_seconds=4.0
+)
+
+# Assumed speeds of the dense search, 2 % apart: each catches about 1 % either side in a
+# 10 s window, so together with the exact-speed analysis they cover 0.95-1.05.
+SEARCH_SPEEDS = (1.0, 0.96, 0.98, 1.02, 1.04)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePolicy:
+    """`explained_slack_seconds`: evidence reaching this close to a window's end explains
+    its newest audio."""
+
+    window_seconds: float = 10.0
+    file: TimelinePacing = FILE_PACING
+    live: TimelinePacing = LIVE_PACING
+    speeds: tuple[float, ...] = SEARCH_SPEEDS
+    explained_slack_seconds: float = 2.0
+    matches_per_window: int = 5
+    segments: SegmentPolicy = field(default_factory=SegmentPolicy)

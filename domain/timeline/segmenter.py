@@ -1,0 +1,177 @@
+"""From window sightings to segments, one window at a time, in memory bounded by what plays.
+
+Windows arrive in stream order. A sighting that agrees with a playing run (same track, the
+position that run predicts, a similar speed) extends it, however weak: at a predicted
+position chance alignments are vanishingly rare, which is what finds a fading track's last
+seconds in a crossfade. A sighting that agrees with no run starts one if it is confident by
+itself. A run that no window has seen for a while has ended: it is settled. Stretches that
+no known segment covers and that are long enough become unknown segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.timeline.run import TrackRun
+from domain.timeline.segments import (
+    Segment,
+    SegmentSettled,
+    SegmentStarted,
+    Sighting,
+    TimelineEvent,
+    WindowSightings,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPolicy:
+    """`start_confidence`: what a sighting needs to start a segment by itself (the exact
+    lane's own threshold). `position_tolerance` and `speed_tolerance`: how far a continuing
+    track may stray from its run's prediction (past it, a jump or a new speed starts a new
+    segment). `max_gap`: seconds after its last evidence, with a window beyond that not
+    seeing it, that a track has ended. `min_unknown`: shorter stretches with no track are
+    gaps between segments, not unknown segments."""
+
+    start_confidence: float = 0.5
+    position_tolerance: float = 0.3
+    speed_tolerance: float = 0.025
+    max_gap: float = 5.0
+    min_unknown: float = 5.0
+
+
+class Segmenter:
+    """Feed `observe` each window in order, then `finish` with the stream's length."""
+
+    def __init__(self, policy: SegmentPolicy | None = None) -> None:
+        self._policy = policy or SegmentPolicy()
+        self._runs: list[TrackRun] = []
+        self._settled_until = 0.0  # where the settled segments' known audio ends
+        self._unknown_since: float | None = None  # an unknown segment announced, still open
+        self._gap_until: float | None = None  # a run starts here, maybe after unknown audio
+
+    def observe(self, window: WindowSightings) -> list[TimelineEvent]:
+        events: list[TimelineEvent] = []
+        self._assign(window.sightings)
+        events += self._settle_ended(window.start)
+        events += self._announce()
+        events += self._gap()
+        events += self._unknown_until(window.start)
+        return events
+
+    def finish(self, end: float) -> list[TimelineEvent]:
+        """The stream ended at `end` seconds: every segment still open is settled."""
+        events = self._settle_ended(float("inf"))
+        events += self._gap()
+        if self._unknown_since is not None:
+            events.append(self._unknown(self._unknown_since, end))
+            self._unknown_since = None
+        elif end - self._settled_until >= self._policy.min_unknown:
+            events.append(self._unknown(self._settled_until, end))
+        self._settled_until = max(self._settled_until, end)
+        return events
+
+    def explains(self, sightings: tuple[Sighting, ...], after: float) -> bool:
+        """Whether some sighting that would count reaches past `after` (the newest audio)."""
+        return any(
+            s.last >= after and (self._run_for(s) is not None or self._starts(s)) for s in sightings
+        )
+
+    def new_starts(self, sightings: tuple[Sighting, ...]) -> list[Sighting]:
+        """The sightings that would start a segment: confident, and continuing none."""
+        return [s for s in sightings if self._starts(s) and self._run_for(s) is None]
+
+    def unextended_speeds(self, sightings: tuple[Sighting, ...]) -> set[float]:
+        """Speeds of playing runs that none of the sightings continues."""
+        continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}
+        return {r.latest.speed for r in self._runs if id(r) not in continued}
+
+    def _starts(self, sighting: Sighting) -> bool:
+        return sighting.confidence >= self._policy.start_confidence
+
+    def _run_for(self, sighting: Sighting) -> TrackRun | None:
+        """The playing run this sighting continues, if any (the nearest in position)."""
+        policy = self._policy
+        fitting = [
+            run
+            for run in self._runs
+            if run.track_id == sighting.track_id
+            and abs(run.latest.speed - sighting.speed) <= policy.speed_tolerance
+            and run.distance(sighting) <= policy.position_tolerance
+        ]
+        return min(fitting, key=lambda run: run.distance(sighting), default=None)
+
+    def _assign(self, sightings: tuple[Sighting, ...]) -> None:
+        added: set[int] = set()
+        for sighting in sorted(sightings, key=lambda s: (-s.confidence, -s.aligned)):
+            run = self._run_for(sighting)
+            if run is not None:
+                if id(run) in added:
+                    run.absorb(sighting)
+                else:
+                    run.add(sighting)
+                    added.add(id(run))
+                    run.confirmed = run.confirmed or run.windows > 1
+            elif self._starts(sighting):
+                rival = any(r.track_id == sighting.track_id for r in self._runs)
+                self._runs.append(TrackRun(sighting, confirmed=not rival))
+                added.add(id(self._runs[-1]))
+
+    def _settle_ended(self, now: float) -> list[TimelineEvent]:
+        """Runs unseen since `max_gap` before `now` (the start of a window that missed them)."""
+        ended = [r for r in self._runs if now - r.last > self._policy.max_gap]
+        events: list[TimelineEvent] = []
+        for run in sorted(ended, key=lambda r: r.first):
+            self._runs.remove(run)
+            for other in self._runs:  # a jump: the run it left has ended, so it was real
+                if other.track_id == run.track_id and other.last > run.last:
+                    other.confirmed = True
+            if run.confirmed:
+                events += self._announce_one(run)
+                events.append(SegmentSettled(run.segment(run.last)))
+                self._settled_until = max(self._settled_until, run.last)
+        return events
+
+    def _announce(self) -> list[TimelineEvent]:
+        events: list[TimelineEvent] = []
+        for run in sorted(self._runs, key=lambda r: r.first):
+            events += self._announce_one(run)
+        return events
+
+    def _announce_one(self, run: TrackRun) -> list[TimelineEvent]:
+        """A confirmed run's start, once; it closes the unknown stretch before it."""
+        if not run.confirmed or run.announced:
+            return []
+        run.announced = True
+        events: list[TimelineEvent] = []
+        if self._unknown_since is not None:
+            events.append(self._unknown(self._unknown_since, max(self._unknown_since, run.first)))
+            self._unknown_since = None
+        elif self._gap_until is None or run.first < self._gap_until:
+            self._gap_until = run.first
+        events.append(SegmentStarted(run.segment(None)))
+        return events
+
+    def _gap(self) -> list[TimelineEvent]:
+        """Unknown audio before a run that began while others played: said once the runs
+        that began before it have ended (until then they may still reach into the gap)."""
+        until = self._gap_until
+        if until is None or any(r.confirmed and r.first < until for r in self._runs):
+            return []
+        self._gap_until = None
+        if until - self._settled_until < self._policy.min_unknown:
+            return []
+        return [self._unknown(self._settled_until, until)]
+
+    def _unknown_until(self, decided: float) -> list[TimelineEvent]:
+        """Audio before `decided` has been in every window it will ever be in; with nothing
+        playing, audio after the last segment is unknown once that is long enough."""
+        if self._unknown_since is not None or any(r.confirmed for r in self._runs):
+            return []
+        if decided - self._settled_until < self._policy.min_unknown:
+            return []
+        self._unknown_since = self._settled_until
+        return [SegmentStarted(Segment(round(self._settled_until, 3), None, None))]
+
+    @staticmethod
+    def _unknown(start: float, end: float) -> SegmentSettled:
+        return SegmentSettled(Segment(round(start, 3), round(end, 3), None))

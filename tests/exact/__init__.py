@@ -1,1 +1,0 @@
-"""Exact lane: landmark fingerprinter (C), fingerprint indexes, projection, identify."""

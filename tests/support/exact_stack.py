@@ -1,0 +1,65 @@
+"""The exact lane wired on real adapters for integration tests (Postgres, ffmpeg, LMDB, C)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+from adapters.ffmpeg.decoder import FfmpegAudioDecoder
+from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
+from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
+from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
+from application.identify.identify_exact import IdentifyExact
+from application.library.ingest_file import IngestFile
+from application.projections.fingerprint import FingerprintProjection
+from application.projections.projector import Projector
+from domain.audio import FINGERPRINT_RATE
+from tests.support.audio_factory import synth_track, write_wav
+
+
+@dataclass
+class ExactStack:
+    uow: PostgresUnitOfWorkFactory
+    storage: FilesystemAudioStorage
+    decoder: FfmpegAudioDecoder
+    index: LmdbFingerprintIndex
+    projection: FingerprintProjection
+    projector: Projector
+    ingest: IngestFile
+    identify: IdentifyExact
+    folder: Path
+
+    async def add_tracks(self, seeds: range, seconds: float = 20.0) -> list[UUID]:
+        ids = []
+        for seed in seeds:
+            path = write_wav(self.folder / f"track{seed}.wav", synth_track(seed, seconds))
+            outcome = await self.ingest(path)
+            assert outcome.track_id is not None, outcome.reason
+            ids.append(outcome.track_id)
+        return ids
+
+    async def answers(self, seeds: range, start: float = 4.0, seconds: float = 6.0) -> list[object]:
+        """Top exact answer (track, offset) for a clip of each seeded track."""
+        found = []
+        for seed in seeds:
+            clip = synth_track(seed, 20.0, FINGERPRINT_RATE).slice_seconds(start, start + seconds)
+            matches = await self.identify(clip, 1)
+            found.append(
+                (matches[0].track_id, round(matches[0].offset_seconds, 2)) if matches else None
+            )
+        return found
+
+
+def exact_stack(
+    uow: PostgresUnitOfWorkFactory, ingest: IngestFile, root: Path, folder: Path
+) -> ExactStack:
+    storage = FilesystemAudioStorage(root)
+    decoder = FfmpegAudioDecoder()
+    fingerprinter = CffiLandmarkFingerprinter()
+    index = LmdbFingerprintIndex(root / "lmdb")
+    projection = FingerprintProjection(storage, decoder, fingerprinter, index)
+    projector = Projector(projection, uow, backoff_seconds=(0, 0))
+    identify = IdentifyExact(fingerprinter, index)
+    return ExactStack(uow, storage, decoder, index, projection, projector, ingest, identify, folder)

@@ -1,0 +1,125 @@
+"""IngestFile on in-memory adapters: outcomes, duplicates, limits and atomicity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from adapters.memory.unit_of_work import InMemoryUnitOfWork
+from domain.audio import AudioInfo, PcmAudio, Tags
+from domain.events import TrackIngested
+from domain.library.ingest_outcome import IngestStatus
+from tests.support.audio_factory import synth_track
+from tests.support.fixtures.memory_app import MemoryApp
+
+
+async def test_a_new_file_becomes_a_track_and_an_event(app: MemoryApp) -> None:
+    path = app.add_file("song.wav", synth_track(1, 20.0))
+    app.metadata.tags["song.wav"] = Tags(title="Song", artist="Band", album="LP")
+    outcome = await app.ingest(path)
+    assert outcome.status is IngestStatus.INGESTED
+    assert outcome.track_id is not None
+    track = app.db.tracks[outcome.track_id]
+    assert (track.title, track.artist, track.album) == ("Song", "Band", "LP")
+    assert track.duration_seconds == pytest.approx(20.0, abs=0.01)
+    assert track.original_filename == "song.wav"
+    assert app.storage.blobs.keys() == {track.storage_key}
+    [stored] = app.db.events
+    assert stored.event == TrackIngested(track.id, track.storage_key, track.duration_seconds)
+
+
+async def test_title_falls_back_to_the_given_name_not_a_temp_name(app: MemoryApp) -> None:
+    path = app.add_file("tmp8f3k2.upload", synth_track(2, 10.0))
+    outcome = await app.ingest(path, display_name="Morning Walk.flac")
+    assert outcome.track_id is not None
+    assert app.db.tracks[outcome.track_id].title == "Morning Walk"
+
+
+async def test_the_same_bytes_twice_is_a_duplicate(app: MemoryApp) -> None:
+    path = app.add_file("song.wav", synth_track(3, 10.0))
+    first = await app.ingest(path)
+    second = await app.ingest(path)
+    assert second.status is IngestStatus.DUPLICATE
+    assert second.track_id == first.track_id
+    assert len(app.db.events) == 1
+
+
+async def test_the_same_recording_in_other_bytes_is_a_duplicate(app: MemoryApp) -> None:
+    audio = synth_track(4, 30.0)
+    first = await app.ingest(app.add_file("a.wav", audio))
+    quieter = PcmAudio((audio.samples * 0.7).astype(np.float32), audio.sample_rate)
+    second = await app.ingest(app.add_file("a-copy.mp3", quieter))
+    assert second.status is IngestStatus.DUPLICATE
+    assert second.track_id == first.track_id
+
+
+async def test_a_different_recording_is_not_a_duplicate(app: MemoryApp) -> None:
+    await app.ingest(app.add_file("a.wav", synth_track(5, 30.0)))
+    other = await app.ingest(app.add_file("b.wav", synth_track(6, 30.0)))
+    assert other.status is IngestStatus.INGESTED
+    assert len(app.db.tracks) == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda app: app.folder / "missing.wav", "UNREADABLE_FILE"),
+        (lambda app: _raw(app, "empty.wav", b""), "EMPTY_FILE"),
+        (lambda app: _raw(app, "notes.txt", b"not audio at all"), "UNSUPPORTED_FORMAT"),
+        (lambda app: app.add_file("short.wav", synth_track(7, 2.0)), "AUDIO_TOO_SHORT"),
+        (lambda app: app.add_file("long.wav", synth_track(8, 121.0)), "AUDIO_TOO_LONG"),
+        (
+            lambda app: app.add_file(
+                "cut.mp3",
+                synth_track(9, 10.0),
+                AudioInfo("mp3", "mp3", 60.0, 44100, 2, 128000),
+            ),
+            "CORRUPT_AUDIO",
+        ),
+    ],
+)
+async def test_bad_input_fails_clearly_and_stores_nothing(app: MemoryApp, make, code: str) -> None:  # type: ignore[no-untyped-def]
+    outcome = await app.ingest(make(app))
+    assert outcome.status is IngestStatus.FAILED
+    assert outcome.code == code
+    assert outcome.reason
+    assert outcome.track_id is None
+    assert not app.db.tracks and not app.db.events and not app.storage.blobs
+
+
+async def test_too_long_is_refused_before_decoding(app: MemoryApp) -> None:
+    info = AudioInfo("mp3", "mp3", 3600.0, 44100, 2, 128000)
+    outcome = await app.ingest(app.add_file("hour.mp3", synth_track(10, 5.0), info))
+    assert outcome.code == "AUDIO_TOO_LONG"
+
+
+async def test_a_failed_commit_leaves_no_blob_behind(
+    app: MemoryApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken_commit(self: InMemoryUnitOfWork) -> None:
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(InMemoryUnitOfWork, "commit", broken_commit)
+    with pytest.raises(ConnectionError):
+        await app.ingest(app.add_file("song.wav", synth_track(11, 10.0)))
+    assert not app.storage.blobs
+    assert not app.db.tracks and not app.db.events
+
+
+def _raw(app: MemoryApp, name: str, content: bytes):  # type: ignore[no-untyped-def]
+    path = app.folder / name
+    path.write_bytes(content)
+    return path
+
+
+async def test_a_file_that_understates_its_length_is_decoded_only_past_the_limit(
+    app: MemoryApp,
+) -> None:
+    # The header says 60 s; the stream holds 600 s. Decoding it all would hold ten minutes
+    # of samples (or, for a crafted file, hours) in memory before the length check.
+    audio = synth_track(3, 600.0, rate=16_000)
+    info = AudioInfo("flac", "flac", 60.0, 16000, 1, None)
+    outcome = await app.ingest(app.add_file("liar.flac", audio, info))
+    assert outcome.status is IngestStatus.FAILED and outcome.code == "AUDIO_TOO_LONG"
+    assert outcome.reason == "audio is 121 s long"  # stopped at the limit (120 s) + 1 s
+    assert app.db.tracks == {}
