@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from application.identify.exact_lookup import match_exact
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
@@ -107,7 +109,7 @@ async def identify_all(folder: Path, rows: list[dict], identify: _Timed, ids) ->
         latency = time.perf_counter() - started
         first_pass = await identify.fingerprinter.reference(PcmAudio(samples, FINGERPRINT_RATE))
         began = time.perf_counter()
-        await identify.index.match(first_pass, 3)
+        await match_exact(identify.index, first_pass, 3)
         match_only = time.perf_counter() - began
         top = matches[0] if matches else None
         outcomes.append(

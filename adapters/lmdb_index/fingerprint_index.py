@@ -29,13 +29,11 @@ from adapters.lmdb_index.layout import (
     TrackRecord,
     entry_keys,
     entry_values,
-    split_entries,
     u32,
     u64,
     unique_entries,
     value_prefix,
 )
-from adapters.lmdb_index.lookup import wanted_entries
 from adapters.lmdb_index.map_growth import (
     MAX_MAP_SIZE,
     IndexFull,
@@ -46,13 +44,10 @@ from adapters.lmdb_index.map_growth import (
     transaction,
     write_room_bytes,
 )
-from domain.exact.alignment import to_exact_matches
+from adapters.lmdb_index.snapshot import EMPTY, KEY_LIMIT, LmdbSnapshot
 from domain.exact.fingerprint import LandmarkFingerprint
-from domain.exact.hits import join_hits, query_keys
-from domain.exact.slopes import align_query
-from domain.matches import ExactMatch
+from domain.ports.fingerprint_index import IndexSnapshot
 
-_KEY_LIMIT = 1 << 32
 T = TypeVar("T")
 
 
@@ -128,7 +123,7 @@ class LmdbFingerprintIndex:
         return opened
 
     async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
-        if len(fingerprint) and int(fingerprint.hashes.max()) >= _KEY_LIMIT:
+        if len(fingerprint) and int(fingerprint.hashes.max()) >= KEY_LIMIT:
             raise ValueError("the LMDB index stores 32-bit hashes")
         return await asyncio.to_thread(self._put, track_id, fingerprint)
 
@@ -229,30 +224,16 @@ class LmdbFingerprintIndex:
         total = int.from_bytes(txn.get(FRAMES, bytes(8), db=dbs[META]), "big")
         txn.put(FRAMES, u64(max(0, total + delta)), db=dbs[META])
 
-    async def match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
-        return await asyncio.to_thread(self._match, fingerprint, limit)
+    async def read(self, work: Callable[[IndexSnapshot], T]) -> T:
+        return await asyncio.to_thread(self._read, work)
 
-    def _match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
+    def _read(self, work: Callable[[IndexSnapshot], T]) -> T:
         opened = self._open()
-        keys = query_keys(fingerprint)
-        keys = keys[keys < _KEY_LIMIT]
-        if opened is None or len(keys) == 0:
-            return []
+        if opened is None:
+            return work(EMPTY)  # a reader before the first write
         env, dbs = opened
         with transaction(env) as txn:
-            shift = self._shift(txn, dbs)
-            stored = np.unique(entry_keys(keys, shift))
-            held = int(txn.stat(dbs[HASHES])["entries"])
-            entries = wanted_entries(txn.cursor(db=dbs[HASHES]), stored, shift, held)
-            hashes, values = split_entries(
-                entries["key"].astype(np.uint64), entries["value"].astype(np.uint64), shift
-            )
-            hits = join_hits(fingerprint, hashes, values)
-            tracks = _Tracks(txn, dbs[NUMBERS])
-            index_frames = int.from_bytes(txn.get(FRAMES, bytes(8), db=dbs[META]), "big")
-            alignments = align_query(hits, tracks.frames, index_frames, fingerprint, limit)
-            ids = {a.track: tracks.uuid(a.track) for a in alignments}
-        return to_exact_matches(alignments, fingerprint, {n: i for n, i in ids.items() if i})
+            return work(LmdbSnapshot(txn, dbs, self._shift(txn, dbs)))
 
     async def hash_count(self, track_id: UUID) -> int | None:
         return await asyncio.to_thread(self._hash_count, track_id)
@@ -327,24 +308,3 @@ class LmdbFingerprintIndex:
             self._dbs.pop(building, None)
             await asyncio.to_thread(close_environment, building)
             await asyncio.to_thread(discard, self._base, building)
-
-
-class _Tracks:
-    """Per-track facts read lazily inside the match transaction (only for candidates)."""
-
-    def __init__(self, txn: lmdb.Transaction, db: Any) -> None:
-        self._txn, self._db = txn, db
-        self._cache: dict[int, bytes | memoryview | None] = {}
-
-    def _row(self, number: int) -> bytes | memoryview | None:
-        if number not in self._cache:
-            self._cache[number] = self._txn.get(u32(number), db=self._db)
-        return self._cache[number]
-
-    def frames(self, number: int) -> int:
-        row = self._row(number)
-        return 0 if row is None else int.from_bytes(row[16:20], "big")
-
-    def uuid(self, number: int) -> UUID | None:
-        row = self._row(number)
-        return None if row is None else UUID(bytes=bytes(row[:16]))

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from uuid import UUID
 
 import numpy as np
+import numpy.typing as npt
 
 from adapters.memory.generations import InMemoryGenerations
-from domain.exact.alignment import to_exact_matches
 from domain.exact.fingerprint import LandmarkFingerprint
-from domain.exact.hits import join_hits, pack_entries, query_keys, specific_keys
-from domain.exact.slopes import align_query
-from domain.matches import ExactMatch
+from domain.exact.hits import pack_entries
+from domain.ports.fingerprint_index import IndexSnapshot
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,9 +31,9 @@ class _Generation:
 class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
     """FingerprintIndex in dicts: hash -> set of packed (track number, time) entries.
 
-    Same numbering, entry packing and scoring (domain.exact.alignment) as the LMDB index,
-    so the shared contract tests hold for both. A rebuild fills a second generation that
-    replaces the live one at `finish_rebuild`.
+    Same numbering and entry packing as the LMDB index, and matched by the same
+    domain.exact.matcher, so the shared contract tests hold for both. A rebuild fills a
+    second generation that replaces the live one at `finish_rebuild`.
     """
 
     def __init__(self) -> None:
@@ -65,29 +68,8 @@ class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
             if not bucket:
                 del state.postings[key]
 
-    async def match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
-        live = self._live
-        entry_hashes: list[int] = []
-        entry_values: list[int] = []
-        keys = query_keys(fingerprint).tolist()
-        counts = np.asarray([len(live.postings.get(key, ())) for key in keys], np.int64)
-        for key, wanted in zip(keys, specific_keys(counts), strict=True):
-            bucket = live.postings.get(key, ()) if wanted else ()
-            entry_hashes.extend([key] * len(bucket))
-            entry_values.extend(sorted(bucket))
-        hits = join_hits(
-            fingerprint,
-            np.asarray(entry_hashes, np.uint64),
-            np.asarray(entry_values, np.uint64),
-        )
-        alignments = align_query(
-            hits,
-            lambda number: live.frames.get(number, 0),
-            sum(live.frames.values()),
-            fingerprint,
-            limit,
-        )
-        return to_exact_matches(alignments, fingerprint, live.ids)
+    async def read(self, work: Callable[[IndexSnapshot], T]) -> T:
+        return work(_Snapshot(self._live))
 
     async def hash_count(self, track_id: UUID) -> int | None:
         number = self._live.numbers.get(track_id)
@@ -96,3 +78,35 @@ class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
     async def track_counts(self) -> dict[UUID, int]:
         live = self._live
         return {track: len(live.entries[number]) for track, number in live.numbers.items()}
+
+
+class _Snapshot:
+    """IndexSnapshot over one generation's dicts."""
+
+    def __init__(self, live: _Generation) -> None:
+        self._live = live
+
+    @property
+    def total_frames(self) -> int:
+        return sum(self._live.frames.values())
+
+    def counts(self, hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        postings = self._live.postings
+        return np.asarray([len(postings.get(h, ())) for h in hashes.tolist()], np.int64)
+
+    def postings(
+        self, hashes: npt.NDArray[np.uint64]
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        entry_hashes: list[int] = []
+        entry_values: list[int] = []
+        for key in hashes.tolist():
+            bucket = sorted(self._live.postings.get(key, ()))
+            entry_hashes.extend([key] * len(bucket))
+            entry_values.extend(bucket)
+        return np.asarray(entry_hashes, np.uint64), np.asarray(entry_values, np.uint64)
+
+    def track_frames(self, number: int) -> int:
+        return self._live.frames.get(number, 0)
+
+    def track_id(self, number: int) -> UUID | None:
+        return self._live.ids.get(number)

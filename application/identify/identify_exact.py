@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from application.identify.exact_lookup import match_exact
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint
 from domain.matches import ExactMatch
@@ -55,7 +56,7 @@ class IdentifyExact:
         for make in (self._sparse, self._stretched, self._everything):
             for fingerprint in await make(clip):
                 if len(fingerprint):
-                    found += await self._index.match(fingerprint, limit)
+                    found += await match_exact(self._index, fingerprint, limit)
                 tries += 1
             best = max((m.confidence for m in found), default=0.0)
             if best**tries >= self._accept_confidence:

@@ -16,6 +16,7 @@ where it became audible.
 
 from __future__ import annotations
 
+from application.identify.exact_lookup import match_exact
 from application.timeline.policy import TimelinePacing, TimelinePolicy
 from application.timeline.stream_prints import StreamPrints
 from domain.matches import ExactMatch
@@ -68,7 +69,7 @@ class WindowMatcher:
         window.tries += 1
         if not len(fingerprint):
             return False
-        found = await self._index.match(fingerprint, self._policy.matches_per_window)
+        found = await match_exact(self._index, fingerprint, self._policy.matches_per_window)
         window.found += [(m, fingerprint.speed, start) for m in found]
         return True
 

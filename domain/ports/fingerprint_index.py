@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 from uuid import UUID
+
+import numpy as np
+import numpy.typing as npt
 
 from domain.audio import PcmAudio
 from domain.exact.fingerprint import LandmarkFingerprint, LandmarkFraming
-from domain.matches import ExactMatch
 from domain.ports.projection_store import ProjectionStore
+
+T = TypeVar("T")
 
 
 class Fingerprinter(Protocol):
@@ -50,22 +54,50 @@ class Fingerprinter(Protocol):
         ...
 
 
+class IndexSnapshot(Protocol):
+    """One consistent view of the landmark index, for the matcher (domain.exact.matcher).
+
+    Its calls block: `FingerprintIndex.read` runs the matcher off the event loop. Every
+    index answers in the same terms and order, so that the one matcher scores identically
+    whatever store serves it. Entries are packed as domain.exact.hits.pack_entries does.
+    """
+
+    @property
+    def total_frames(self) -> int:
+        """Analysis frames indexed in all (how many places a chance alignment could fall)."""
+        ...
+
+    def counts(self, hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """How many entries each of these hashes (distinct, sorted) holds."""
+        ...
+
+    def postings(
+        self, hashes: npt.NDArray[np.uint64]
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        """Every entry under these hashes (distinct, sorted): its hash and its packed
+        (track number, frame), sorted by hash, then by value."""
+        ...
+
+    def track_frames(self, number: int) -> int:
+        """Frames of the track with this number (0 if there is none)."""
+        ...
+
+    def track_id(self, number: int) -> UUID | None:
+        """The id of the track with this number, None if it is gone."""
+        ...
+
+
 class FingerprintIndex(ProjectionStore, Protocol):
-    """The inverted index of landmark hashes (a projection of the event log)."""
+    """The inverted index of landmark hashes (a projection of the event log): storage only;
+    what matches is decided by domain.exact.matcher over a snapshot."""
 
     async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         """Index a track, replacing whatever it had before (idempotent); returns the number
         of entries now stored for it (what `hash_count` will report once it is live)."""
         ...
 
-    async def match(self, fingerprint: LandmarkFingerprint, limit: int) -> list[ExactMatch]:
-        """Tracks whose hashes line up with the query at one offset, best first.
-
-        Every candidate is verified (hits re-counted in a narrow band around its offset) and
-        carries a confidence in [0, 1]: how unlikely its alignment is by chance, given the
-        query's length and the hits the index returned. Weak candidates may be included;
-        callers choose their own confidence threshold.
-        """
+    async def read(self, work: Callable[[IndexSnapshot], T]) -> T:
+        """`work` over one consistent snapshot of the live index, run off the event loop."""
         ...
 
     async def hash_count(self, track_id: UUID) -> int | None:

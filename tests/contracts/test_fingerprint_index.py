@@ -6,10 +6,12 @@ import uuid
 
 import numpy as np
 
+from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
+from application.identify.exact_lookup import match_exact
 from domain.audio import PcmAudio
 from domain.exact.alignment import MAX_POINTS
 from domain.exact.fingerprint import LandmarkFingerprint
-from domain.ports.fingerprint_index import FingerprintIndex
+from domain.ports.fingerprint_index import FingerprintIndex, IndexSnapshot
 from tests.support.synthetic import RATE, cut
 
 FIRST, SECOND, THIRD = (uuid.UUID(int=seed) for seed in (11, 22, 33))
@@ -47,8 +49,8 @@ async def test_remove_forgets_and_tolerates_unknown(fingerprint_index: Fingerpri
 async def test_empty_query_and_empty_index_match_nothing(
     fingerprint_index: FingerprintIndex,
 ) -> None:
-    assert await fingerprint_index.match(_tiny([], []), 5) == []
-    assert await fingerprint_index.match(_tiny([5, 7], [1, 2]), 5) == []
+    assert await match_exact(fingerprint_index, _tiny([], []), 5) == []
+    assert await match_exact(fingerprint_index, _tiny([5, 7], [1, 2]), 5) == []
 
 
 async def test_match_finds_track_and_offset(
@@ -58,7 +60,7 @@ async def test_match_finds_track_and_offset(
 ) -> None:
     clip = cut(tracks[SECOND], 12 * RATE, 8.0)
     (query,) = await fingerprinter.query(clip)
-    matches = await filled_index.match(query, 3)
+    matches = await match_exact(filled_index, query, 3)
     assert matches[0].track_id == SECOND
     assert abs(matches[0].offset_seconds - 12.0) <= 0.008
     assert matches[0].confidence > 0.99
@@ -77,8 +79,8 @@ async def test_removed_track_is_not_matched_but_others_are(
     await filled_index.remove(SECOND)
     (gone,) = await fingerprinter.query(cut(tracks[SECOND], 5 * RATE, 6.0))
     (kept,) = await fingerprinter.query(cut(tracks[THIRD], 5 * RATE, 6.0))
-    assert SECOND not in {m.track_id for m in await filled_index.match(gone, 5)}
-    assert (await filled_index.match(kept, 5))[0].track_id == THIRD
+    assert SECOND not in {m.track_id for m in await match_exact(filled_index, gone, 5)}
+    assert (await match_exact(filled_index, kept, 5))[0].track_id == THIRD
 
 
 async def test_put_remove_put_matches_like_the_first_put(
@@ -88,13 +90,13 @@ async def test_put_remove_put_matches_like_the_first_put(
     fingerprinter,
 ) -> None:
     (query,) = await fingerprinter.query(cut(tracks[FIRST], 20 * RATE, 5.0))
-    before = await filled_index.match(query, 3)
+    before = await match_exact(filled_index, query, 3)
     count = await filled_index.hash_count(FIRST)
     await filled_index.remove(FIRST)
     await filled_index.put(FIRST, reference_prints[FIRST])
     await filled_index.put(FIRST, reference_prints[FIRST])
     assert await filled_index.hash_count(FIRST) == count
-    assert await filled_index.match(query, 3) == before
+    assert await match_exact(filled_index, query, 3) == before
 
 
 async def test_an_empty_rebuild_empties_the_index(
@@ -103,7 +105,7 @@ async def test_an_empty_rebuild_empties_the_index(
     await filled_index.begin_rebuild()
     await filled_index.finish_rebuild()
     (query,) = await fingerprinter.query(cut(tracks[FIRST], 0, 5.0))
-    assert await filled_index.match(query, 3) == []
+    assert await match_exact(filled_index, query, 3) == []
     assert await filled_index.hash_count(FIRST) is None
     await filled_index.put(FIRST, _tiny([5], [1]))
     assert await filled_index.hash_count(FIRST) == 1
@@ -111,8 +113,8 @@ async def test_an_empty_rebuild_empties_the_index(
 
 async def test_limit_bounds_the_answer(filled_index: FingerprintIndex, tracks, fingerprinter):
     (query,) = await fingerprinter.query(cut(tracks[THIRD], 3 * RATE, 5.0))
-    assert await filled_index.match(query, 0) == []
-    assert len(await filled_index.match(query, 1)) == 1
+    assert await match_exact(filled_index, query, 0) == []
+    assert len(await match_exact(filled_index, query, 1)) == 1
 
 
 async def test_put_reports_what_it_stored_and_track_counts_list_it(
@@ -149,3 +151,29 @@ async def test_an_aborted_rebuild_changes_nothing(fingerprint_index: Fingerprint
     assert await fingerprint_index.track_counts() == {FIRST: 2}
     await fingerprint_index.put(THIRD, _tiny([2], [2]))
     assert await fingerprint_index.track_counts() == {FIRST: 2, THIRD: 1}
+
+
+async def test_every_index_reads_the_same_snapshot_as_the_twin(
+    filled_index: FingerprintIndex,
+    reference_prints: dict[uuid.UUID, LandmarkFingerprint],
+    tracks: dict[uuid.UUID, PcmAudio],
+    fingerprinter,
+) -> None:
+    # The matcher is the same code for every index, so equal snapshots mean equal scores.
+    twin = InMemoryFingerprintIndex()
+    for track_id, fingerprint in reference_prints.items():
+        await twin.put(track_id, fingerprint)
+    query = await fingerprinter.stretched(cut(tracks[THIRD], 9 * RATE, 6.0))
+    keys = np.unique(np.concatenate([query.hashes, np.arange(1, 400, dtype=np.uint64)]))
+
+    def seen(snapshot: IndexSnapshot) -> tuple[list[int], list[int], list[int], int]:
+        hashes, values = snapshot.postings(keys)
+        return (
+            snapshot.counts(keys).tolist(),
+            hashes.tolist(),
+            values.tolist(),
+            (snapshot.total_frames),
+        )
+
+    assert await filled_index.read(seen) == await twin.read(seen)
+    assert await match_exact(filled_index, query, 3) == await match_exact(twin, query, 3)

@@ -9,13 +9,13 @@ import pytest
 
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
-from adapters.memory.fingerprinter import NumpyLandmarkFingerprinter
 from application.identify.identify_exact import IdentifyExact
 from application.timeline.stream_prints import StreamPrints
 from domain.audio import PcmAudio
 from domain.exact.fingerprint import SCALE_FREE, LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
 from tests.support.fixtures.exact import TRACK_SEEDS
+from tests.support.numpy_fingerprinter import NumpyLandmarkFingerprinter
 from tests.support.synthetic import RATE, cut, synthetic_track
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from application.identify.exact_lookup import match_exact
 from application.projections.fingerprint import FingerprintProjection
 from domain.audio import PcmAudio
 from domain.events import DomainEvent, StoredEvent, TrackDeleted, TrackIngested
@@ -59,24 +60,24 @@ async def test_ingest_twice_delete_and_replay(
     await projection.apply(ingested)
     count, first = (
         await fingerprint_index.hash_count(TRACK),
-        await fingerprint_index.match(query, 3),
+        await match_exact(fingerprint_index, query, 3),
     )
     assert count and first[0].track_id == TRACK and abs(first[0].offset_seconds - 7.0) < 0.01
     await projection.apply(ingested)
     assert await fingerprint_index.hash_count(TRACK) == count
-    assert await fingerprint_index.match(query, 3) == first
+    assert await match_exact(fingerprint_index, query, 3) == first
 
     await projection.apply(_at(2, TrackDeleted(TRACK, key)))
     assert await fingerprint_index.hash_count(TRACK) is None
-    assert await fingerprint_index.match(query, 3) == []
+    assert await match_exact(fingerprint_index, query, 3) == []
 
     # A rebuild fills a new generation; searches read the live one until it is swapped in.
     await projection.begin_rebuild()
     assert await projection.apply(ingested) == Applied(TRACK, count)
-    assert await fingerprint_index.match(query, 3) == []
+    assert await match_exact(fingerprint_index, query, 3) == []
     await projection.finish_rebuild()
     assert await fingerprint_index.hash_count(TRACK) == count
-    assert await fingerprint_index.match(query, 3) == first
+    assert await match_exact(fingerprint_index, query, 3) == first
     assert await fingerprint_index.track_counts() == {TRACK: count}
 
 

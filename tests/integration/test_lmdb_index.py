@@ -10,6 +10,7 @@ import pytest
 
 from adapters.lmdb_index.environment import close_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
+from application.identify.exact_lookup import match_exact
 from domain.exact.fingerprint import LandmarkFingerprint
 
 TRACK = uuid.UUID(int=7)
@@ -21,7 +22,7 @@ PRINT = LandmarkFingerprint(
 async def test_reader_before_any_writer_sees_an_empty_index(tmp_path: Path) -> None:
     reader = LmdbFingerprintIndex(tmp_path / "none", readonly=True)
     assert await reader.hash_count(TRACK) is None
-    assert await reader.match(PRINT, 3) == []
+    assert await match_exact(reader, PRINT, 3) == []
 
 
 async def test_reader_sees_what_the_writer_committed(tmp_path: Path) -> None:
@@ -30,7 +31,7 @@ async def test_reader_sees_what_the_writer_committed(tmp_path: Path) -> None:
     reader = LmdbFingerprintIndex(path, readonly=True)
     await writer.put(TRACK, PRINT)
     assert await reader.hash_count(TRACK) == 40
-    assert (await reader.match(PRINT, 1))[0].track_id == TRACK
+    assert (await match_exact(reader, PRINT, 1))[0].track_id == TRACK
     await writer.remove(TRACK)
     assert await reader.hash_count(TRACK) is None
     close_environment(path)
@@ -52,9 +53,9 @@ async def test_index_survives_reopening_and_keeps_its_key_shift(tmp_path: Path) 
     await LmdbFingerprintIndex(path, key_shift=8).put(TRACK, PRINT)
     close_environment(path)
     reopened = LmdbFingerprintIndex(path, key_shift=0)
-    assert (await reopened.match(PRINT, 1))[0].aligned_hashes == 40
+    assert (await match_exact(reopened, PRINT, 1))[0].aligned_hashes == 40
     await reopened.remove(TRACK)
-    assert await reopened.match(PRINT, 1) == []
+    assert await match_exact(reopened, PRINT, 1) == []
     close_environment(path)
 
 

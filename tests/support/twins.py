@@ -14,7 +14,6 @@ from adapters.memory.dedup_fingerprinter import BandEnergyDedupFingerprinter
 from adapters.memory.embedder import InMemoryEmbedder
 from adapters.memory.event_notifier import InMemoryEventNotifier
 from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
-from adapters.memory.fingerprinter import NumpyLandmarkFingerprinter
 from adapters.memory.login_failures import InMemoryLoginFailures
 from adapters.memory.metadata_reader import InMemoryMetadataReader
 from adapters.memory.password_hasher import PlainSha256PasswordHasher
@@ -39,6 +38,7 @@ from domain.ports.token_issuer import TokenIssuer
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from domain.ports.users import UserRepository
 from domain.ports.vector_index import VectorIndex
+from tests.support.numpy_fingerprinter import NumpyLandmarkFingerprinter
 
 
 class InMemoryAdapters(Provider):

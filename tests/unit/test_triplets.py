@@ -13,9 +13,9 @@ from adapters.landmarks.native import (
     TripletParams,
     triplet_hashes,
 )
-from adapters.memory.triplets import FAMILY as TWIN_FAMILY
-from adapters.memory.triplets import triplet_hashes as twin_triplet_hashes
 from domain.exact.fingerprint import SCALE_FREE
+from tests.support.numpy_triplets import FAMILY as TWIN_FAMILY
+from tests.support.numpy_triplets import triplet_hashes as twin_triplet_hashes
 
 
 def random_peaks(seed: int, count: int, frames: int = 2_000) -> npt.NDArray[np.void]:

@@ -6,9 +6,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import maximum_filter
 
-from adapters.memory.triplets import triplet_hashes
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
+from tests.support.numpy_triplets import triplet_hashes
 
 WINDOW, HOP = 1024, 128
 _MIN_BIN = 10  # ~150 Hz: below it rumble and hum, not music
@@ -22,7 +22,7 @@ class NumpyLandmarkFingerprinter:
 
     Spectral peaks (local maxima of the log spectrogram above their frame's median), each
     paired with the next few peaks up to 63 frames ahead; hash = f1 (9 bits), f2 (9 bits),
-    dt (6 bits); plus the C code's triplet hashes (adapters/memory/triplets.py).
+    dt (6 bits); plus the C code's triplet hashes (tests/support/numpy_triplets.py).
     Slow and without the C version's robustness tuning, but it honours the port's contract,
     so use-case tests can run without the compiled extension.
     """
