@@ -24,9 +24,9 @@ from sqlalchemy import text
 
 from adapters.embedded_postgres.server import start_embedded_postgres
 from adapters.postgres.engine import create_engine
-from tests.service.test_serve import _admin_token, spawn_serve
 from tests.support.audio_factory import synth_track, write_wav
 from tests.support.cli_runner import CLI, run_cli
+from tests.support.serve_process import admin_token, spawn_serve
 
 
 class OwnPostgres:
@@ -91,7 +91,7 @@ async def test_serve_and_ingest_survive_a_database_restart(
     files = [write_wav(folder / f"t{i}.wav", synth_track(40 + i, 12.0)) for i in range(16)]
     engine = create_engine(own_postgres.url)
     with spawn_serve(env, tmp_path) as (url, _):
-        admin = {"Authorization": f"Bearer {await _admin_token(url, engine)}"}
+        admin = {"Authorization": f"Bearer {await admin_token(url, engine)}"}
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
 
             async def ingest_and_index(path: Path) -> str:

@@ -16,9 +16,9 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.service.test_serve import _admin_token, spawn_serve
 from tests.support.audio_factory import synth_track, write_wav
 from tests.support.cli_runner import run_cli
+from tests.support.serve_process import admin_token, spawn_serve
 
 
 async def _count(engine: AsyncEngine, table: str) -> int:
@@ -51,7 +51,7 @@ async def test_a_killed_serve_leaves_nothing_behind_after_a_restart(
     form = [("files", (p.name, p.read_bytes())) for p in tracks]
 
     with spawn_serve(env, tmp_path) as (url, process):
-        admin = {"Authorization": f"Bearer {await _admin_token(url, engine)}"}
+        admin = {"Authorization": f"Bearer {await admin_token(url, engine)}"}
         # An upload in flight on another connection: its headers and half its body.
         host, port = url.removeprefix("http://").split(":")
         upload = socket.create_connection((host, int(port)))

@@ -11,6 +11,8 @@ from tests.support.http_app import PASSWORD, Client, error_of
 from tests.support.media import track_file, upload
 from tests.support.raw_asgi import MULTIPART, multipart_pieces, post_in_pieces
 
+pytestmark = pytest.mark.twins  # each test runs on the real stores and on the twins
+
 
 async def test_sign_in_and_me(client: Client, user: dict[str, str]) -> None:
     me = await client.get("/api/v1/auth/me", headers=user)

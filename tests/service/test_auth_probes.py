@@ -100,6 +100,7 @@ async def test_readers_cannot_reach_admin_routes(
     assert refused.status_code == 403 and error_of(refused)["code"] == "FORBIDDEN"
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_cors_preflight_from_a_foreign_origin_is_not_allowed(client: Client) -> None:
     for path in ("/api/v1/search", "/api/v1/auth/token", "/api/v1/ingest"):
         preflight = await client.options(
@@ -119,6 +120,7 @@ async def test_cors_preflight_from_a_foreign_origin_is_not_allowed(client: Clien
 @pytest.mark.parametrize(
     "settings_env", [{"LOGIN_FAILURES_PER_ACCOUNT": "3", "LOGIN_FAILURES_PER_ADDRESS": "6"}]
 )
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_login_brute_force_is_limited_per_account_and_per_address(
     client: Client, user: dict[str, str]
 ) -> None:

@@ -26,6 +26,7 @@ from tests.support.media import clip_file, track_file, upload
 from tests.support.raw_asgi import MULTIPART, multipart_pieces, post_in_pieces
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_bad_search_requests(client: Client, audio_dir: Path) -> None:
     clip = track_file(audio_dir, 7, "clip.wav", seconds=3)
     for form in ({"max_results": "0"}, {"max_results": "51"}, {"mode": "loud"}):
@@ -63,6 +64,7 @@ async def test_unusable_audio(client: Client, audio_dir: Path) -> None:
         assert error_of(refused)["code"] == code
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 @pytest.mark.parametrize("settings_env", [{"SEARCH_MAX_UPLOAD_MB": "1"}])
 async def test_uploads_over_the_limit_are_refused_while_streaming(client: Client) -> None:
     declared = await client.post("/api/v1/search", files=[("audio", ("big.wav", b"x" * 2**21))])
@@ -141,7 +143,7 @@ class _BrokenFingerprints:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    async def match(self, fingerprint: Any, limit: int) -> Any:
+    async def read(self, work: Any) -> Any:
         raise OSError("the LMDB disk is gone")
 
 

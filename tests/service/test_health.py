@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from uuid import UUID
 
+import pytest
 from dishka import Provider, Scope, decorate
 
 from application.health.readiness_snapshot import REFRESH_SECONDS
@@ -13,6 +14,7 @@ from entrypoints.settings import Settings
 from tests.support.http_app import Client, error_of, serve
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_liveness_readiness_and_version(client: Client) -> None:
     live = await client.get("/health")
     assert live.status_code == 200 and live.json() == {"status": "ok"}
@@ -34,6 +36,7 @@ async def test_liveness_readiness_and_version(client: Client) -> None:
     assert version.json() == {"name": "audio-ident", "version": "9.9.9", "git_sha": "0123abc"}
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_request_id_is_echoed_or_generated(client: Client) -> None:
     mine = await client.get("/health", headers={"X-Request-ID": "abc-123"})
     assert mine.headers["x-request-id"] == "abc-123"
@@ -42,6 +45,7 @@ async def test_request_id_is_echoed_or_generated(client: Client) -> None:
     assert len(made.headers["x-request-id"]) == 32
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_unknown_paths_and_methods_use_the_envelope(client: Client) -> None:
     missing = await client.get("/api/v1/nothing-here", headers={"X-Request-ID": "r-404"})
     assert missing.status_code == 404
@@ -57,6 +61,7 @@ async def test_unknown_paths_and_methods_use_the_envelope(client: Client) -> Non
     assert error_of(bad_id)["code"] in ("VALIDATION_ERROR", "NOT_FOUND")
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_cors_allows_the_ui_origin(client: Client) -> None:
     preflight = await client.options(
         "/api/v1/search",
@@ -71,6 +76,7 @@ async def test_cors_allows_the_ui_origin(client: Client) -> None:
     assert "access-control-allow-origin" not in other.headers
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_openapi_schema_is_served(client: Client) -> None:
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/api/v1/search" in schema["paths"]

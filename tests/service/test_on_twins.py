@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from application.accounts.create_user import CreateUser
 from domain.accounts.user import Role
-from tests.support.http_app import PASSWORD, Client, error_of, make_settings, serve, wait_indexed
+from tests.support.http_app import (
+    TWINS_URL,
+    Client,
+    error_of,
+    make_settings,
+    serve,
+    sign_in_as,
+    wait_indexed,
+)
 from tests.support.media import clip_file, track_file, upload
 from tests.support.twins import InMemoryAdapters
 
@@ -18,19 +25,13 @@ from tests.support.twins import InMemoryAdapters
 @pytest.fixture
 async def twins(tmp_path: Path) -> AsyncIterator[Client]:
     # No database is reached: the URL only satisfies the settings' validation.
-    settings = make_settings("postgresql://twins.invalid/none", tmp_path / "storage", tmp_path)
+    settings = make_settings(TWINS_URL, tmp_path / "storage", tmp_path)
     async with serve(settings, [], [InMemoryAdapters()]) as client:
         yield client
 
 
 async def _signed_in(client: Client, name: str, role: Role) -> dict[str, str]:
-    async with client.app.state.dishka_container() as request:
-        await (await request.get(CreateUser))(name, PASSWORD, role)
-    response = await client.post(
-        "/api/v1/auth/token", data={"username": name, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return {"Authorization": f"Bearer {await sign_in_as(client, name, role)}"}
 
 
 async def test_ingest_search_browse_and_delete(twins: Client, audio_dir: Path) -> None:

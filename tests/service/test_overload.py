@@ -18,6 +18,8 @@ from tests.support.http_app import Client, error_of
 from tests.support.media import clip_file, upload
 from tests.support.raw_asgi import MULTIPART, multipart_pieces, post_in_pieces
 
+pytestmark = pytest.mark.twins  # each test runs on the real stores and on the twins
+
 
 async def _occupy(admission: CpuAdmission, release: asyncio.Event) -> None:
     async with admission.slot():

@@ -56,6 +56,7 @@ async def test_a_recording_streams_back_its_segments_as_ndjson(
     assert lines[-1] == {"type": "end", "seconds": pytest.approx(48.0, abs=0.2), "segments": 4}
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_unusable_uploads_get_the_error_envelope_before_any_line(
     client: Client, library: list[str], audio_dir: Path
 ) -> None:
@@ -112,6 +113,7 @@ async def test_the_microphone_websocket_pushes_segments_as_they_are_found(
     assert messages[-1]["type"] == "end" and messages[-1]["segments"] == 4
 
 
+@pytest.mark.twins  # also on every port's in-memory twin
 async def test_the_websocket_says_why_it_refuses(
     client: Client, library: list[str], user: dict[str, str]
 ) -> None:

@@ -6,8 +6,12 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from entrypoints.web.site import ASSETS
 from tests.support.http_app import Client, error_of
+
+pytestmark = pytest.mark.twins  # each test runs on the real stores and on the twins
 
 # Static imports (`import … from "./x.js"`) and the files the page itself names.
 _IMPORT = re.compile(r"""^import\s[^;]*?from\s+"([^"]+)";""", re.MULTILINE)

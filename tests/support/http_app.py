@@ -34,6 +34,7 @@ from entrypoints.settings import Settings
 from tests.support.tiny_clap import TINY_DIMENSION
 
 PASSWORD = "correct-horse-battery"
+TWINS_URL = "postgresql://twins.invalid/none"  # never reached: the twins hold the data
 BUILD = BuildInfo("audio-ident", "9.9.9", "0123abc")
 Client = AsyncTestClient[Litestar]
 
@@ -82,9 +83,19 @@ async def serve(
         yield test_client
 
 
-async def sign_in_as(client: Client, engine: AsyncEngine, name: str, role: Role) -> str:
-    users = PostgresUserRepository(engine)
-    await CreateUser(users, Argon2PasswordHasher(1, 1024), SystemClock())(name, PASSWORD, role)
+async def sign_in_as(
+    client: Client, name: str, role: Role, engine: AsyncEngine | None = None
+) -> str:
+    """A new account, signed in through the API; returns its bearer token. The account is
+    written to the real database through `engine` (the app's own connections belong to
+    the test client's event loop), or to the twins through the app's container."""
+    if engine is None:
+        async with client.app.state.dishka_container() as request:
+            await (await request.get(CreateUser))(name, PASSWORD, role)
+    else:
+        users = PostgresUserRepository(engine)
+        hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024)
+        await CreateUser(users, hasher, SystemClock())(name, PASSWORD, role)
     response = await client.post(
         "/api/v1/auth/token", data={"username": name, "password": PASSWORD}
     )

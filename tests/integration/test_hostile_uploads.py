@@ -17,10 +17,8 @@ import httpx
 import psutil
 import pytest
 
-from tests.service.test_serve import _admin_token, serve_env, spawn_serve
 from tests.support.audio_factory import encode, synth_track, write_wav
-
-__all__ = ["serve_env"]  # the live server's environment, shared with test_serve
+from tests.support.serve_process import admin_token, spawn_serve
 
 UPLOAD_TIMEOUT = 3.0
 HEADER_TIMEOUT = 2.0
@@ -140,7 +138,7 @@ async def test_odd_multipart_and_hostile_names_are_refused_cleanly(
         )
         assert 400 <= twice.status_code < 500, twice.text
 
-        admin = {"Authorization": f"Bearer {await _admin_token(url, engine)}"}
+        admin = {"Authorization": f"Bearer {await admin_token(url, engine)}"}
         # Raw bytes: a client library would percent-encode the NUL.
         part = b'--b\r\nContent-Disposition: form-data; name="files"; '
         part += b'filename="../../etc/pass\x00wd\x1b.wav"\r\n\r\n' + wav + b"\r\n--b--\r\n"

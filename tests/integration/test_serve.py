@@ -6,50 +6,21 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.argon2.password_hasher import Argon2PasswordHasher
-from adapters.postgres.users import PostgresUserRepository
-from adapters.system.clock import SystemClock
-from application.accounts.create_user import CreateUser
-from domain.accounts.user import Role
 from entrypoints.cli.main import main
-from tests.support.tiny_clap import TINY_DIMENSION
+from tests.support.serve_process import PASSWORD, admin_token, spawn_serve
 
 SCHEMATHESIS_SECONDS = 25
-PASSWORD = "correct-horse-battery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def serve_env(database_url: str, tmp_path: Path, tiny_clap_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "QDRANT_"))}
-    env.update(
-        DATABASE_URL=database_url,
-        AUDIO_STORAGE_ROOT=str(tmp_path / "storage"),
-        EMBEDDING_MODEL=str(tiny_clap_dir),
-        EMBEDDING_DIM=str(TINY_DIMENSION),
-        JWT_SECRET="a-test-secret-that-is-long-enough-for-hs256",
-        AUDIO_IDENT_GIT_SHA="feedface",
-    )
-    return env
 
 
 @pytest.fixture
@@ -58,41 +29,6 @@ def server(
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     with spawn_serve(serve_env, tmp_path) as running:
         yield running
-
-
-@contextmanager
-def spawn_serve(
-    serve_env: dict[str, str], tmp_path: Path
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A real `audio-ident serve` on a free port, ready; killed at the end."""
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
-    command = [sys.executable, "-m", "entrypoints.cli.main", "--log-level", "INFO", "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--poll", "0.5"], env=serve_env, stderr=log, stdout=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, process, timeout=90)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-        log.close()
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "serve exited early"
-        try:
-            if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("serve did not become ready")
 
 
 async def test_users_create_from_the_cli(
@@ -126,7 +62,7 @@ async def test_serve_answers_then_stops_gracefully(
 
     # The schemathesis run, bounded in examples and time: no request may cause a 5xx, and
     # every answer (errors included) must match the schema.
-    admin = await _admin_token(server_url, engine)
+    admin = await admin_token(server_url, engine)
     report = tmp_path / "schemathesis"
     started = time.monotonic()
     done = await asyncio.to_thread(
@@ -172,16 +108,6 @@ async def test_serve_answers_then_stops_gracefully(
     process.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(process.wait, 30) == 0
     assert "stopped: projectors stopped, stores closed" in (tmp_path / "serve.log").read_text()
-
-
-async def _admin_token(server_url: str, engine: AsyncEngine) -> str:
-    users = PostgresUserRepository(engine)
-    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024)
-    await CreateUser(users, hasher, SystemClock())("fuzzer", PASSWORD, Role.ADMIN)
-    form = {"username": "fuzzer", "password": PASSWORD}
-    async with httpx.AsyncClient() as client:
-        response = await client.post(f"{server_url}/api/v1/auth/token", data=form)
-    return str(response.json()["access_token"])
 
 
 async def test_serve_speaks_websocket(server: tuple[str, subprocess.Popen[bytes]]) -> None:
