@@ -25,14 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from application.identify.exact_lookup import match_exact
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.environment import open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
+from application.identify.exact_lookup import match_exact
 from application.identify.identify_exact import IdentifyExact
 from bench.exact_report import Outcome, render_report
 from bench.exact_scale import scale_check
