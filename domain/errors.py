@@ -109,6 +109,15 @@ class AudioIdentError(Exception):
         self.details = details or {}
 
 
+class RetryLater(AudioIdentError):
+    """A refusal that passes: the same request may succeed after `retry_after_seconds`
+    (which `details` carries too, and HTTP sends as Retry-After)."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, {"retry_after_seconds": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds
+
+
 class InvalidAudio(AudioIdentError):
     """The input cannot be used as audio; `code` says why."""
 
@@ -147,14 +156,10 @@ class TrackAlreadyExists(AudioIdentError):
         self.sha256 = sha256
 
 
-class Overloaded(AudioIdentError):
+class Overloaded(RetryLater):
     """Too much CPU-bound work is running and queued: try again after `retry_after_seconds`."""
 
     code = ErrorCode.OVERLOADED
-
-    def __init__(self, message: str, retry_after_seconds: int) -> None:
-        super().__init__(message, {"retry_after_seconds": retry_after_seconds})
-        self.retry_after_seconds = retry_after_seconds
 
 
 class ServiceUnavailable(AudioIdentError):

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from domain.errors import AudioIdentError, ErrorCode
+from domain.errors import AudioIdentError, ErrorCode, RetryLater
 
 USERNAME_MAX_LENGTH = 64
 PASSWORD_MIN_LENGTH = 8
@@ -71,10 +71,7 @@ def normalize_username(raw: str) -> str:
     return name
 
 
-class TooManyAttempts(AudioIdentError):
+class TooManyAttempts(RetryLater):
     """Too many failed sign-ins for this account or from this address: wait and retry."""
 
     code = ErrorCode.TOO_MANY_ATTEMPTS
-
-    def __init__(self, message: str, retry_after_seconds: int) -> None:
-        super().__init__(message, {"retry_after_seconds": retry_after_seconds})

@@ -9,7 +9,7 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from domain.errors import AudioIdentError, ErrorCode
+from domain.errors import AudioIdentError, ErrorCode, RetryLater
 from entrypoints.http.schemas.errors import ErrorBody, ErrorDetail
 
 log = structlog.get_logger(__name__)
@@ -69,8 +69,8 @@ def _envelope(
 
 def on_domain_error(request: Request[Any, Any, Any], error: AudioIdentError) -> Response[ErrorBody]:
     headers = {"WWW-Authenticate": "Bearer"} if error.code.status == 401 else {}
-    if (retry_after := error.details.get("retry_after_seconds")) is not None:
-        headers["Retry-After"] = str(retry_after)
+    if isinstance(error, RetryLater):
+        headers["Retry-After"] = str(error.retry_after_seconds)
     return error_response(error.code, error.message, error.details, headers or None)
 
 
