@@ -22,10 +22,6 @@ class SearchTimeout(AudioIdentError):
     code = ErrorCode.SEARCH_TIMEOUT
 
 
-class FileTooLarge(AudioIdentError):
-    code = ErrorCode.FILE_TOO_LARGE
-
-
 # Litestar's own exceptions (routing, body parsing, limits) carry only a status; several
 # codes share some statuses (503, 429), so this names the one Litestar's refusal means.
 _CODE_OF_STATUS = {
