@@ -1,8 +1,9 @@
 """The one catalogue of error codes, and the errors that carry them with a message for people.
 
 Every code the service can answer is an `ErrorCode` member holding its HTTP status and a
-one-line meaning: the HTTP layer takes its statuses and its OpenAPI descriptions from here.
-The status is a plain int, so the domain stays free of any web framework.
+one-line meaning: the HTTP layer takes its statuses and its OpenAPI descriptions from here,
+and the web app's sentences are checked against it. The status is a plain int, so the
+domain stays free of any web framework.
 """
 
 from __future__ import annotations
