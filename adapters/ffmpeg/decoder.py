@@ -8,7 +8,7 @@ import numpy as np
 
 from adapters.ffmpeg.process import first_error_line, run_tool
 from domain.audio import AudioInfo, PcmAudio
-from domain.errors import DecodingFailed, InvalidAudio
+from domain.errors import DecodingFailed, ErrorCode, InvalidAudio
 
 
 class FfmpegAudioDecoder:
@@ -16,7 +16,7 @@ class FfmpegAudioDecoder:
 
     async def probe(self, path: Path) -> AudioInfo:
         if await asyncio.to_thread(_is_empty, path):
-            raise InvalidAudio("EMPTY_FILE", "the file is empty")
+            raise InvalidAudio(ErrorCode.EMPTY_FILE, "the file is empty")
         result = await run_tool(
             "ffprobe", "-v", "error", "-print_format", "json",
             "-show_entries", "format=format_name,duration,bit_rate",
@@ -47,7 +47,7 @@ class FfmpegAudioDecoder:
         self, path: Path, sample_rate: int, max_seconds: float | None = None
     ) -> PcmAudio:
         if await asyncio.to_thread(_is_empty, path):
-            raise InvalidAudio("EMPTY_FILE", "the file is empty")
+            raise InvalidAudio(ErrorCode.EMPTY_FILE, "the file is empty")
         limit = ["-t", f"{max_seconds:.3f}"] if max_seconds is not None else []
         result = await run_tool(
             "ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-i", str(path), *limit,

@@ -11,7 +11,7 @@ import numpy as np
 
 from adapters.ffmpeg.process import stop_process
 from domain.audio import PcmAudio
-from domain.errors import DecodingFailed, InvalidAudio
+from domain.errors import DecodingFailed, ErrorCode, InvalidAudio
 from domain.timeline.audio_source import AudioSource, ByteChunks, FileSource, StandardInput
 
 _READ_BYTES = 1 << 16
@@ -25,7 +25,7 @@ class FfmpegAudioStream:
         self, source: AudioSource, sample_rate: int, block_seconds: float
     ) -> AsyncGenerator[PcmAudio, None]:
         if isinstance(source, FileSource) and await asyncio.to_thread(_is_empty, source):
-            raise InvalidAudio("EMPTY_FILE", "the file is empty")
+            raise InvalidAudio(ErrorCode.EMPTY_FILE, "the file is empty")
         name = _input_name(source)
         process = await asyncio.create_subprocess_exec(
             "ffmpeg", *_quiet(source), "-hide_banner", "-v", "error", "-i", name,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 
-from domain.errors import InvalidAudio, StorageFull
+from domain.errors import ErrorCode, InvalidAudio, StorageFull
 from domain.library.source_file import SourceFile
 
 _CHUNK = 1 << 20
@@ -37,7 +37,7 @@ class FilesystemAudioStorage:
                     size += len(block)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            raise InvalidAudio("UNREADABLE_FILE", f"cannot read file: {reason}") from exc
+            raise InvalidAudio(ErrorCode.UNREADABLE_FILE, f"cannot read file: {reason}") from exc
         return SourceFile(size, digest.hexdigest())
 
     async def put(self, source: Path, sha256: str, suffix: str) -> str:

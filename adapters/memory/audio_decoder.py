@@ -8,7 +8,7 @@ from typing import IO
 import numpy as np
 
 from domain.audio import AudioInfo, PcmAudio
-from domain.errors import DecodingFailed, InvalidAudio
+from domain.errors import DecodingFailed, ErrorCode, InvalidAudio
 
 
 class InMemoryAudioDecoder:
@@ -23,7 +23,7 @@ class InMemoryAudioDecoder:
 
     async def _lookup(self, path: Path) -> tuple[AudioInfo, PcmAudio]:
         if await asyncio.to_thread(_is_empty, path):
-            raise InvalidAudio("EMPTY_FILE", "the file is empty")
+            raise InvalidAudio(ErrorCode.EMPTY_FILE, "the file is empty")
         if path.name in self.library:
             return self.library[path.name]
         try:

@@ -5,7 +5,7 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from domain.errors import InvalidAudio
+from domain.errors import ErrorCode, InvalidAudio
 from domain.library.source_file import SourceFile
 
 
@@ -20,7 +20,9 @@ class InMemoryAudioStorage:
         try:
             content = await asyncio.to_thread(source.read_bytes)
         except OSError as exc:
-            raise InvalidAudio("UNREADABLE_FILE", f"cannot read file: {exc.strerror}") from exc
+            raise InvalidAudio(
+                ErrorCode.UNREADABLE_FILE, f"cannot read file: {exc.strerror}"
+            ) from exc
         return SourceFile(len(content), hashlib.sha256(content).hexdigest())
 
     async def put(self, source: Path, sha256: str, suffix: str) -> str:

@@ -14,7 +14,7 @@ from application.identify.identify_result import IdentifyResult, LaneReport, Lan
 from application.identify.lane_runner import run_lane
 from application.identify.vibe_search import VibeSearch
 from domain.audio import EMBEDDING_RATE, FINGERPRINT_RATE, PcmAudio
-from domain.errors import InvalidAudio
+from domain.errors import ErrorCode, InvalidAudio
 from domain.matches import ExactMatch, VibeMatch
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -112,11 +112,13 @@ class IdentifyClip:
         seconds = audio.duration_seconds
         if seconds > longest:
             raise InvalidAudio(
-                "AUDIO_TOO_LONG", f"the clip is longer than {longest:g} s", {"max_seconds": longest}
+                ErrorCode.AUDIO_TOO_LONG,
+                f"the clip is longer than {longest:g} s",
+                {"max_seconds": longest},
             )
         if seconds < self._policy.min_seconds:
             raise InvalidAudio(
-                "AUDIO_TOO_SHORT",
+                ErrorCode.AUDIO_TOO_SHORT,
                 f"the clip is {seconds:.2f} s long; at least {self._policy.min_seconds:g} s needed",
                 {"min_seconds": self._policy.min_seconds},
             )

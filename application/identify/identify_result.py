@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.errors import ErrorCode
 from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
 
@@ -31,7 +32,7 @@ class LaneReport:
     state: LaneState
     duration_ms: float = 0.0
     reason: str | None = None
-    code: str | None = None
+    code: ErrorCode | None = None
 
 
 @dataclass(frozen=True, slots=True)

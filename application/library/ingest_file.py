@@ -11,6 +11,7 @@ from application.library.orphan_blobs import delete_unowned_blob
 from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
 from domain.errors import (
     AudioIdentError,
+    ErrorCode,
     InvalidAudio,
     Overloaded,
     ServiceUnavailable,
@@ -68,7 +69,7 @@ class IngestFile:
         try:
             source = await self._storage.inspect(path)
             if source.size == 0:
-                raise InvalidAudio("EMPTY_FILE", "the file is empty")
+                raise InvalidAudio(ErrorCode.EMPTY_FILE, "the file is empty")
             async with self._uow() as uow:  # the same bytes: known without decoding
                 same_bytes = await uow.tracks.get_by_sha256(source.sha256)
             if same_bytes is not None:
@@ -88,7 +89,7 @@ class IngestFile:
         info = await self._decoder.probe(path)
         if info.duration_seconds > self._policy.max_seconds:
             raise InvalidAudio(
-                "AUDIO_TOO_LONG",
+                ErrorCode.AUDIO_TOO_LONG,
                 f"audio is {info.duration_seconds:.0f} s long; the limit is "
                 f"{self._policy.max_seconds:.0f} s",
             )
@@ -104,17 +105,17 @@ class IngestFile:
         decoded = audio.duration_seconds
         if declared > 0 and decoded < declared * self._policy.min_decoded_fraction:
             raise InvalidAudio(
-                "CORRUPT_AUDIO",
+                ErrorCode.CORRUPT_AUDIO,
                 f"truncated or corrupt: decoded {decoded:.1f} s of the "
                 f"{declared:.1f} s the file declares",
             )
         if decoded < self._policy.min_seconds:
             raise InvalidAudio(
-                "AUDIO_TOO_SHORT",
+                ErrorCode.AUDIO_TOO_SHORT,
                 f"audio is {decoded:.1f} s long; at least {self._policy.min_seconds:.0f} s needed",
             )
         if decoded > self._policy.max_seconds:
-            raise InvalidAudio("AUDIO_TOO_LONG", f"audio is {decoded:.0f} s long")
+            raise InvalidAudio(ErrorCode.AUDIO_TOO_LONG, f"audio is {decoded:.0f} s long")
 
     async def _find_copy(self, examined: _Examined) -> Track | None:
         # The same bytes were looked for before decoding; here only the same recording.

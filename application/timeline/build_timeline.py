@@ -13,7 +13,7 @@ from application.timeline.stream_prints import StreamPrints
 from application.timeline.updates import Progress, SegmentReport, TimelineUpdate
 from application.timeline.windows import WindowMatcher
 from domain.audio import FINGERPRINT_RATE
-from domain.errors import AudioIdentError, InvalidAudio
+from domain.errors import AudioIdentError, ErrorCode, InvalidAudio
 from domain.library.track import Track
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_stream import AudioStreamDecoder
@@ -187,5 +187,5 @@ class _Run:
 
 def _too_long(limit: float) -> InvalidAudio:
     return InvalidAudio(
-        "AUDIO_TOO_LONG", f"the input is longer than {limit:g} s", {"max_seconds": limit}
+        ErrorCode.AUDIO_TOO_LONG, f"the input is longer than {limit:g} s", {"max_seconds": limit}
     )

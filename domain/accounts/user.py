@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from domain.errors import AudioIdentError
+from domain.errors import AudioIdentError, ErrorCode, RetryLater
 
 USERNAME_MAX_LENGTH = 64
 PASSWORD_MIN_LENGTH = 8
@@ -36,24 +36,28 @@ class User:
 class Unauthorized(AudioIdentError):
     """No valid credentials: a missing, expired or forged token, or a wrong password."""
 
-    code = "UNAUTHORIZED"
+    code = ErrorCode.UNAUTHORIZED
 
 
 class Forbidden(AudioIdentError):
     """Valid credentials, but the role does not allow the action."""
 
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
 
 class UsernameTaken(AudioIdentError):
-    code = "USERNAME_TAKEN"
+    """Another account has this username (usernames compare case-insensitively)."""
+
+    code = ErrorCode.USERNAME_TAKEN
 
     def __init__(self, username: str) -> None:
         super().__init__(f"the username {username!r} is taken", {"username": username})
 
 
 class InvalidUsername(AudioIdentError):
-    code = "VALIDATION_ERROR"
+    """A username that is empty, too long, or has spaces or unprintable characters."""
+
+    code = ErrorCode.VALIDATION_ERROR
 
 
 def normalize_username(raw: str) -> str:
@@ -67,10 +71,7 @@ def normalize_username(raw: str) -> str:
     return name
 
 
-class TooManyAttempts(AudioIdentError):
+class TooManyAttempts(RetryLater):
     """Too many failed sign-ins for this account or from this address: wait and retry."""
 
-    code = "TOO_MANY_ATTEMPTS"
-
-    def __init__(self, message: str, retry_after_seconds: int) -> None:
-        super().__init__(message, {"retry_after_seconds": retry_after_seconds})
+    code = ErrorCode.TOO_MANY_ATTEMPTS

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
+from domain.errors import ErrorCode
+
 
 class IngestStatus(StrEnum):
     INGESTED = "ingested"
@@ -20,4 +22,4 @@ class IngestOutcome:
     status: IngestStatus
     track_id: UUID | None = None
     reason: str | None = None
-    code: str | None = None
+    code: ErrorCode | None = None

@@ -8,9 +8,8 @@ from typing import Any
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio
+from domain.errors import AudioIdentError, ErrorCode, RetryLater
 from entrypoints.http.schemas.errors import ErrorBody, ErrorDetail
 
 log = structlog.get_logger(__name__)
@@ -20,53 +19,40 @@ STORAGE_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 class SearchTimeout(AudioIdentError):
     """The whole search (decode, lanes, join) missed the overall deadline."""
 
-    code = "SEARCH_TIMEOUT"
+    code = ErrorCode.SEARCH_TIMEOUT
 
 
-class FileTooLarge(AudioIdentError):
-    code = "FILE_TOO_LARGE"
-
-
-# Codes whose HTTP status is not 400.
-_STATUS_OF_CODE = {
-    "NOT_FOUND": 404,
-    "UNAUTHORIZED": 401,
-    "FORBIDDEN": 403,
-    "USERNAME_TAKEN": 409,
-    "FILE_TOO_LARGE": 413,
-    "LANE_UNAVAILABLE": 503,
-    "TOO_MANY_ATTEMPTS": 429,
-    "OVERLOADED": 503,
-    "SERVICE_UNAVAILABLE": 503,
-    "DATABASE_UNAVAILABLE": 503,
-    "STORAGE_FULL": 507,
-    "SEARCH_TIMEOUT": 504,
-    "INTERNAL_ERROR": 500,
-}
-
-# Litestar's own exceptions (routing, body parsing, limits), by status.
+# Litestar's own exceptions (routing, body parsing, limits) carry only a status; several
+# codes share some statuses (503, 429), so this names the one Litestar's refusal means.
 _CODE_OF_STATUS = {
-    400: "VALIDATION_ERROR",
-    401: "UNAUTHORIZED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    408: "REQUEST_TIMEOUT",
-    413: "FILE_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    416: "RANGE_NOT_SATISFIABLE",
-    429: "TOO_MANY_REQUESTS",
-    503: "SERVICE_UNAVAILABLE",
+    code.status: code
+    for code in (
+        ErrorCode.VALIDATION_ERROR,
+        ErrorCode.UNAUTHORIZED,
+        ErrorCode.FORBIDDEN,
+        ErrorCode.NOT_FOUND,
+        ErrorCode.METHOD_NOT_ALLOWED,
+        ErrorCode.REQUEST_TIMEOUT,
+        ErrorCode.FILE_TOO_LARGE,
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode.RANGE_NOT_SATISFIABLE,
+        ErrorCode.TOO_MANY_REQUESTS,
+        ErrorCode.SERVICE_UNAVAILABLE,
+    )
 }
-
-
-def status_of(error: AudioIdentError) -> int:
-    if isinstance(error, InvalidAudio | DecodingFailed):
-        return 422  # well-formed request, unusable audio
-    return _STATUS_OF_CODE.get(error.code, 400)
 
 
 def error_response(
+    code: ErrorCode,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[ErrorBody]:
+    """The envelope for `code`, with the HTTP status the catalogue gives it."""
+    return _envelope(code.status, code, message, details, headers)
+
+
+def _envelope(
     status: int,
     code: str,
     message: str,
@@ -78,16 +64,16 @@ def error_response(
 
 
 def on_domain_error(request: Request[Any, Any, Any], error: AudioIdentError) -> Response[ErrorBody]:
-    status = status_of(error)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-    if (retry_after := error.details.get("retry_after_seconds")) is not None:
-        headers["Retry-After"] = str(retry_after)
-    return error_response(status, error.code, error.message, error.details, headers or None)
+    headers = {"WWW-Authenticate": "Bearer"} if error.code.status == 401 else {}
+    if isinstance(error, RetryLater):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    return error_response(error.code, error.message, error.details, headers or None)
 
 
 def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
     status = error.status_code
-    code = _CODE_OF_STATUS.get(status, f"HTTP_{status}")
+    # A status outside the catalogue still gets a stable code, made from the status.
+    code: str = _CODE_OF_STATUS.get(status, f"HTTP_{status}")
     details: dict[str, Any] = {}
     if isinstance(error, ValidationException) and error.extra:
         details["errors"] = error.extra
@@ -100,14 +86,14 @@ def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Resp
         message = f"the upload is larger than the limit of {details['limit_bytes']} bytes"
     if status >= 500:
         log.error("http error", status=status, detail=error.detail)
-    return error_response(status, code, message, details, _headers(error))
+    return _envelope(status, code, message, details, _headers(error))
 
 
 def on_os_error(request: Request[Any, Any, Any], error: OSError) -> Response[ErrorBody]:
     """A full disk while spooling an upload (Litestar's own spool file included)."""
     if error.errno in STORAGE_FULL_ERRNOS:
         log.error("no space left", path=request.url.path, error=str(error))
-        return error_response(507, "STORAGE_FULL", "no disk space left to receive the upload")
+        return error_response(ErrorCode.STORAGE_FULL, "no disk space left to receive the upload")
     return on_unexpected(request, error)
 
 
@@ -118,7 +104,7 @@ def on_undecodable(
     error escape: binary bytes there are the client's mistake, not ours."""
     log.warning("undecodable request text", path=request.url.path, error=str(error))
     return error_response(
-        400, "VALIDATION_ERROR", "a text field of the request is not valid UTF-8", {}
+        ErrorCode.VALIDATION_ERROR, "a text field of the request is not valid UTF-8"
     )
 
 
@@ -126,8 +112,7 @@ def on_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response
     # The traceback goes to the log (with the request id); the client gets no internals.
     log.exception("unhandled error", path=request.url.path, method=request.method)
     return error_response(
-        HTTP_500_INTERNAL_SERVER_ERROR,
-        "INTERNAL_ERROR",
+        ErrorCode.INTERNAL_ERROR,
         "something went wrong on our side; the request id identifies it in our logs",
     )
 

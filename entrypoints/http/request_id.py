@@ -11,6 +11,7 @@ import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "x-request-id"
+_RAW_HEADER = HEADER.encode("latin-1")  # ASGI header names are lower-case bytes
 # A client's id is kept only if it is short and plain, so it cannot forge log lines.
 _ACCEPTABLE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 log = structlog.get_logger("audio_ident.http")
@@ -41,9 +42,9 @@ class RequestIdMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [
-                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != _RAW_HEADER
                 ]
-                headers.append((b"x-request-id", request_id.encode()))
+                headers.append((_RAW_HEADER, request_id.encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -62,7 +63,7 @@ class RequestIdMiddleware:
 
 def _incoming(scope: Scope) -> str | None:
     for key, value in scope.get("headers", []):
-        if key.lower() == b"x-request-id":
+        if key.lower() == _RAW_HEADER:
             text = value.decode("latin-1").strip()
             return text if _ACCEPTABLE.fullmatch(text) else None
     return None

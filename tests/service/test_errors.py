@@ -10,6 +10,7 @@ import pytest
 from dishka import Provider, Scope, decorate, provide
 
 from adapters.clap.embedder import ClapEmbedder
+from domain.errors import ErrorCode
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.fingerprint_index import FingerprintIndex
 from domain.ports.users import UserRepository
@@ -47,6 +48,29 @@ async def test_bad_search_requests(client: Client, audio_dir: Path) -> None:
     assert error_of(nul)["code"] == "VALIDATION_ERROR"
     nul_name = await client.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x"})
     assert error_of(nul_name)["code"] == "UNAUTHORIZED"
+
+
+async def test_the_openapi_schema_names_every_code_of_each_error_status(client: Client) -> None:
+    """Each documented error status lists the catalogue's codes answered with it."""
+    schema = (await client.get("/schema/openapi.json")).json()
+    documented = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation.get("responses", {}).items():
+                body = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if not status.isdigit() or int(status) < 400 or "ErrorBody" not in str(body):
+                    continue
+                documented += 1
+                for code in ErrorCode:
+                    if code.status == int(status):
+                        listed = f"- {code}: {code.meaning}"
+                        assert listed in response["description"], (path, method, status)
+    assert documented > 30
+    search = schema["paths"]["/api/v1/search"]["post"]["responses"]
+    assert "OVERLOADED" in search["503"]["description"]
+    assert "DATABASE_UNAVAILABLE" in search["503"]["description"]
+    assert "AUDIO_TOO_SHORT" in search["422"]["description"]
+    assert "SEARCH_TIMEOUT" in search["504"]["description"]
 
 
 async def test_unusable_audio(client: Client, audio_dir: Path) -> None:

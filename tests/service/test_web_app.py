@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.errors import ErrorCode
 from entrypoints.web.site import ASSETS
 from tests.support.http_app import Client, error_of
 
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.twins  # each test runs on the real stores and on the t
 _IMPORT = re.compile(r"""^import\s[^;]*?from\s+"([^"]+)";""", re.MULTILINE)
 _REFERENCE = re.compile(r"""(?:src|href)="([^"#]+)\"""")
 _REMOTE = re.compile(r"""(?:from\s+|src=|href=|url\(|import\()\s*["']?(?:https?:)?//""")
+# errors.js's `const SENTENCES = {…};` and its keys, one `  CODE: (…) =>` line each.
+_SENTENCES = re.compile(r"^const SENTENCES = \{\n(.*?)^\};", re.MULTILINE | re.DOTALL)
+_SENTENCE_KEY = re.compile(r"^  ([A-Z][A-Z0-9_]*):", re.MULTILINE)
 
 
 async def test_the_app_is_served_at_the_root(client: Client) -> None:
@@ -64,3 +68,15 @@ def test_the_assets_are_package_data() -> None:
     web = ASSETS.parent
     shipped = {path for pattern in globs for path in web.glob(pattern)}
     assert {a for a in ASSETS.rglob("*") if a.is_file()} <= shipped
+
+
+def test_every_error_code_has_a_sentence_for_people() -> None:
+    """A code without a sentence reaches a person as "The service refused the request (503)";
+    a sentence for a code the catalogue no longer has is dead text."""
+    block = _SENTENCES.search((ASSETS / "js" / "errors.js").read_text())
+    assert block, "errors.js no longer has `const SENTENCES = {`"
+    keys = _SENTENCE_KEY.findall(block.group(1))
+    assert len(keys) == len(set(keys)), "a code has two sentences"
+    catalogue = {code.value for code in ErrorCode}
+    assert sorted(catalogue - set(keys)) == [], "codes without a sentence in errors.js"
+    assert sorted(set(keys) - catalogue) == [], "sentences for codes the server never gives"

@@ -17,6 +17,7 @@ from litestar.response import Stream
 from application.library.delete_track import DeleteTrack
 from application.library.track_audio import TrackAudio
 from application.library.track_details import GetTrack, ListTracks
+from domain.errors import ErrorCode
 from domain.library.track_query import MAX_PAGE_SIZE, TrackQuery, TrackSort
 from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
 from entrypoints.http.error_docs import errors
@@ -89,8 +90,7 @@ async def track_audio(
         wanted = parse_range(request.headers.get("range"), size)
     except RangeNotSatisfiable:
         return error_response(  # type: ignore[return-value]
-            416,
-            "RANGE_NOT_SATISFIABLE",
+            ErrorCode.RANGE_NOT_SATISFIABLE,
             f"the file has {size} bytes",
             {"size": size},
             {"Content-Range": f"bytes */{size}", **headers},

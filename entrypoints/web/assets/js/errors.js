@@ -1,4 +1,6 @@
 // Every failure as a sentence a person can act on, from the API envelope's stable codes.
+// The codes are the server's catalogue (domain/errors.py, ErrorCode): a test fails when one
+// of them has no sentence here, or when a sentence names a code the server no longer has.
 
 export class ApiError extends Error {
   constructor(status, code, message, details = {}, requestId = "") {
@@ -8,6 +10,14 @@ export class ApiError extends Error {
     this.details = details;
     this.requestId = requestId;
   }
+}
+
+/** When to try again, from a Retry-After in seconds: "in 30 seconds", "in 15 minutes". */
+function retryIn(seconds) {
+  if (!(seconds > 0)) return "in a moment";
+  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 const SENTENCES = {
@@ -24,14 +34,26 @@ const SENTENCES = {
     d.limit_bytes
       ? `The file is too large: this service accepts up to ${Math.floor(d.limit_bytes / 1e6)} MB.`
       : "The file is too large for this service.",
+  DUPLICATE: () => "That track is already in the library.",
   UNAUTHORIZED: () => "You need to sign in again: your session is missing or has expired.",
   FORBIDDEN: () => "Your account may not do this; an admin account is needed.",
   NOT_FOUND: () => "That track is no longer in the library.",
+  METHOD_NOT_ALLOWED: () => "The service does not take that kind of request here.",
+  REQUEST_TIMEOUT: () =>
+    "The upload took too long to arrive, so the service stopped waiting. Check your connection and try again.",
+  RANGE_NOT_SATISFIABLE: () => "That part of the audio file is past its end. Reload the track and play it again.",
+  TOO_MANY_ATTEMPTS: (d) =>
+    `Too many failed sign-ins for this account or from this address. Try again ${retryIn(d.retry_after_seconds)}.`,
   LANE_UNAVAILABLE: () =>
     "Searching by sound is not available on this server right now (its CLAP model is not loaded).",
   SEARCH_TIMEOUT: () => "The search took too long. Try again in a moment.",
   TOO_MANY_REQUESTS: () => "Too many requests at once. Wait a moment and try again.",
+  OVERLOADED: (d) => `The service is busy right now. Try again ${retryIn(d.retry_after_seconds)}.`,
   SERVICE_UNAVAILABLE: () => "The service is not ready yet. Try again in a moment.",
+  DATABASE_UNAVAILABLE: () =>
+    "The service's database is not answering right now; nothing was saved. Try again in a moment.",
+  STORAGE_FULL: () =>
+    "The server has no disk space left, so the file could not be stored. Ask whoever runs it to free some space.",
   UNSUPPORTED_MEDIA_TYPE: () => "The browser sent something the service does not accept.",
   USERNAME_TAKEN: () => "That username is taken.",
   VALIDATION_ERROR: (d, message) => `The request was not accepted: ${message}.`,
