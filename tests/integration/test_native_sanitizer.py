@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.landmarks.build_landmarks import C_SOURCES
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "adapters" / "landmarks"
 
@@ -17,12 +19,8 @@ SOURCES = ROOT / "adapters" / "landmarks"
 def test_c_code_is_clean_under_sanitizers(tmp_path: Path) -> None:
     binary = tmp_path / "sanitized"
     flags = ["-std=c99", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover"]
-    sources = [
-        SOURCES / "landmarks.c",
-        SOURCES / "pairs.c",
-        SOURCES / "triplets.c",
-        ROOT / "tests" / "support" / "native_sanitizer.c",
-    ]
+    harness = ROOT / "tests" / "support" / "native_sanitizer.c"
+    sources = [*(SOURCES / name for name in C_SOURCES), harness]
     subprocess.run(
         ["gcc", *flags, f"-I{SOURCES}", *map(str, sources), "-lm", "-o", str(binary)], check=True
     )

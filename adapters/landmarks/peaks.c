@@ -1,4 +1,5 @@
-/* Landmark fingerprinting in plain C (see landmarks.h). Written for audio-ident.
+/* Spectrogram peaks in plain C (see landmarks.h): the real FFT and the peak picker that
+ * runs over its frames. Written for audio-ident.
  *
  * Peaks are found in one streaming pass over the STFT: only a ring of 2*half_t+1 frames is
  * kept, so memory does not grow with the input length and hours of audio are fine. Peak
