@@ -58,6 +58,8 @@ typedef struct {
 
 #define LM_DT_LIMIT 127
 #define LM_DF_LIMIT 127
+/* The low bits of a pair hash that hold its time gap dt (1..LM_DT_LIMIT). */
+#define LM_GAP_BITS_MASK 0x7f
 
 /* Find peaks. Returns LM_OK, LM_ERR_INVALID_PARAMS or LM_ERR_NO_MEMORY (the list is then
  * empty). Any length is valid: fewer than LM_WINDOW samples give no frames, hence no peaks. */
@@ -73,7 +75,7 @@ void lm_free_peaks(lm_peak_list *list);
  * many hashes it wrote (0 when no pair forms, as in silence: a valid empty result), or
  * LM_ERR_INVALID_PARAMS (params out of range, a scale outside (0, 16)) or
  * LM_ERR_BUFFER_TOO_SMALL. The anchor's mapped frame goes to `times`. Hash layout:
- * f1 (9 bits) | df + 128 (8 bits) | dt (7 bits). */
+ * f1 (9 bits) | df + 128 (8 bits) | dt (7 bits: LM_GAP_BITS_MASK). */
 int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *params,
                        double time_scale, double freq_scale, uint32_t *hashes,
                        uint32_t *times, int64_t cap);

@@ -16,7 +16,7 @@ from adapters.landmarks._landmarks import ffi, lib  # type: ignore[import-not-fo
 WINDOW = int(lib.LM_WINDOW)
 HOP = int(lib.LM_HOP)
 BINS = int(lib.LM_BINS)
-GAP_BITS_MASK = 127  # the low 7 bits of a pair hash hold the time gap (see landmarks.h)
+GAP_BITS_MASK = int(lib.LM_GAP_BITS_MASK)  # the low bits of a pair hash: its time gap
 TRIPLET_FAMILY = int(lib.LM_TRIPLET_FAMILY)  # the top bit tags a triplet hash
 
 PEAK_DTYPE = np.dtype([("t", np.int32), ("f", np.int32), ("strength", np.float32)])

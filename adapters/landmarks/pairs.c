@@ -24,6 +24,9 @@ static int near_ints(double x, int exact, int32_t out[2]) {
     return 1;
 }
 
+/* A gap of up to LM_DT_LIMIT frames must fit the gap bits (C99 has no _Static_assert). */
+typedef char lm_gap_fits_its_bits[LM_DT_LIMIT <= LM_GAP_BITS_MASK ? 1 : -1];
+
 static int pair_params_valid(const lm_pair_params *p) {
     return p && p->fanout > 0 && p->dt_min >= 1 && p->dt_min <= p->dt_max &&
            p->dt_max <= LM_DT_LIMIT && p->df_max >= 0 && p->df_max <= LM_DF_LIMIT;

@@ -12,6 +12,7 @@ import pytest
 from adapters.landmarks.native import (
     BINS,
     ERRORS_BY_STATUS,
+    GAP_BITS_MASK,
     HOP,
     PEAK_DTYPE,
     WINDOW,
@@ -170,3 +171,12 @@ def test_every_c_status_has_its_own_exception() -> None:
     with pytest.raises(LandmarkError, match="status -99"):  # a code this module does not know
         checked(-99, "lm_pair_hashes")
     assert checked(0, "lm_find_peaks") == 0 and checked(12, "lm_pair_hashes") == 12
+
+
+def test_the_gap_mask_comes_from_the_header_and_reads_a_pairs_gap() -> None:
+    assert GAP_BITS_MASK == lib.LM_GAP_BITS_MASK >= lib.LM_DT_LIMIT
+    peaks = np.zeros(2, PEAK_DTYPE)
+    peaks["t"] = [0, 5]
+    peaks["f"] = [50, 60]
+    hashes, _ = pair_hashes(peaks, PairParams(fanout=1))
+    assert (hashes & GAP_BITS_MASK).tolist() == [5]
