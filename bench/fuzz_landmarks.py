@@ -20,11 +20,12 @@ import sys
 import time
 from pathlib import Path
 
+from adapters.landmarks.build_landmarks import C_SOURCES
 from bench.http_api import ROOT, write_section
 
 OUT = ROOT / "bench" / "out" / "fuzz"
 SOURCES = ROOT / "adapters" / "landmarks"
-HARNESS = ROOT / "tests" / "exact" / "fuzz_landmarks.c"
+HARNESS = ROOT / "tests" / "support" / "fuzz_landmarks.c"
 SECTION = "## Fuzzing the landmark C code"
 
 
@@ -34,7 +35,7 @@ def build() -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     binary = OUT / "fuzz_landmarks"
     flags = ["-g", "-O1", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=all"]
-    sources = [SOURCES / "landmarks.c", SOURCES / "pairs.c", SOURCES / "triplets.c", HARNESS]
+    sources = [*(SOURCES / name for name in C_SOURCES), HARNESS]
     command = ["clang", *flags, f"-I{SOURCES}", *map(str, sources), "-lm", "-o", str(binary)]
     subprocess.run(command, check=True)
     return binary

@@ -52,17 +52,23 @@ def first_error_line(stderr: str) -> str:
     return lines[-1] if lines else "no details from ffmpeg"
 
 
+class FfmpegUnusable(RuntimeError):
+    """ffmpeg or ffprobe is missing or too old; the message says what to install."""
+
+
 async def check_ffmpeg() -> str:
-    """The ffmpeg version string; raises RuntimeError when missing or older than 5."""
+    """The ffmpeg version string; raises FfmpegUnusable when missing or older than 5."""
     for tool in ("ffmpeg", "ffprobe"):
         if shutil.which(tool) is None:
-            raise RuntimeError(
+            raise FfmpegUnusable(
                 f"{tool} not found on PATH: install ffmpeg {MIN_FFMPEG_MAJOR} or newer"
             )
     result = await run_tool("ffmpeg", "-hide_banner", "-version")
     match = re.search(r"ffmpeg version n?(\d+)\.(\d+)", result.stdout.decode(errors="replace"))
     if match is None:
-        raise RuntimeError("cannot tell the ffmpeg version from `ffmpeg -version`")
+        raise FfmpegUnusable("cannot tell the ffmpeg version from `ffmpeg -version`")
     if int(match.group(1)) < MIN_FFMPEG_MAJOR:
-        raise RuntimeError(f"ffmpeg {match.group(1)}.{match.group(2)} is too old: need 5 or newer")
+        raise FfmpegUnusable(
+            f"ffmpeg {match.group(1)}.{match.group(2)} is too old: need 5 or newer"
+        )
     return f"{match.group(1)}.{match.group(2)}"

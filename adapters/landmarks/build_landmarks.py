@@ -9,6 +9,8 @@ from cffi import FFI
 
 # setuptools wants source paths relative to the project root (where setup.py runs).
 HERE = Path("adapters/landmarks")
+# The C sources, also built by the sanitizer and fuzz harnesses (tests/support, bench).
+C_SOURCES = ("peaks.c", "pairs.c", "triplets.c")
 
 
 def declarations(header: str) -> str:
@@ -27,7 +29,7 @@ ffibuilder.cdef(declarations((Path(__file__).resolve().parent / "landmarks.h").r
 ffibuilder.set_source(
     "adapters.landmarks._landmarks",
     '#include "landmarks.h"',
-    sources=[str(HERE / name) for name in ("landmarks.c", "pairs.c", "triplets.c")],
+    sources=[str(HERE / name) for name in C_SOURCES],
     include_dirs=[str(HERE)],
     extra_compile_args=["-O3", "-std=c99", "-Wall", "-Wextra"],
     libraries=["m"],

@@ -12,6 +12,19 @@
 #define LM_HOP 128
 #define LM_BINS 512
 
+/* Statuses. A call returns LM_OK (or, for the hash functions, the count written, >= 0) on
+ * success, else one of these negative codes, so a caller can tell its own mistake from a
+ * resource limit; native.py raises one exception class per code.
+ * LM_ERR_INVALID_PARAMS: a parameter out of its documented range, a NULL pointer where data
+ * is due, a negative length or an input longer than 2^31 frames.
+ * LM_ERR_NO_MEMORY: a working buffer could not be allocated.
+ * LM_ERR_BUFFER_TOO_SMALL: the hashes need more than `cap` slots; what was written is a
+ * prefix only, so call again with more room. */
+#define LM_OK 0
+#define LM_ERR_INVALID_PARAMS -1
+#define LM_ERR_NO_MEMORY -2
+#define LM_ERR_BUFFER_TOO_SMALL -3
+
 /* A spectrogram peak: frame index, FFT bin, and how far (dB) it stands above the mean
  * power of the bins around it (its prominence, used to rank peaks). */
 typedef struct {
@@ -45,9 +58,11 @@ typedef struct {
 
 #define LM_DT_LIMIT 127
 #define LM_DF_LIMIT 127
+/* The low bits of a pair hash that hold its time gap dt (1..LM_DT_LIMIT). */
+#define LM_GAP_BITS_MASK 0x7f
 
-/* Find peaks. Returns 0 on success, -1 if memory ran out or parameters are invalid (the
- * list is then empty). Any length is valid: fewer than LM_WINDOW samples give no frames. */
+/* Find peaks. Returns LM_OK, LM_ERR_INVALID_PARAMS or LM_ERR_NO_MEMORY (the list is then
+ * empty). Any length is valid: fewer than LM_WINDOW samples give no frames, hence no peaks. */
 int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
                   lm_peak_list *out);
 
@@ -56,8 +71,11 @@ void lm_free_peaks(lm_peak_list *list);
 /* Pair hashes of peaks sorted by (t, f). Peaks are first mapped to (t * time_scale,
  * f * freq_scale); when a scale is not 1, quantising is ambiguous, so both neighbouring
  * integer values are emitted where the mapped value lies near the middle (up to 8 hashes
- * per pair). Writes at most `cap` hashes and returns how many it wrote. The anchor's mapped
- * frame goes to `times`. Hash layout: f1 (9 bits) | df + 128 (8 bits) | dt (7 bits). */
+ * per pair): n * fanout * 8 slots always suffice (n * fanout at scales of 1). Returns how
+ * many hashes it wrote (0 when no pair forms, as in silence: a valid empty result), or
+ * LM_ERR_INVALID_PARAMS (params out of range, a scale outside (0, 16)) or
+ * LM_ERR_BUFFER_TOO_SMALL. The anchor's mapped frame goes to `times`. Hash layout:
+ * f1 (9 bits) | df + 128 (8 bits) | dt (7 bits: LM_GAP_BITS_MASK). */
 int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *params,
                        double time_scale, double freq_scale, uint32_t *hashes,
                        uint32_t *times, int64_t cap);
@@ -69,11 +87,12 @@ int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *pa
  * the span t3-t1 (1/2 octave): a scale of +-10 % moves those by under a third of a class.
  * With `tolerant`, a value near a cell edge also yields the neighbouring cell (a query's
  * probes; the index stores one cell per triplet). The anchor's frame goes to `times`; the
- * stretch is recovered by aligning anchors (domain/landmark_slopes.py). Hash layout, from
- * the top: family 1 (1 bit) | 0 (4) | band (5) | span class (4) | time ratio (4) |
- * f2/f1 (7) | f3/f1 (7). */
+ * stretch is recovered by aligning anchors (domain/landmark_slopes.py). Returns the count
+ * written or a status, as lm_pair_hashes does; without `tolerant`, n * fanout * (fanout - 1)
+ * / 2 slots always suffice. Hash layout, from the top: family 1 (1 bit) | 0 (4) | band (5) |
+ * span class (4) | time ratio (4) | f2/f1 (7) | f3/f1 (7). */
 typedef struct {
-    int fanout;   /* targets per anchor (the nearest in time); triplets are their pairs  */
+    int fanout;   /* 2 to 64 targets per anchor (the nearest in time): triplets are pairs */
     int dt_min;   /* frames from the anchor to the first target, inclusive               */
     int dt_max;   /* frames from the anchor to the last target, at most LM_DT_LIMIT      */
     int df_max;   /* at most LM_DF_LIMIT bins above or below the anchor                   */

@@ -1,8 +1,12 @@
-"""Thin numpy wrappers over the compiled C functions; the only module that touches cffi."""
+"""Thin numpy wrappers over the compiled C functions; the only module that touches cffi.
+
+Every C status other than success is raised as a typed exception (`checked`): a caller's
+bad parameters as `InvalidParameters`, a failed allocation as `OutOfMemory`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -12,10 +16,52 @@ from adapters.landmarks._landmarks import ffi, lib  # type: ignore[import-not-fo
 WINDOW = int(lib.LM_WINDOW)
 HOP = int(lib.LM_HOP)
 BINS = int(lib.LM_BINS)
-GAP_BITS_MASK = 127  # the low 7 bits of a pair hash hold the time gap (see landmarks.h)
+GAP_BITS_MASK = int(lib.LM_GAP_BITS_MASK)  # the low bits of a pair hash: its time gap
 TRIPLET_FAMILY = int(lib.LM_TRIPLET_FAMILY)  # the top bit tags a triplet hash
 
 PEAK_DTYPE = np.dtype([("t", np.int32), ("f", np.int32), ("strength", np.float32)])
+
+
+class LandmarkError(Exception):
+    """A C call of the fingerprinter refused its work; `status` is its LM_ERR_* code."""
+
+    reason = "failed"
+
+    def __init__(self, status: int, call: str) -> None:
+        super().__init__(f"{call}: {self.reason} (status {status})")
+        self.status = status
+
+
+class InvalidParameters(LandmarkError, ValueError):
+    """A parameter outside its range in landmarks.h: the caller's mistake, never the input's."""
+
+    reason = "invalid parameters"
+
+
+class OutOfMemory(LandmarkError, MemoryError):
+    """The C code could not allocate its working buffers."""
+
+    reason = "out of memory"
+
+
+class BufferTooSmall(LandmarkError):
+    """More hashes than the room given; the caller retries with more."""
+
+    reason = "hash buffer too small"
+
+
+ERRORS_BY_STATUS: dict[int, type[LandmarkError]] = {
+    int(lib.LM_ERR_INVALID_PARAMS): InvalidParameters,
+    int(lib.LM_ERR_NO_MEMORY): OutOfMemory,
+    int(lib.LM_ERR_BUFFER_TOO_SMALL): BufferTooSmall,
+}
+
+
+def checked(status: int, call: str) -> int:
+    """`status` when the call succeeded (LM_OK or a count); otherwise its typed exception."""
+    if status >= 0:
+        return status
+    raise ERRORS_BY_STATUS.get(status, LandmarkError)(status, call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +113,7 @@ def find_peaks(samples: npt.NDArray[np.float32], params: PeakParams) -> npt.NDAr
         },
     )
     result = ffi.new("lm_peak_list *")
-    pointer = ffi.from_buffer("float[]", x) if len(x) else ffi.NULL
-    if lib.lm_find_peaks(pointer, len(x), c_params, result) != 0:
-        raise MemoryError("landmark peak picking failed (out of memory or bad parameters)")
+    checked(lib.lm_find_peaks(_pointer("float[]", x), len(x), c_params, result), "lm_find_peaks")
     try:
         count = int(result.count)
         if count == 0:
@@ -89,11 +133,10 @@ def pair_hashes(
     """Hashes and anchor times of peak pairs, after mapping peaks through the two scales."""
     peaks = np.ascontiguousarray(peaks, PEAK_DTYPE)
     exact = time_scale == 1.0 and freq_scale == 1.0
-    cap = len(peaks) * params.fanout * (1 if exact else 8)
+    # The bound of landmarks.h; no peaks still go to C, which checks the parameters.
+    cap = max(0, len(peaks) * params.fanout * (1 if exact else 8))
     hashes = np.empty(cap, np.uint32)
     times = np.empty(cap, np.uint32)
-    if cap == 0:
-        return hashes, times
     c_params = ffi.new(
         "lm_pair_params *",
         {
@@ -103,16 +146,17 @@ def pair_hashes(
             "df_max": params.df_max,
         },
     )
-    written = lib.lm_pair_hashes(
-        ffi.cast("lm_peak *", ffi.from_buffer(peaks)),
+    status = lib.lm_pair_hashes(
+        _pointer("lm_peak[]", peaks),
         len(peaks),
         c_params,
         time_scale,
         freq_scale,
-        ffi.from_buffer("uint32_t[]", hashes),
-        ffi.from_buffer("uint32_t[]", times),
+        _pointer("uint32_t[]", hashes),
+        _pointer("uint32_t[]", times),
         cap,
     )
+    written = checked(status, "lm_pair_hashes")
     return hashes[:written].copy(), times[:written].copy()
 
 
@@ -122,7 +166,8 @@ def triplet_hashes(
     """Hashes and anchor times of peak triplets (several cells per triplet when tolerant)."""
     peaks = np.ascontiguousarray(peaks, PEAK_DTYPE)
     per_anchor = params.fanout * (params.fanout - 1) // 2
-    cap = len(peaks) * per_anchor * (8 if params.tolerant else 1)
+    # Exact without `tolerant` (landmarks.h); a first guess with it, grown when too small.
+    cap = max(0, len(peaks) * per_anchor * (8 if params.tolerant else 1))
     c_params = ffi.new(
         "lm_triplet_params *",
         {
@@ -135,19 +180,25 @@ def triplet_hashes(
     )
     while True:
         hashes, times = np.empty(cap, np.uint32), np.empty(cap, np.uint32)
-        if cap == 0:
-            return hashes, times
-        written = lib.lm_triplet_hashes(
-            ffi.cast("lm_peak *", ffi.from_buffer(peaks)),
+        status = lib.lm_triplet_hashes(
+            _pointer("lm_peak[]", peaks),
             len(peaks),
             c_params,
-            ffi.from_buffer("uint32_t[]", hashes),
-            ffi.from_buffer("uint32_t[]", times),
+            _pointer("uint32_t[]", hashes),
+            _pointer("uint32_t[]", times),
             cap,
         )
-        if written < cap:  # a full buffer may have cut triplets short: grow and redo
-            return hashes[:written].copy(), times[:written].copy()
-        cap *= 4
+        try:
+            written = checked(status, "lm_triplet_hashes")
+        except BufferTooSmall:
+            cap = max(1, cap * 4)
+            continue
+        return hashes[:written].copy(), times[:written].copy()
+
+
+def _pointer(ctype: str, array: npt.NDArray[Any]) -> Any:
+    """The array's memory as a C pointer; NULL when empty, as the C code expects."""
+    return ffi.from_buffer(ctype, array) if len(array) else ffi.NULL
 
 
 def power_spectrum(frame: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

@@ -24,6 +24,9 @@ static int near_ints(double x, int exact, int32_t out[2]) {
     return 1;
 }
 
+/* A gap of up to LM_DT_LIMIT frames must fit the gap bits (C99 has no _Static_assert). */
+typedef char lm_gap_fits_its_bits[LM_DT_LIMIT <= LM_GAP_BITS_MASK ? 1 : -1];
+
 static int pair_params_valid(const lm_pair_params *p) {
     return p && p->fanout > 0 && p->dt_min >= 1 && p->dt_min <= p->dt_max &&
            p->dt_max <= LM_DT_LIMIT && p->df_max >= 0 && p->df_max <= LM_DF_LIMIT;
@@ -32,10 +35,12 @@ static int pair_params_valid(const lm_pair_params *p) {
 int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *params,
                        double time_scale, double freq_scale, uint32_t *hashes,
                        uint32_t *times, int64_t cap) {
-    if (!peaks || !hashes || !times || n <= 0 || cap <= 0 || !pair_params_valid(params))
-        return 0;
+    /* Parameters are checked before the data, so no input hides a caller's mistake. */
+    if (!pair_params_valid(params) || n < 0 || (n > 0 && !peaks) || cap < 0 ||
+        (cap > 0 && (!hashes || !times)))
+        return LM_ERR_INVALID_PARAMS;
     if (!(time_scale > 0.0 && time_scale < 16.0 && freq_scale > 0.0 && freq_scale < 16.0))
-        return 0;
+        return LM_ERR_INVALID_PARAMS;
     int exact = time_scale == 1.0 && freq_scale == 1.0;
     int64_t written = 0;
     for (int64_t i = 0; i < n; i++) {
@@ -62,7 +67,7 @@ int64_t lm_pair_hashes(const lm_peak *peaks, int64_t n, const lm_pair_params *pa
                         if (f1 < 0 || f1 >= LM_BINS || df < -LM_DF_LIMIT || df > LM_DF_LIMIT ||
                             d < 1 || d > LM_DT_LIMIT)
                             continue;
-                        if (written >= cap) return written;
+                        if (written >= cap) return LM_ERR_BUFFER_TOO_SMALL;
                         hashes[written] = ((uint32_t)f1 << 15) | ((uint32_t)(df + 128) << 7) |
                                           (uint32_t)d;
                         times[written] = (uint32_t)anchor_time;

@@ -37,7 +37,8 @@ static int triplet_params_valid(const lm_triplet_params *p) {
            p->dt_max <= LM_DT_LIMIT && p->df_max >= 0 && p->df_max <= LM_DF_LIMIT;
 }
 
-/* Every hash of one triplet (i, j, k): the product of each field's cells. */
+/* Every hash of one triplet (i, j, k): the product of each field's cells. Returns the count
+ * written so far, or LM_ERR_BUFFER_TOO_SMALL. */
 static int64_t emit(const lm_peak *a, const lm_peak *b, const lm_peak *c, int tolerant,
                     uint32_t *hashes, uint32_t *times, int64_t written, int64_t cap) {
     double span = (double)(c->t - a->t), f1 = a->f > 1 ? a->f : 1;
@@ -60,7 +61,7 @@ static int64_t emit(const lm_peak *a, const lm_peak *b, const lm_peak *c, int to
             for (int y = 0; y < nr; y++)
                 for (int u = 0; u < n2; u++)
                     for (int v = 0; v < n3; v++) {
-                        if (written >= cap) return written;
+                        if (written >= cap) return LM_ERR_BUFFER_TOO_SMALL;
                         hashes[written] = LM_TRIPLET_FAMILY | (uint32_t)band[w] << 22 |
                                           (uint32_t)spans[x] << 18 | (uint32_t)ratio[y] << 14 |
                                           (uint32_t)q2[u] << 7 | (uint32_t)q3[v];
@@ -72,11 +73,13 @@ static int64_t emit(const lm_peak *a, const lm_peak *b, const lm_peak *c, int to
 
 int64_t lm_triplet_hashes(const lm_peak *peaks, int64_t n, const lm_triplet_params *params,
                           uint32_t *hashes, uint32_t *times, int64_t cap) {
-    if (!peaks || !hashes || !times || n <= 0 || cap <= 0 || !triplet_params_valid(params))
-        return 0;
+    /* Parameters are checked before the data, so no input hides a caller's mistake. */
+    if (!triplet_params_valid(params) || n < 0 || (n > 0 && !peaks) || cap < 0 ||
+        (cap > 0 && (!hashes || !times)))
+        return LM_ERR_INVALID_PARAMS;
     int64_t written = 0;
     int64_t targets[64];
-    for (int64_t i = 0; i < n && written < cap; i++) {
+    for (int64_t i = 0; i < n; i++) {
         if (peaks[i].t < 0) continue;
         int made = 0;
         for (int64_t j = i + 1; j < n && made < params->fanout; j++) {
@@ -92,6 +95,7 @@ int64_t lm_triplet_hashes(const lm_peak *peaks, int64_t n, const lm_triplet_para
                 const lm_peak *p2 = &peaks[targets[a]], *p3 = &peaks[targets[b]];
                 if (p3->t <= p2->t) continue; /* the time ratio needs t1 < t2 < t3 */
                 written = emit(&peaks[i], p2, p3, params->tolerant, hashes, times, written, cap);
+                if (written < 0) return written;
             }
     }
     return written;

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import qdrant_edge as qe
 
+from adapters.qdrant.filters import excluding_tracks
 from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
 from adapters.qdrant_edge.disk_room import ensure_room, write_bytes
 from adapters.qdrant_edge.lifecycle import ShardLifecycle
@@ -79,17 +80,10 @@ class QdrantEdgeIndex:
                 return []
             if len(vector) != dimension:
                 raise IndexDimensionMismatch(dimension, len(vector))
-            excluded = qe.Filter(
-                must_not=[
-                    qe.FieldCondition(
-                        key=TRACK_ID, match=qe.MatchAny([str(t) for t in exclude_track_ids])
-                    )
-                ]
-            )
             request = qe.QueryRequest(
                 limit=limit,
                 query=qe.Query.Nearest(vector.astype(float).tolist()),
-                filter=excluded if exclude_track_ids else None,
+                filter=excluding_tracks(qe, exclude_track_ids),
                 with_payload=qe.PayloadSelector.Exclude([MODEL]),
             )
             found = await asyncio.to_thread(shard.query, request)

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from qdrant_client import AsyncQdrantClient, models
 
+from adapters.qdrant.filters import excluding_tracks
 from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
 from adapters.qdrant_server.collections import (
     create_generation,
@@ -99,18 +100,11 @@ class QdrantServerIndex:
             return []
         if len(vector) != held:
             raise IndexDimensionMismatch(held, len(vector))
-        excluded = models.Filter(
-            must_not=[
-                models.FieldCondition(
-                    key=TRACK_ID, match=models.MatchAny(any=[str(t) for t in exclude_track_ids])
-                )
-            ]
-        )
         response = await self._client.query_points(
             self._collection,
             query=vector.astype(float).tolist(),
             limit=limit,
-            query_filter=excluded if exclude_track_ids else None,
+            query_filter=excluding_tracks(models, exclude_track_ids),
             with_payload=models.PayloadSelectorExclude(exclude=[MODEL]),
         )
         return [hit_from(point.payload, point.score) for point in response.points]

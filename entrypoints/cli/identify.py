@@ -76,7 +76,14 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def _identify(
     identify: IdentifyClip, name: str, mode: SearchMode, top: int
 ) -> dict[str, Any]:
-    record: dict[str, Any] = {"file": name, "exact_matches": [], "vibe_matches": [], "error": None}
+    # Every record has the same keys, a failed file's too (no lane ran: `lanes` is empty).
+    record: dict[str, Any] = {
+        "file": name,
+        "exact_matches": [],
+        "vibe_matches": [],
+        "error": None,
+        "lanes": {},
+    }
     path = Path(name)
     if not await asyncio.to_thread(path.is_file):
         record["error"] = f"cannot read file: {name}"

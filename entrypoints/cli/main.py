@@ -17,6 +17,8 @@ from entrypoints.settings import Settings, SettingsError
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
 
+INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE: apart from 1 (a file failed) and 2 (setup)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -45,26 +47,23 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.log_level.upper())
     try:
         settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"audio-ident: {error}", file=sys.stderr)
-        return 2
-    try:
         return asyncio.run(args.run(args, settings))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly, like any Unix tool
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    # Expected failures carry a message for the user: one line, no traceback.
+    except SettingsError as error:  # bad settings, or ffmpeg missing (the wiring's check)
+        print(f"audio-ident: {error}", file=sys.stderr)
+        return 2
     except AudioIdentError as error:
         print(f"audio-ident: {error.message}", file=sys.stderr)
         return 1
-    except RuntimeError as error:  # e.g. ffmpeg missing: a clear message, not a traceback
-        print(f"audio-ident: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:
+    except Exception as error:  # a bug: its traceback, and an exit code of its own
         logging.getLogger("audio_ident").exception("unexpected failure")
         print(f"audio-ident: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from dishka import Provider, Scope, provide
 
 from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
-from adapters.ffmpeg.process import check_ffmpeg
+from adapters.ffmpeg.process import FfmpegUnusable, check_ffmpeg
 from adapters.ffmpeg.stream import FfmpegAudioStream
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
@@ -18,7 +18,19 @@ from domain.ports.audio_stream import AudioStreamDecoder
 from domain.ports.clock import Clock
 from domain.ports.dedup_fingerprinter import DedupFingerprinter
 from domain.ports.metadata_reader import MetadataReader
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, SettingsError
+
+
+class FfmpegMissing(SettingsError):
+    """ffmpeg is missing or too old: like a bad setting, the install must change before any
+    command can run, so the CLI says so in one line instead of a traceback."""
+
+
+async def _require_ffmpeg() -> None:
+    try:
+        await check_ffmpeg()
+    except FfmpegUnusable as error:
+        raise FfmpegMissing(str(error)) from error
 
 
 class MediaProvider(Provider):
@@ -30,12 +42,12 @@ class MediaProvider(Provider):
 
     @provide
     async def decoder(self) -> AudioDecoder:
-        await check_ffmpeg()  # a missing or too old ffmpeg is said at start, not per file
+        await _require_ffmpeg()  # a missing or too old ffmpeg is said at start, not per file
         return FfmpegAudioDecoder()
 
     @provide
     async def audio_stream(self) -> AudioStreamDecoder:
-        await check_ffmpeg()
+        await _require_ffmpeg()
         return FfmpegAudioStream()
 
     metadata = provide(MutagenMetadataReader, provides=MetadataReader)

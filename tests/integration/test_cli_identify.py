@@ -54,6 +54,23 @@ async def test_identify_finds_track_and_offset_and_explains_bad_files(
     assert code == 1  # two files could not be identified
 
 
+async def test_every_json_record_has_the_same_keys_failed_files_too(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    clip = write_wav(audio_dir / "clip.wav", synth_track(5, 6.0))
+    junk = audio_dir / "junk.mp3"
+    junk.write_bytes(b"not audio" * 50)
+    files = [str(clip), str(junk), str(audio_dir / "gone.wav")]
+    code, out, _ = await run_cli(cli_env, "identify", "--json", *files)
+    heard, bad, missing = (json.loads(line) for line in out.splitlines())
+    keys = {"file", "exact_matches", "vibe_matches", "error", "lanes"}
+    assert [set(record) for record in (heard, bad, missing)] == [keys] * 3
+    assert heard["lanes"]["exact"]["status"] == "ok" and heard["error"] is None
+    assert bad["lanes"] == missing["lanes"] == {}  # no lane ran
+    assert bad["error"] and missing["error"]
+    assert code == 1
+
+
 async def test_a_batch_identified_several_at_once_answers_in_the_order_given(
     ingest: IngestFile, cli_env: dict[str, str], audio_dir: Path
 ) -> None:

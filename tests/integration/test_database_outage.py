@@ -69,10 +69,21 @@ async def own_postgres(tmp_path: Path) -> AsyncIterator[OwnPostgres]:
 
 
 async def _until(check: Callable[[], Awaitable[bool]], seconds: float, what: str) -> None:
-    async with asyncio.timeout(seconds):
-        while not await check():  # noqa: ASYNC110 (polls a server)
-            await asyncio.sleep(0.2)
-    assert True, what
+    """Poll `check` until it holds; fail saying `what` was awaited if it does not in time."""
+    reached = False
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            while not (reached := await check()):  # noqa: ASYNC110 (polls a server)
+                await asyncio.sleep(0.2)
+    assert reached, f"not within {seconds} s: {what}"
+
+
+async def test_a_wait_that_times_out_fails_saying_what_it_waited_for() -> None:
+    async def never() -> bool:
+        return False
+
+    with pytest.raises(AssertionError, match=r"not within 0\.3 s: readiness red"):
+        await _until(never, 0.3, "readiness red")
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.landmarks import native
+from adapters.landmarks.build_landmarks import C_SOURCES
 from adapters.landmarks.native import BINS, PairParams, PeakParams, find_peaks, pair_hashes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def sanitized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[by
         pytest.skip("needs gcc to build the sanitized harness")
     binary = tmp_path_factory.mktemp("fuzz") / "fuzz_landmarks"
     flags = ["-std=c99", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover"]
-    sources = [SOURCES / "landmarks.c", SOURCES / "pairs.c", SOURCES / "triplets.c", HARNESS]
+    sources = [*(SOURCES / name for name in C_SOURCES), HARNESS]
     subprocess.run(
         [
             "gcc",

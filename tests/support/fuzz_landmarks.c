@@ -1,6 +1,7 @@
 /* One fuzz case for the landmark C code: bytes -> samples and parameters -> peaks -> pair
- * hashes and triplet hashes, with the results' invariants checked (abort() on a violation). Built with
- * -fsanitize=address,undefined, any out-of-bounds access or undefined behaviour aborts too.
+ * hashes and triplet hashes, with the results' invariants (statuses included) checked:
+ * abort() on a violation. Built with -fsanitize=address,undefined, any out-of-bounds access
+ * or undefined behaviour aborts too.
  *
  * Two drivers share run_one():
  *  - libFuzzer (bench/fuzz_landmarks.py): clang -fsanitize=fuzzer,address,undefined;
@@ -68,7 +69,7 @@ static float *samples_of(const uint8_t *data, size_t size, int64_t *n) {
 /* Triplets of the same peaks, from the same parameter bytes; the room is sometimes short. */
 static void check_triplets(const lm_peak_list *list, const uint8_t *q) {
     lm_triplet_params params = {
-        .fanout = q[0] % 18, /* 0, 1 and 17+ are refused */
+        .fanout = q[0] % 18, /* 0 and 1 are refused */
         .dt_min = q[1] % 10,
         .dt_max = q[1] % 10 + q[2] % (LM_DT_LIMIT - 9),
         .df_max = q[3] % (LM_DF_LIMIT + 1),
@@ -79,7 +80,14 @@ static void check_triplets(const lm_peak_list *list, const uint8_t *q) {
     uint32_t *hashes = malloc((size_t)(cap ? cap : 1) * sizeof(uint32_t));
     uint32_t *times = malloc((size_t)(cap ? cap : 1) * sizeof(uint32_t));
     int64_t written = lm_triplet_hashes(list->peaks, list->count, &params, hashes, times, cap);
-    check(written >= 0 && written <= cap, "never more triplet hashes than the room given");
+    int refused = params.fanout < 2 || params.dt_min < 1; /* the rest is in range by design */
+    check(refused == (written == LM_ERR_INVALID_PARAMS),
+          "bad triplet parameters, and only they, are refused");
+    check(written == LM_ERR_INVALID_PARAMS || written == LM_ERR_BUFFER_TOO_SMALL ||
+              (written >= 0 && written <= cap),
+          "never more triplet hashes than the room given");
+    if (!params.tolerant && q[5] % 4 == 3) /* the room landmarks.h promises is enough */
+        check(written != LM_ERR_BUFFER_TOO_SMALL, "n * fanout * (fanout - 1) / 2 slots suffice");
     int32_t last = list->count ? list->peaks[list->count - 1].t : 0;
     for (int64_t i = 0; i < written; i++) {
         check((hashes[i] & LM_TRIPLET_FAMILY) != 0, "a triplet hash carries its family bit");
@@ -117,8 +125,10 @@ static void run_one(const uint8_t *data, size_t size) {
     float *x = samples_of(data, size, &n);
     lm_peak_list list;
     int status = lm_find_peaks(x, n, &peaks, &list);
-    check(status == 0 || status == -1, "lm_find_peaks returns 0 or -1");
-    if (status == 0) {
+    check(status == LM_OK || status == LM_ERR_INVALID_PARAMS || status == LM_ERR_NO_MEMORY,
+          "lm_find_peaks returns one of its statuses");
+    if (invalid) check(status == LM_ERR_INVALID_PARAMS, "bad peak parameters are refused as such");
+    if (status == LM_OK) {
         check(list.count >= 0, "a peak count is never negative");
         int64_t frames = n >= LM_WINDOW ? (n - LM_WINDOW) / LM_HOP + 1 : 0;
         for (int64_t i = 0; i < list.count; i++) {
@@ -137,7 +147,15 @@ static void run_one(const uint8_t *data, size_t size) {
         uint32_t *times = malloc((size_t)(cap ? cap : 1) * sizeof(uint32_t));
         int64_t written = lm_pair_hashes(list.peaks, list.count, &pairs, time_scale,
                                          freq_scale, hashes, times, cap);
-        check(written >= 0 && written <= cap, "never more hashes than the room given");
+        int bad_scale = !(time_scale > 0.0) || !(freq_scale > 0.0); /* 0, -1 and NaN */
+        int refused = pairs.dt_min < 1 || bad_scale; /* the rest is in range by design */
+        check(refused == (written == LM_ERR_INVALID_PARAMS),
+              "bad pair parameters, and only they, are refused");
+        check(written == LM_ERR_INVALID_PARAMS || written == LM_ERR_BUFFER_TOO_SMALL ||
+                  (written >= 0 && written <= cap),
+              "never more hashes than the room given");
+        if (q[5] % 4 == 3) /* the room landmarks.h promises is enough */
+            check(written != LM_ERR_BUFFER_TOO_SMALL, "n * fanout * 8 slots suffice");
         for (int64_t i = 0; i < written; i++)
             check((hashes[i] >> 24) == 0, "a hash has 24 bits");
         free(hashes);

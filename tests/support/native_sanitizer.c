@@ -1,9 +1,12 @@
 /* Adversarial inputs for the landmark C code, built with -fsanitize=address,undefined by
- * test_native_sanitizer.py: any out-of-bounds access or undefined behaviour aborts. */
+ * test_native_sanitizer.py: any out-of-bounds access or undefined behaviour aborts, and a
+ * wrong status exits non-zero. With the argument `oom` (run with ASan's allocations capped)
+ * it checks only that a failed allocation is reported as LM_ERR_NO_MEMORY. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "landmarks.h"
 
@@ -37,7 +40,22 @@ static void peaks_case(int64_t n, float scale, const lm_peak_params *p) {
     free(x);
 }
 
-int main(void) {
+/* The widest ring (8193 frames of 512 bins, 16 MiB a buffer) cannot be allocated under
+ * ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=8. */
+static int out_of_memory_case(void) {
+    lm_peak_params widest = {4096, 512, 0, 512, 512, 1.0f, 0.0f};
+    int64_t n = 48000;
+    float *x = calloc((size_t)n, sizeof(float));
+    lm_peak_list out;
+    int status = lm_find_peaks(x, n, &widest, &out);
+    free(x);
+    if (status != LM_ERR_NO_MEMORY || out.count != 0 || out.peaks != NULL) return 4;
+    puts("out of memory reported");
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "oom") == 0) return out_of_memory_case();
     const lm_peak_params kinds[] = {
         {20, 20, 9, 512, 24, 2.0f, 1e-6f},     /* reference */
         {0, 0, 0, 512, 0, 0.0f, 0.0f},         /* every cell a candidate */
@@ -52,7 +70,8 @@ int main(void) {
         }
     lm_peak_list out;
     lm_peak_params bad = {-1, 1, 0, 512, 1, 1.0f, 0.0f};
-    if (lm_find_peaks(NULL, 10, &kinds[0], &out) != -1 || lm_find_peaks(NULL, 0, &bad, &out) != -1)
+    if (lm_find_peaks(NULL, 10, &kinds[0], &out) != LM_ERR_INVALID_PARAMS ||
+        lm_find_peaks(NULL, 0, &bad, &out) != LM_ERR_INVALID_PARAMS)
         return 2;
     lm_peak wild[4] = {{INT32_MIN, INT32_MIN, 0}, {0, 5, 0}, {3, INT32_MAX, 0}, {INT32_MAX, 7, 0}};
     lm_pair_params pairs = {4, 1, LM_DT_LIMIT, LM_DF_LIMIT};
@@ -62,6 +81,16 @@ int main(void) {
         lm_pair_hashes(wild, 4, &pairs, scales[s], 1.0 / scales[s], h, t, 256);
     lm_triplet_params triplets = {4, 1, LM_DT_LIMIT, LM_DF_LIMIT, 1};
     lm_triplet_hashes(wild, 4, &triplets, h, t, 256);
+    /* Bad parameters are refused even with no peaks; no peaks with good ones give nothing. */
+    lm_pair_params too_long = {4, 1, LM_DT_LIMIT + 1, LM_DF_LIMIT};
+    lm_triplet_params one_target = {1, 1, LM_DT_LIMIT, LM_DF_LIMIT, 0};
+    if (lm_pair_hashes(NULL, 0, &too_long, 1.0, 1.0, NULL, NULL, 0) != LM_ERR_INVALID_PARAMS ||
+        lm_pair_hashes(NULL, 0, &pairs, NAN, 1.0, NULL, NULL, 0) != LM_ERR_INVALID_PARAMS ||
+        lm_pair_hashes(wild, 4, &pairs, 1.0, 1.0, h, t, -1) != LM_ERR_INVALID_PARAMS ||
+        lm_triplet_hashes(NULL, 0, &one_target, NULL, NULL, 0) != LM_ERR_INVALID_PARAMS ||
+        lm_pair_hashes(NULL, 0, &pairs, 1.0, 1.0, NULL, NULL, 0) != 0 ||
+        lm_triplet_hashes(NULL, 0, &triplets, NULL, NULL, 0) != 0)
+        return 3;
     float frame[LM_WINDOW] = {0}, power[LM_BINS];
     lm_power_spectrum(frame, power);
     puts("sanitizer run clean");

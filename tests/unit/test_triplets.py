@@ -10,6 +10,7 @@ import pytest
 from adapters.landmarks.native import (
     PEAK_DTYPE,
     TRIPLET_FAMILY,
+    InvalidParameters,
     TripletParams,
     triplet_hashes,
 )
@@ -64,12 +65,13 @@ def test_both_implementations_tag_the_domain_s_scale_free_bit() -> None:
     assert TRIPLET_FAMILY == SCALE_FREE == TWIN_FAMILY
 
 
-def test_equal_times_and_bad_parameters_give_no_triplets() -> None:
+def test_equal_times_give_no_triplets_and_bad_parameters_are_refused() -> None:
     same_time = np.array([(0, 100, 1.0), (5, 150, 1.0), (5, 200, 1.0)], PEAK_DTYPE)
     assert len(triplet_hashes(same_time, TripletParams(fanout=2))[0]) == 0
     peaks = random_peaks(1, 50)
     for bad in (TripletParams(fanout=1), TripletParams(fanout=65), TripletParams(3, dt_min=0)):
-        assert len(triplet_hashes(peaks, bad)[0]) == 0
+        with pytest.raises(InvalidParameters):  # once an empty print, like silence
+            triplet_hashes(peaks, bad)
 
 
 def share_found(time: float, freq: float, seed: int = 3) -> float:

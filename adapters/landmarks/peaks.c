@@ -1,4 +1,5 @@
-/* Landmark fingerprinting in plain C (see landmarks.h). Written for audio-ident.
+/* Spectrogram peaks in plain C (see landmarks.h): the real FFT and the peak picker that
+ * runs over its frames. Written for audio-ident.
  *
  * Peaks are found in one streaming pass over the STFT: only a ring of 2*half_t+1 frames is
  * kept, so memory does not grow with the input length and hours of audio are fine. Peak
@@ -126,7 +127,7 @@ static int push_peak(lm_peak_list *out, int64_t *cap, int32_t t, int32_t f, floa
     if (out->count == *cap) {
         int64_t grown = *cap ? *cap * 2 : 1024;
         lm_peak *bigger = realloc(out->peaks, (size_t)grown * sizeof(lm_peak));
-        if (!bigger) return -1;
+        if (!bigger) return LM_ERR_NO_MEMORY;
         out->peaks = bigger;
         *cap = grown;
     }
@@ -134,7 +135,7 @@ static int push_peak(lm_peak_list *out, int64_t *cap, int32_t t, int32_t f, floa
     out->peaks[out->count].f = f;
     out->peaks[out->count].strength = s;
     out->count++;
-    return 0;
+    return LM_OK;
 }
 
 typedef struct {
@@ -162,9 +163,12 @@ static int decide_frame(const ring *rg, int64_t d, int64_t nframes, lm_peak_list
             float other = rg->fmax[(u % rg->rows) * LM_BINS + f];
             keep = u < d ? other < pw[f] : other <= pw[f];
         }
-        if (keep && push_peak(out, cap, (int32_t)d, f, pr[f]) != 0) return -1;
+        if (keep) {
+            int status = push_peak(out, cap, (int32_t)d, f, pr[f]);
+            if (status != LM_OK) return status;
+        }
     }
-    return 0;
+    return LM_OK;
 }
 
 /* Frame t's power is already in its ring slot; add its frequency maxima and prominences. */
@@ -191,13 +195,13 @@ static void analyse_frame(const ring *rg, int64_t t, float *scratch, double *pre
 
 int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
                   lm_peak_list *out) {
-    if (!out) return -1;
+    if (!out) return LM_ERR_INVALID_PARAMS;
     out->peaks = NULL;
     out->count = 0;
-    if (!params_valid(params) || n < 0 || (n > 0 && !samples)) return -1;
+    if (!params_valid(params) || n < 0 || (n > 0 && !samples)) return LM_ERR_INVALID_PARAMS;
     int64_t nframes = n >= LM_WINDOW ? (n - LM_WINDOW) / LM_HOP + 1 : 0;
-    if (nframes > INT32_MAX) return -1;
-    if (nframes == 0) return 0;
+    if (nframes > INT32_MAX) return LM_ERR_INVALID_PARAMS; /* a peak's frame is an int32 */
+    if (nframes == 0) return LM_OK;
 
     ring rg = {params, 2 * params->half_t + 1, NULL, NULL, NULL};
     size_t cells = (size_t)rg.rows * LM_BINS;
@@ -209,16 +213,16 @@ int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
     double prefix[LM_BINS + 1];
     float re[LM_BINS], im[LM_BINS];
     int64_t cap = 0;
-    int status = (tb && rg.power && rg.fmax && rg.prom && scratch) ? 0 : -1;
-    if (status == 0) init_tables(tb);
+    int status = (tb && rg.power && rg.fmax && rg.prom && scratch) ? LM_OK : LM_ERR_NO_MEMORY;
+    if (status == LM_OK) init_tables(tb);
 
-    for (int64_t t = 0; t < nframes && status == 0; t++) {
+    for (int64_t t = 0; t < nframes && status == LM_OK; t++) {
         power_frame(tb, samples + t * LM_HOP, rg.power + (t % rg.rows) * LM_BINS, re, im);
         analyse_frame(&rg, t, scratch, prefix);
         if (t >= params->half_t) status = decide_frame(&rg, t - params->half_t, nframes, out, &cap);
     }
     int64_t tail = nframes - params->half_t < 0 ? 0 : nframes - params->half_t;
-    for (int64_t d = tail; d < nframes && status == 0; d++)
+    for (int64_t d = tail; d < nframes && status == LM_OK; d++)
         status = decide_frame(&rg, d, nframes, out, &cap);
 
     free(tb);
@@ -226,7 +230,7 @@ int lm_find_peaks(const float *samples, int64_t n, const lm_peak_params *params,
     free(rg.power);
     free(rg.fmax);
     free(rg.prom);
-    if (status != 0) lm_free_peaks(out);
+    if (status != LM_OK) lm_free_peaks(out);
     return status;
 }
 

@@ -1,0 +1,1 @@
+"""VectorIndex on a Qdrant server (QDRANT_URL): collections behind aliases."""
