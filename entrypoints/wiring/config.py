@@ -1,4 +1,7 @@
-"""Settings and the role from the caller; the use cases' policies derived from settings."""
+"""Settings and the role from the caller; the use cases' policies derived from settings.
+
+A route or CLI command that applies a limit or a default asks the container for its policy
+instead of reading the setting, so one setting means the same thing everywhere."""
 
 from __future__ import annotations
 
@@ -48,5 +51,5 @@ class ConfigProvider(Provider):
         return IngestPolicy(max_seconds=settings.max_audio_seconds)
 
     @provide
-    def timeline_policy(self) -> TimelinePolicy:
-        return TimelinePolicy()
+    def timeline_policy(self, settings: Settings) -> TimelinePolicy:
+        return TimelinePolicy(max_request_seconds=settings.timeline_max_seconds)
