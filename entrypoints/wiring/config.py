@@ -9,7 +9,7 @@ from dishka import Provider, Scope, from_context, provide
 
 from application.accounts.login_throttle import LoginPolicy
 from application.capacity.admission import AdmissionPolicy, CpuAdmission
-from application.identify.identify_clip import IdentifyPolicy
+from application.identify.search_policy import SearchPolicy
 from application.library.ingest_policy import IngestPolicy
 from application.timeline.policy import TimelinePolicy
 from entrypoints.settings import Settings
@@ -22,8 +22,11 @@ class ConfigProvider(Provider):
     role = from_context(provides=ProcessRole)
 
     @provide
-    def identify_policy(self, settings: Settings) -> IdentifyPolicy:
-        return IdentifyPolicy(lane_timeout_seconds=settings.search_lane_timeout_seconds)
+    def search_policy(self, settings: Settings) -> SearchPolicy:
+        return SearchPolicy(
+            lane_timeout_seconds=settings.search_lane_timeout_seconds,
+            deadline_seconds=settings.search_deadline_seconds,
+        )
 
     @provide
     def admission(self, settings: Settings, role: ProcessRole) -> CpuAdmission:

@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_200_OK
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_result import SearchMode
 from application.identify.search_by_text import SearchByText
+from application.identify.search_policy import SearchPolicy
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import SearchTimeout
@@ -31,7 +32,6 @@ from entrypoints.http.schemas.search import (
     TextSearchResponse,
     VibeMatchOut,
 )
-from entrypoints.settings import Settings
 
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 T = TypeVar("T")
@@ -54,7 +54,7 @@ async def search(
     data: Annotated[SearchForm, Multipart],
     request: Request[Any, Any, Any],
     identify: FromDishka[IdentifyClip],
-    settings: FromDishka[Settings],
+    policy: FromDishka[SearchPolicy],
 ) -> SearchResponse:
     started = time.perf_counter()
     async with uploads.on_disk(data.audio) as path:
@@ -65,7 +65,7 @@ async def search(
                 data.max_results,
                 exclude_exact_from_vibe=data.exclude_exact_from_vibe,
             ),
-            settings,
+            policy,
         )
     return SearchResponse(
         request_id=request_id_of(request.scope),
@@ -93,10 +93,10 @@ async def search_text(
     data: JSONBody[TextSearchRequest],
     request: Request[Any, Any, Any],
     search: FromDishka[SearchByText],
-    settings: FromDishka[Settings],
+    policy: FromDishka[SearchPolicy],
 ) -> TextSearchResponse:
     started = time.perf_counter()
-    found = await _within_deadline(search(data.text, data.max_results), settings)
+    found = await _within_deadline(search(data.text, data.max_results), policy)
     return TextSearchResponse(
         request_id=request_id_of(request.scope),
         query_duration_ms=_ms_since(started),
@@ -104,9 +104,9 @@ async def search_text(
     )
 
 
-async def _within_deadline(work: Awaitable[T], settings: Settings) -> T:
+async def _within_deadline(work: Awaitable[T], policy: SearchPolicy) -> T:
     """The overall deadline; the lanes' own (shorter) timeouts give partial results first."""
-    deadline = settings.search_deadline_seconds
+    deadline = policy.deadline_seconds
     try:
         async with asyncio.timeout(deadline):
             return await work
