@@ -31,6 +31,7 @@ from entrypoints.http.schemas.search import (
     TextSearchRequest,
     TextSearchResponse,
     VibeMatchOut,
+    given,
 )
 
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
@@ -57,12 +58,14 @@ async def search(
     policy: FromDishka[SearchPolicy],
 ) -> SearchResponse:
     started = time.perf_counter()
+    asked = given(data.mode)
+    mode = policy.mode(None if asked is None else SearchMode(asked))
     async with uploads.on_disk(data.audio) as path:
         result = await _within_deadline(
             identify(
                 path,
-                SearchMode(data.mode),
-                data.max_results,
+                mode,
+                policy.top(given(data.max_results)),
                 exclude_exact_from_vibe=data.exclude_exact_from_vibe,
             ),
             policy,
@@ -96,7 +99,8 @@ async def search_text(
     policy: FromDishka[SearchPolicy],
 ) -> TextSearchResponse:
     started = time.perf_counter()
-    found = await _within_deadline(search(data.text, data.max_results), policy)
+    top = policy.top(given(data.max_results))
+    found = await _within_deadline(search(data.text, top), policy)
     return TextSearchResponse(
         request_id=request_id_of(request.scope),
         query_duration_ms=_ms_since(started),
