@@ -58,6 +58,8 @@ class Settings:
     cpu_queue_seconds: float = 5.0
     # ... and an admitted job's expected latency, in times what a job takes alone
     cpu_latency_budget: float = 3.0
+    # The build's git commit, set by image builds; unset, the checkout's is asked of git
+    git_sha: str | None = None
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -124,6 +126,7 @@ class Settings:
                 "CPU_QUEUE_SECONDS", f"{min(5.0, deadline / 4):g}", float, 0.01, 600
             ),
             cpu_latency_budget=reader.number("CPU_LATENCY_BUDGET", "3", float, 1.0, 1000),
+            git_sha=reader.get("AUDIO_IDENT_GIT_SHA", "") or None,
         )
         reader.check_http(settings)
         reader.raise_if_invalid()

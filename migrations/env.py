@@ -30,6 +30,9 @@ def _run(connection: Connection) -> None:
 
 
 def _database_url() -> str:
+    # The service migrates through adapters/postgres/migrate.py, which passes the database
+    # its settings chose (a server's, or the embedded one's) as sqlalchemy.url. alembic.ini
+    # names none, so only a developer running `alembic` by hand reaches DATABASE_URL here.
     configured = context.config.get_main_option("sqlalchemy.url")
     if configured:
         return configured

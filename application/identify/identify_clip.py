@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,6 +11,7 @@ from application.capacity.admission import CpuAdmission
 from application.identify.identify_exact import IdentifyExact
 from application.identify.identify_result import IdentifyResult, LaneReport, LaneState, SearchMode
 from application.identify.lane_runner import run_lane
+from application.identify.search_policy import SearchPolicy
 from application.identify.vibe_search import VibeSearch
 from domain.audio import EMBEDDING_RATE, FINGERPRINT_RATE, PcmAudio
 from domain.errors import ErrorCode, InvalidAudio
@@ -40,18 +40,12 @@ async def _skipped(kind: type[M]) -> tuple[list[M], LaneReport]:
     return [], LaneReport(LaneState.SKIPPED)
 
 
-@dataclass(frozen=True, slots=True)
-class IdentifyPolicy:
-    min_seconds: float = 1.0
-    max_seconds: float = 60.0
-    lane_timeout_seconds: float = 10.0
-
-
 class IdentifyClip:
     """Decode the clip, run the lanes asked for side by side, join the tracks.
 
-    Bad audio (empty, not audio, too short or long) raises InvalidAudio: the caller asked
-    for something impossible. A lane that fails or times out does not: the other lane's
+    Bad audio (empty, not audio, shorter or longer than `policy` allows) raises InvalidAudio:
+    the caller asked for something impossible. The exact lane is given the clip's first
+    `policy.exact_clip_seconds`. A lane that fails or times out does not: the other lane's
     matches come back, and `lanes` tells which lane failed and why. Decoding and the lanes
     run inside one `admission` slot; past its queue the search is refused (`Overloaded`).
     """
@@ -62,18 +56,14 @@ class IdentifyClip:
         exact: IdentifyExact,
         vibe: VibeSearch,
         uow: UnitOfWorkFactory,
-        policy: IdentifyPolicy,
+        policy: SearchPolicy,
         admission: CpuAdmission,
     ) -> None:
         self._decoder, self._exact, self._vibe = decoder, exact, vibe
         self._uow, self._policy, self._admission = uow, policy, admission
 
-    @property
-    def policy(self) -> IdentifyPolicy:
-        return self._policy
-
     async def __call__(
-        self, path: Path, mode: SearchMode, limit: int = 5, exclude_exact_from_vibe: bool = False
+        self, path: Path, mode: SearchMode, limit: int, exclude_exact_from_vibe: bool = False
     ) -> IdentifyResult:
         async with self._admission.slot():
             exact, vibe, lanes, seconds = await self._search(
@@ -92,8 +82,9 @@ class IdentifyClip:
         decoded = dict(zip(rates, decodes, strict=True))
         timeout = self._policy.lane_timeout_seconds
         extra = limit if exclude_exact_from_vibe else 0
+        exact_clip = decoded[FINGERPRINT_RATE].slice_seconds(0.0, self._policy.exact_clip_seconds)
         (exact, exact_report), (vibe, vibe_report) = await asyncio.gather(
-            run_lane("exact", self._exact(decoded[FINGERPRINT_RATE], limit), timeout)
+            run_lane("exact", self._exact(exact_clip, limit), timeout)
             if mode.runs("exact")
             else _skipped(ExactMatch),
             run_lane("vibe", self._vibe_lane(decoded.get(EMBEDDING_RATE), limit + extra), timeout)
@@ -107,7 +98,7 @@ class IdentifyClip:
         return exact, vibe[:limit], lanes, decoded[FINGERPRINT_RATE].duration_seconds
 
     async def _decoded(self, path: Path, rate: int) -> PcmAudio:
-        longest = self._policy.max_seconds
+        longest = self._policy.max_clip_seconds
         audio = await self._decoder.decode(path, rate, max_seconds=longest + 1.0)
         seconds = audio.duration_seconds
         if seconds > longest:
@@ -116,11 +107,12 @@ class IdentifyClip:
                 f"the clip is longer than {longest:g} s",
                 {"max_seconds": longest},
             )
-        if seconds < self._policy.min_seconds:
+        shortest = self._policy.min_clip_seconds
+        if seconds < shortest:
             raise InvalidAudio(
                 ErrorCode.AUDIO_TOO_SHORT,
-                f"the clip is {seconds:.2f} s long; at least {self._policy.min_seconds:g} s needed",
-                {"min_seconds": self._policy.min_seconds},
+                f"the clip is {seconds:.2f} s long; at least {shortest:g} s needed",
+                {"min_seconds": shortest},
             )
         return audio
 

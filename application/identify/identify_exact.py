@@ -18,7 +18,8 @@ SPEEDS = (1.0,)
 
 
 class IdentifyExact:
-    """Fingerprints decoded 16 kHz query audio and returns verified exact matches.
+    """Fingerprints decoded 16 kHz query audio, all of it, and returns verified exact matches
+    (IdentifyClip passes the part of a clip that its SearchPolicy says to look at).
 
     Unknown audio, silence and clips too short to hold a landmark give an empty list, not an
     error. Confidence is the index's chance-based score, corrected for the number of prints
@@ -35,7 +36,6 @@ class IdentifyExact:
         accept_confidence: float = 0.99,
         speeds: Sequence[float] = SPEEDS,
         stretch: float = MAX_STRETCH,  # time scales the first two passes fit
-        max_seconds: float = 30.0,
     ) -> None:
         self._fingerprinter = fingerprinter
         self._index = index
@@ -43,18 +43,16 @@ class IdentifyExact:
         self._accept_confidence = accept_confidence
         self._speeds = tuple(speeds)
         self._stretch = stretch
-        self._max_seconds = max_seconds
 
     async def __call__(self, audio: PcmAudio, limit: int = 5) -> list[ExactMatch]:
         if audio.sample_rate != FINGERPRINT_RATE:
             raise ValueError(f"exact identification needs {FINGERPRINT_RATE} Hz audio")
         if limit <= 0 or len(audio.samples) == 0:
             return []
-        clip = audio.slice_seconds(0.0, self._max_seconds)
         found: list[ExactMatch] = []
         tries = 0
         for make in (self._sparse, self._stretched, self._everything):
-            for fingerprint in await make(clip):
+            for fingerprint in await make(audio):
                 if len(fingerprint):
                     found += await match_exact(self._index, fingerprint, limit)
                 tries += 1

@@ -60,10 +60,6 @@ class BuildTimeline:
         self._uow, self._policy, self._admission = uow, policy, admission
         self._tracks: OrderedDict[UUID, Track | None] = OrderedDict()
 
-    @property
-    def policy(self) -> TimelinePolicy:
-        return self._policy
-
     async def __call__(
         self, source: AudioSource, live: bool = False, max_seconds: float | None = None
     ) -> AsyncGenerator[TimelineUpdate, None]:

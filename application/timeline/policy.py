@@ -49,7 +49,9 @@ SEARCH_SPEEDS = (1.0, 0.96, 0.98, 1.02, 1.04)
 @dataclass(frozen=True, slots=True)
 class TimelinePolicy:
     """`explained_slack_seconds`: evidence reaching this close to a window's end explains
-    its newest audio."""
+    its newest audio. `max_request_seconds` (TIMELINE_MAX_SECONDS): the longest input the
+    service takes from a request, an upload or a live socket, which it passes to BuildTimeline
+    as `max_seconds`; the CLI's own files may be of any length."""
 
     window_seconds: float = 10.0
     file: TimelinePacing = FILE_PACING
@@ -58,3 +60,4 @@ class TimelinePolicy:
     explained_slack_seconds: float = 2.0
     matches_per_window: int = 5
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)
+    max_request_seconds: float = 3 * 3600.0

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_result import LaneState, SearchMode
+from application.identify.search_policy import SearchPolicy
 from domain.errors import AudioIdentError
 from entrypoints.cli import presenters, timeline
 from entrypoints.settings import Settings
@@ -25,8 +26,20 @@ from entrypoints.wiring.role import ProcessRole
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("identify", help="find what audio clips are (and sound like)")
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--mode", choices=[m.value for m in SearchMode], default="exact")
-    parser.add_argument("--top", type=int, default=5, help="matches per lane (1-50)")
+    # Left out, the search policy decides (the same defaults as the HTTP API's); the help
+    # states the policy's own, which no setting moves.
+    defaults = SearchPolicy()
+    parser.add_argument(
+        "--mode",
+        choices=[m.value for m in SearchMode],
+        help=f"lanes to run (default {defaults.default_mode}); an unavailable vibe lane is an "
+        "error only when asked for by name",
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        help=f"matches per lane (1-{defaults.max_top}, default {defaults.default_top})",
+    )
     parser.add_argument(
         "--json",
         action="store_true",
@@ -50,18 +63,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.timeline:
         return await timeline.run(args, settings)
-    mode = SearchMode(args.mode)
-    top = max(1, min(50, args.top))
+    asked = None if args.mode is None else SearchMode(args.mode)
     errors = 0
     jobs = max(1, args.jobs)
-    async with command_scope(settings, ProcessRole(loads_model=mode.runs("vibe"))) as scope:
+    # No mode asked: the policy's default may run the vibe lane, so the model is loaded.
+    role = ProcessRole(loads_model=asked is None or asked.runs("vibe"))
+    async with command_scope(settings, role) as scope:
+        policy = await scope.get(SearchPolicy)
+        mode, top = policy.mode(asked), policy.top(args.top)
+        # A lane that cannot run is an error when asked for by name; under the default mode
+        # it is only reported (`lanes`), as the HTTP API does: vibe switched off is no failure.
+        unusable = {LaneState.TIMEOUT, LaneState.FAILED}
+        if asked is not None:
+            unusable.add(LaneState.UNAVAILABLE)
         identify = await scope.get(IdentifyClip)
         # A window of `jobs` files in flight: one file's decoder child and database round
         # trips overlap another's fingerprinting, and each answer is printed in turn.
         window: deque[asyncio.Task[dict[str, Any]]] = deque()
         try:
             for position, name in enumerate(args.files, 1):
-                window.append(asyncio.create_task(_identify(identify, name, mode, top)))
+                window.append(asyncio.create_task(_identify(identify, name, mode, top, unusable)))
                 while window and (len(window) >= jobs or position == len(args.files)):
                     record = await window.popleft()
                     errors += record["error"] is not None
@@ -74,7 +95,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _identify(
-    identify: IdentifyClip, name: str, mode: SearchMode, top: int
+    identify: IdentifyClip, name: str, mode: SearchMode, top: int, unusable: set[LaneState]
 ) -> dict[str, Any]:
     # Every record has the same keys, a failed file's too (no lane ran: `lanes` is empty).
     record: dict[str, Any] = {
@@ -99,7 +120,7 @@ async def _identify(
     failed = [
         f"{lane} lane: {report.reason}"
         for lane, report in result.lanes.items()
-        if report.state not in (LaneState.OK, LaneState.SKIPPED)
+        if report.state in unusable
     ]
     record["error"] = "; ".join(failed) or None
     return record

@@ -9,6 +9,7 @@ import sys
 from rich.console import Console
 
 from application.identify.search_by_text import SearchByText
+from application.identify.search_policy import SearchPolicy
 from domain.errors import AudioIdentError
 from entrypoints.cli import presenters
 from entrypoints.settings import Settings
@@ -19,7 +20,12 @@ from entrypoints.wiring.role import ProcessRole
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("search-text", help="tracks that sound like a description")
     parser.add_argument("query", help='e.g. "a calm piano with rain"')
-    parser.add_argument("--top", type=int, default=10, help="tracks to return (1-50)")
+    defaults = SearchPolicy()  # the help states the policy's own, which no setting moves
+    parser.add_argument(
+        "--top",
+        type=int,
+        help=f"tracks to return (1-{defaults.max_top}, default {defaults.default_top})",
+    )
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(run=run)
 
@@ -27,8 +33,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     async with command_scope(settings, ProcessRole(loads_model=True)) as scope:
         search = await scope.get(SearchByText)
+        top = (await scope.get(SearchPolicy)).top(args.top)
         try:
-            matches = await search(args.query, max(1, min(50, args.top)))
+            matches = await search(args.query, top)
         except AudioIdentError as error:
             print(f"audio-ident: {error.message}", file=sys.stderr)
             return 1

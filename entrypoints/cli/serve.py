@@ -12,7 +12,6 @@ import uvicorn
 
 from entrypoints.cli.tls import TlsFilesError, tls_files
 from entrypoints.http.app import create_app
-from entrypoints.http.build_info import BuildInfo
 from entrypoints.http.header_deadline import with_header_deadline
 from entrypoints.http.providers import ServeOptions
 from entrypoints.settings import Settings
@@ -49,9 +48,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     except TlsFilesError as error:
         print(f"audio-ident: {error}", file=sys.stderr)
         return 2
-    options = ServeOptions(
-        run_projections=not args.no_worker, poll_seconds=args.poll, build=BuildInfo.read()
-    )
+    options = ServeOptions(run_projections=not args.no_worker, poll_seconds=args.poll)
     config = uvicorn.Config(
         create_app(settings, options),
         host=args.host,

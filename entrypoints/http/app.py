@@ -13,6 +13,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecurityScheme
 
 from entrypoints.http.body_deadline import BodyDeadlineMiddleware
+from entrypoints.http.build_info import BuildInfo
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.lifespan import lifespan
 from entrypoints.http.providers import HttpProvider, ServeOptions
@@ -36,6 +37,7 @@ def create_app(
     """`adapters` replaces the real adapters and `overrides` single parts of them (tests);
     everything else is always the same."""
     options = options or ServeOptions()
+    build = options.build or BuildInfo.read(settings.git_sha)
     app = Litestar(
         route_handlers=[
             health.liveness,
@@ -78,7 +80,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type", "Range", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Content-Range", "Accept-Ranges", "Content-Length"],
         ),
-        openapi_config=_openapi(options),
+        openapi_config=_openapi(build),
         lifespan=[lifespan],
         logging_config=None,  # structlog, configured by the command (entrypoints.logging_setup)
     )
@@ -88,7 +90,7 @@ def create_app(
         adapters,
         HttpProvider(),
         *overrides,
-        context={ServeOptions: options},
+        context={ServeOptions: options, BuildInfo: build},
     )
     setup_dishka(container, app)
     app.asgi_handler = BodyDeadlineMiddleware(app.asgi_handler, settings.upload_timeout_seconds)
@@ -97,10 +99,10 @@ def create_app(
     return app
 
 
-def _openapi(options: ServeOptions) -> OpenAPIConfig:
+def _openapi(build: BuildInfo) -> OpenAPIConfig:
     return OpenAPIConfig(
         title="audio-ident",
-        version=options.build.version,
+        version=build.version,
         description=(
             "Identify music from short snippets: exact matches (landmark fingerprints) and "
             'tracks that sound alike (CLAP). Errors are `{"error": {"code", "message", '

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
@@ -18,13 +17,14 @@ class BuildInfo:
     git_sha: str | None
 
     @classmethod
-    def read(cls) -> BuildInfo:
-        """AUDIO_IDENT_GIT_SHA (set by image builds) wins; else ask git about our checkout."""
+    def read(cls, git_sha: str | None) -> BuildInfo:
+        """`git_sha` (the setting AUDIO_IDENT_GIT_SHA, set by image builds) wins; else ask
+        git about our checkout."""
         try:
             version = metadata.version(NAME)
         except metadata.PackageNotFoundError:
             version = "0.0.0"
-        return cls(NAME, version, os.environ.get("AUDIO_IDENT_GIT_SHA") or _git_sha())
+        return cls(NAME, version, git_sha or _git_sha())
 
 
 def _git_sha() -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dishka import Provider, Scope, from_context, provide
 from litestar import Request
@@ -18,11 +18,12 @@ from entrypoints.wiring.role import ProcessRole
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
     """`run_projections`: this process runs the projectors (and so owns the LMDB writer and
-    the embedded Qdrant shard); otherwise `audio-ident worker` does."""
+    the embedded Qdrant shard); otherwise `audio-ident worker` does. `build`: what
+    /api/v1/version says; None, read at start (the git sha from the settings, or git)."""
 
     run_projections: bool = True
     poll_seconds: float = 5.0
-    build: BuildInfo = field(default_factory=BuildInfo.read)
+    build: BuildInfo | None = None
 
     def role(self, settings: Settings) -> ProcessRole:
         """A server loads the model whenever the vibe lane is on: searches need it."""
@@ -33,6 +34,7 @@ class ServeOptions:
 
 class HttpProvider(Provider):
     options = from_context(provides=ServeOptions, scope=Scope.APP)
+    build = from_context(provides=BuildInfo, scope=Scope.APP)
     request = from_context(provides=Request, scope=Scope.REQUEST)
 
     @provide(scope=Scope.APP)

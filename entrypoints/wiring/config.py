@@ -1,4 +1,7 @@
-"""Settings and the role from the caller; the use cases' policies derived from settings."""
+"""Settings and the role from the caller; the use cases' policies derived from settings.
+
+A route or CLI command that applies a limit or a default asks the container for its policy
+instead of reading the setting, so one setting means the same thing everywhere."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from dishka import Provider, Scope, from_context, provide
 
 from application.accounts.login_throttle import LoginPolicy
 from application.capacity.admission import AdmissionPolicy, CpuAdmission
-from application.identify.identify_clip import IdentifyPolicy
+from application.identify.search_policy import SearchPolicy
 from application.library.ingest_policy import IngestPolicy
 from application.timeline.policy import TimelinePolicy
 from entrypoints.settings import Settings
@@ -19,8 +22,11 @@ class ConfigProvider(Provider):
     role = from_context(provides=ProcessRole)
 
     @provide
-    def identify_policy(self, settings: Settings) -> IdentifyPolicy:
-        return IdentifyPolicy(lane_timeout_seconds=settings.search_lane_timeout_seconds)
+    def search_policy(self, settings: Settings) -> SearchPolicy:
+        return SearchPolicy(
+            lane_timeout_seconds=settings.search_lane_timeout_seconds,
+            deadline_seconds=settings.search_deadline_seconds,
+        )
 
     @provide
     def admission(self, settings: Settings, role: ProcessRole) -> CpuAdmission:
@@ -48,5 +54,5 @@ class ConfigProvider(Provider):
         return IngestPolicy(max_seconds=settings.max_audio_seconds)
 
     @provide
-    def timeline_policy(self) -> TimelinePolicy:
-        return TimelinePolicy()
+    def timeline_policy(self, settings: Settings) -> TimelinePolicy:
+        return TimelinePolicy(max_request_seconds=settings.timeline_max_seconds)

@@ -46,6 +46,8 @@ async def test_identify_finds_track_and_offset_and_explains_bad_files(
     assert match["title"] == "song"
     assert 0.5 <= match["confidence"] <= 1.0
     assert found["vibe_matches"] == []
+    # Both lanes by default: the vibe lane, switched off here, is reported, not an error.
+    assert found["lanes"]["vibe"]["status"] == "unavailable"
     assert found["error"] is None
     assert nothing["exact_matches"] == []
     assert nothing["error"] is None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from application.identify.identify_clip import IdentifyClip
+from application.identify.search_policy import SearchPolicy
 from application.library.ingest_file import IngestFile
+from application.timeline.policy import TimelinePolicy
 from entrypoints.http.app import create_app
 from entrypoints.http.providers import ServeOptions
 from entrypoints.settings import Settings
@@ -21,25 +22,28 @@ def _settings(database_url: str, root: Path) -> Settings:
             "EMBEDDING_MODEL": "none",
             "SEARCH_LANE_TIMEOUT_SECONDS": "3.5",
             "SEARCH_DEADLINE_SECONDS": "9",
+            "TIMELINE_MAX_SECONDS": "600",
         }
     )
 
 
-async def test_the_lane_timeout_reaches_the_cli_and_http_alike(
-    database_url: str, tmp_path: Path
-) -> None:
+async def test_the_policies_reach_the_cli_and_http_alike(database_url: str, tmp_path: Path) -> None:
     settings = _settings(database_url, tmp_path)
     async with command_scope(settings, ProcessRole()) as cli:
-        from_cli = await cli.get(IdentifyClip)
+        cli_search, cli_timeline = await cli.get(SearchPolicy), await cli.get(TimelinePolicy)
         assert isinstance(await cli.get(IngestFile), IngestFile)
 
     app = create_app(settings, ServeOptions(run_projections=False))
     container = app.state.dishka_container
     try:
         async with container() as request:
-            from_http = await request.get(IdentifyClip)
+            http_search = await request.get(SearchPolicy)
+            http_timeline = await request.get(TimelinePolicy)
     finally:
         await container.close()
 
-    assert from_cli.policy.lane_timeout_seconds == 3.5
-    assert from_http.policy == from_cli.policy
+    assert cli_search.lane_timeout_seconds == 3.5
+    assert cli_search.deadline_seconds == 9.0
+    assert cli_timeline.max_request_seconds == 600.0
+    assert http_search == cli_search
+    assert http_timeline == cli_timeline

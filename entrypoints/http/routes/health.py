@@ -7,7 +7,7 @@ from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
 
 from application.health.readiness_snapshot import ReadinessSnapshot
-from entrypoints.http.providers import ServeOptions
+from entrypoints.http.build_info import BuildInfo
 from entrypoints.http.schemas.health import Liveness, Readiness, Version
 
 
@@ -35,6 +35,5 @@ async def readiness(snapshot: FromDishka[ReadinessSnapshot]) -> Response[Readine
 
 @get("/api/v1/version", tags=["health"], summary="Name, version and git sha of this build")
 @inject
-async def version(options: FromDishka[ServeOptions]) -> Version:
-    build = options.build
+async def version(build: FromDishka[BuildInfo]) -> Version:
     return Version(name=build.name, version=build.version, git_sha=build.git_sha)

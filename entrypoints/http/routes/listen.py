@@ -28,11 +28,11 @@ from litestar.status_codes import WS_1000_NORMAL_CLOSURE, WS_1008_POLICY_VIOLATI
 from application.accounts.authenticate import Authorize
 from application.capacity.admission import CpuAdmission
 from application.timeline.build_timeline import BuildTimeline
+from application.timeline.policy import TimelinePolicy
 from domain.errors import AudioIdentError, DecodingFailed, InvalidAudio, Overloaded
 from domain.timeline.audio_source import ByteChunks
 from entrypoints.http.access import Access
 from entrypoints.http.schemas.timeline import ErrorLine, TimelineLine, TimelineLines, encoded
-from entrypoints.settings import Settings
 
 PROGRESS_EVERY_SECONDS = 5.0
 _UNSUPPORTED_DATA = 1003  # the close code for input that is not (usable) audio
@@ -57,12 +57,12 @@ async def listen(socket: WebSocket) -> None:
             await socket.close(code=_TRY_AGAIN_LATER if busy else WS_1008_POLICY_VIOLATION)
             return
         build = await scope.get(BuildTimeline)
-        settings = await scope.get(Settings)
+        longest = (await scope.get(TimelinePolicy)).max_request_seconds
         await socket.send_text(encoded({"type": "listening"}).decode())
         inbox = _Inbox(socket)
         receiving = asyncio.create_task(inbox.receive())
         try:
-            await _follow(socket, build, ByteChunks(inbox.chunks(), "microphone"), settings)
+            await _follow(socket, build, ByteChunks(inbox.chunks(), "microphone"), longest)
         finally:
             receiving.cancel()
             await asyncio.gather(receiving, return_exceptions=True)
@@ -82,11 +82,11 @@ async def _follow(
     socket: WebSocket,
     build: BuildTimeline,
     source: ByteChunks,
-    settings: Settings,
+    max_seconds: float,
 ) -> None:
     lines = TimelineLines(PROGRESS_EVERY_SECONDS)
     try:
-        async for update in build(source, live=True, max_seconds=settings.timeline_max_seconds):
+        async for update in build(source, live=True, max_seconds=max_seconds):
             if line := lines.line(update):
                 await _send(socket, line)
     except (InvalidAudio, DecodingFailed) as error:

@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_200_OK
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_result import SearchMode
 from application.identify.search_by_text import SearchByText
+from application.identify.search_policy import SearchPolicy
 from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import SearchTimeout
@@ -30,8 +31,8 @@ from entrypoints.http.schemas.search import (
     TextSearchRequest,
     TextSearchResponse,
     VibeMatchOut,
+    given,
 )
-from entrypoints.settings import Settings
 
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 T = TypeVar("T")
@@ -54,18 +55,20 @@ async def search(
     data: Annotated[SearchForm, Multipart],
     request: Request[Any, Any, Any],
     identify: FromDishka[IdentifyClip],
-    settings: FromDishka[Settings],
+    policy: FromDishka[SearchPolicy],
 ) -> SearchResponse:
     started = time.perf_counter()
+    asked = given(data.mode)
+    mode = policy.mode(None if asked is None else SearchMode(asked))
     async with uploads.on_disk(data.audio) as path:
         result = await _within_deadline(
             identify(
                 path,
-                SearchMode(data.mode),
-                data.max_results,
+                mode,
+                policy.top(given(data.max_results)),
                 exclude_exact_from_vibe=data.exclude_exact_from_vibe,
             ),
-            settings,
+            policy,
         )
     return SearchResponse(
         request_id=request_id_of(request.scope),
@@ -93,10 +96,11 @@ async def search_text(
     data: JSONBody[TextSearchRequest],
     request: Request[Any, Any, Any],
     search: FromDishka[SearchByText],
-    settings: FromDishka[Settings],
+    policy: FromDishka[SearchPolicy],
 ) -> TextSearchResponse:
     started = time.perf_counter()
-    found = await _within_deadline(search(data.text, data.max_results), settings)
+    top = policy.top(given(data.max_results))
+    found = await _within_deadline(search(data.text, top), policy)
     return TextSearchResponse(
         request_id=request_id_of(request.scope),
         query_duration_ms=_ms_since(started),
@@ -104,9 +108,9 @@ async def search_text(
     )
 
 
-async def _within_deadline(work: Awaitable[T], settings: Settings) -> T:
+async def _within_deadline(work: Awaitable[T], policy: SearchPolicy) -> T:
     """The overall deadline; the lanes' own (shorter) timeouts give partial results first."""
-    deadline = settings.search_deadline_seconds
+    deadline = policy.deadline_seconds
     try:
         async with asyncio.timeout(deadline):
             return await work

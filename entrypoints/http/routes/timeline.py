@@ -15,6 +15,7 @@ from litestar.params import Body
 from litestar.response import Stream
 
 from application.timeline.build_timeline import BuildTimeline
+from application.timeline.policy import TimelinePolicy
 from application.timeline.updates import TimelineUpdate
 from domain.errors import AudioIdentError
 from domain.timeline.audio_source import FileSource
@@ -28,7 +29,6 @@ from entrypoints.http.schemas.timeline import (
     TimelineLines,
     encoded,
 )
-from entrypoints.settings import Settings
 
 NDJSON = "application/x-ndjson"
 PROGRESS_EVERY_SECONDS = 1.0  # of wall time: a line that shows the work goes on
@@ -66,12 +66,12 @@ log = structlog.get_logger(__name__)
 async def timeline(
     data: Annotated[TimelineForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     build: FromDishka[BuildTimeline],
-    settings: FromDishka[Settings],
+    policy: FromDishka[TimelinePolicy],
 ) -> Stream:
     resources = AsyncExitStack()  # the spooled upload lives as long as the stream
     try:
         path = await resources.enter_async_context(uploads.on_disk(data.audio))
-        updates = build(FileSource(path), max_seconds=settings.timeline_max_seconds)
+        updates = build(FileSource(path), max_seconds=policy.max_request_seconds)
         resources.push_async_callback(updates.aclose)
         first = await anext(updates)  # not audio, too long: an error response, not a line
     except BaseException:

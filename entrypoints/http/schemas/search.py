@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 from litestar.datastructures import UploadFile
+from msgspec import UNSET, UnsetType
 
 from application.identify.identify_result import LaneReport
+from application.identify.search_policy import SearchPolicy
 from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
 from entrypoints.http.schemas.tracks import TrackSummary
 
-MaxResults = Annotated[int, msgspec.Meta(ge=1, le=50, description="matches per lane (1-50)")]
 ModeName = Literal["exact", "vibe", "both"]
+
+# No setting moves the range of max_results, so the schema can state the policy's own and
+# a number outside it is refused with the other validation errors; the descriptions say
+# its defaults too. The defaults themselves are applied by the route, from the policy it
+# receives: a field left out is UNSET here (and null stays invalid).
+_POLICY = SearchPolicy()
+MaxResults = Annotated[
+    int,
+    msgspec.Meta(
+        ge=1,
+        le=_POLICY.max_top,
+        description=f"matches per lane (1-{_POLICY.max_top}); left out, {_POLICY.default_top}",
+    ),
+]
+Mode = Annotated[
+    ModeName, msgspec.Meta(description=f"lanes to run; left out, {_POLICY.default_mode}")
+]
 LaneStateName = Literal["ok", "skipped", "unavailable", "timeout", "failed"]
+T = TypeVar("T")
+
+
+def given(value: T | UnsetType) -> T | None:
+    """A field's value, or None when the request left it out."""
+    return None if isinstance(value, UnsetType) else value
 
 
 class SearchForm(msgspec.Struct, kw_only=True):
@@ -25,14 +49,14 @@ class SearchForm(msgspec.Struct, kw_only=True):
     """
 
     audio: UploadFile
-    mode: ModeName = "both"
-    max_results: MaxResults = 10
+    mode: Mode | UnsetType = UNSET
+    max_results: MaxResults | UnsetType = UNSET
     exclude_exact_from_vibe: bool = False
 
 
 class TextSearchRequest(msgspec.Struct, kw_only=True):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    max_results: MaxResults = 10
+    max_results: MaxResults | UnsetType = UNSET
 
 
 AlignedPoint = Annotated[

@@ -39,17 +39,21 @@ async function call(method, path, { body, query, signal } = {}) {
   return response.status === 204 ? null : response.json();
 }
 
+// Searches name no mode or number of matches unless a caller asks: the server's search
+// policy decides, the same for the web app, the HTTP API and the CLI.
+
 /** Identify a clip (a recording or a file): exact matches, sounds-alike, and each lane's state. */
-export function search(blob, filename, { maxResults = 5, signal } = {}) {
+export function search(blob, filename, { maxResults, signal } = {}) {
   const form = new FormData();
   form.append("audio", blob, filename);
-  form.append("max_results", String(maxResults));
+  if (maxResults !== undefined) form.append("max_results", String(maxResults));
   form.append("exclude_exact_from_vibe", "true"); // a track always sounds like itself
   return call("POST", "search", { body: form, signal });
 }
 
-export function searchText(text, maxResults = 10) {
-  return call("POST", "search/text", { body: { text, max_results: maxResults } });
+export function searchText(text, maxResults) {
+  const body = maxResults === undefined ? { text } : { text, max_results: maxResults };
+  return call("POST", "search/text", { body });
 }
 
 export function tracks({ page = 1, pageSize = 20, q = "", sort } = {}, signal) {
