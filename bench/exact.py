@@ -36,6 +36,7 @@ from application.identify.identify_exact import IdentifyExact
 from bench.exact_report import Outcome, render_report
 from bench.exact_scale import scale_check
 from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.exact.analysis import INDEXED, STRETCHABLE
 from domain.exact.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import FingerprintIndex
 
@@ -73,7 +74,7 @@ async def store(corpus: Path, index: FingerprintIndex, printer: CffiLandmarkFing
         track_id = uuid.uuid5(uuid.NAMESPACE_URL, name)
         ids[track_id] = name
         started = time.perf_counter()
-        fingerprint = await printer.reference(PcmAudio(samples, FINGERPRINT_RATE))
+        (fingerprint,) = await printer.prints(PcmAudio(samples, FINGERPRINT_RATE), [INDEXED])
         printed = time.perf_counter()
         await index.put(track_id, fingerprint)
         put_s += time.perf_counter() - printed
@@ -106,7 +107,8 @@ async def identify_all(folder: Path, rows: list[dict], identify: _Timed, ids) ->
         started = time.perf_counter()
         matches = await identify(PcmAudio(samples, FINGERPRINT_RATE), limit=3)
         latency = time.perf_counter() - started
-        first_pass = await identify.fingerprinter.reference(PcmAudio(samples, FINGERPRINT_RATE))
+        clip = PcmAudio(samples, FINGERPRINT_RATE)
+        (first_pass,) = await identify.fingerprinter.prints(clip, [INDEXED])
         began = time.perf_counter()
         await match_exact(identify.index, first_pass, 3)
         match_only = time.perf_counter() - began
@@ -194,7 +196,7 @@ async def _clean_clips(corpus: Path, rows: list[dict], printer, ids) -> list:
         clean = row["degradation"] == "clean" and row["clip_len_nominal_s"] == 10.0
         if clean and row["true_track"]:
             samples, _ = decode(corpus / "queries" / row["query"])
-            query = await printer.reference(PcmAudio(samples, FINGERPRINT_RATE))
+            (query,) = await printer.prints(PcmAudio(samples, FINGERPRINT_RATE), [INDEXED])
             clips.append((by_name[row["true_track"]], query))
     return clips
 
@@ -206,7 +208,7 @@ async def _hard_clips(corpus: Path, rows: list[dict], printer, ids) -> list:
     for row in rows:
         if row["true_track"] and row["clip_len_nominal_s"] == 5.0:
             samples, _ = decode(corpus / QUERY_SETS["hard"] / row["query"])
-            query = await printer.stretched(PcmAudio(samples, FINGERPRINT_RATE))
+            (query,) = await printer.prints(PcmAudio(samples, FINGERPRINT_RATE), [STRETCHABLE])
             clips.append((by_name[row["true_track"]], query))
     return clips
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,8 @@ from adapters.landmarks.native import (
 )
 from adapters.landmarks.peak_memo import PeakFinder, PeakMemo
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
+from domain.exact.analysis import LandmarkAnalysis, Side
+from domain.exact.fingerprint import LandmarkFingerprint, LandmarkFraming
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +82,18 @@ class CffiLandmarkFingerprinter:
             after_seconds=(after_frames * HOP + WINDOW) / FINGERPRINT_RATE,
         )
 
-    async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
-        samples = _checked(audio)
-        return await asyncio.to_thread(reference_print, samples, self._reference, self._peaks)
-
-    async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
-        samples = _checked(audio)
-        return await asyncio.to_thread(
-            stretched_print, samples, self._reference, self._query, self._peaks
-        )
-
-    async def query(
-        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
+    async def prints(
+        self, audio: PcmAudio, analyses: Sequence[LandmarkAnalysis]
     ) -> list[LandmarkFingerprint]:
         samples = _checked(audio)
-        speeds = tuple(speeds)
-        prints = await asyncio.to_thread(fingerprint, samples, self._query, speeds, self._peaks)
-        return [with_gap_variants(p) for p in prints] if tolerant else prints
+        wanted = tuple(analyses)
+        return await asyncio.to_thread(self._prints, samples, wanted)
+
+    def _prints(
+        self, samples: npt.NDArray[np.float32], analyses: tuple[LandmarkAnalysis, ...]
+    ) -> list[LandmarkFingerprint]:
+        sides = {Side.INDEX: self._reference, Side.QUERY: self._query}
+        return [make_print(samples, a, sides, self._peaks) for a in analyses]
 
 
 def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:
@@ -106,91 +102,59 @@ def _checked(audio: PcmAudio) -> npt.NDArray[np.float32]:
     return audio.samples
 
 
-def reference_print(
-    samples: npt.NDArray[np.float32], density: Density, find: PeakFinder = find_peaks
-) -> LandmarkFingerprint:
-    """Pairs and triplets of the sparse peaks (blocking; call from a worker thread)."""
-    peaks = find(samples, density.peaks)
-    (pairs,) = _pair_prints(peaks, density, (1.0,), _frames(samples))
-    hashes, times = triplet_hashes(peaks, density.triplets)
-    return _joined(pairs, hashes, times, stretch=0.0)
-
-
-def stretched_print(
+def make_print(
     samples: npt.NDArray[np.float32],
-    sparse: Density,
-    dense: Density,
+    analysis: LandmarkAnalysis,
+    sides: Mapping[Side, Density],
     find: PeakFinder = find_peaks,
 ) -> LandmarkFingerprint:
-    """Dense pairs as played, plus probed triplets of the sparse peaks, aligned over slopes."""
-    (pairs,) = _pair_prints(find(samples, dense.peaks), dense, (1.0,), _frames(samples))
-    hashes, times = triplet_hashes(find(samples, sparse.peaks), dense.triplets)
-    return _joined(pairs, hashes, times, stretch=MAX_STRETCH)
+    """The print one analysis asks for (blocking; call from a worker thread).
 
-
-def _joined(
-    pairs: LandmarkFingerprint,
-    hashes: npt.NDArray[np.uint32],
-    times: npt.NDArray[np.uint32],
-    stretch: float,
-) -> LandmarkFingerprint:
-    return LandmarkFingerprint(
-        hashes=np.concatenate([pairs.hashes, hashes.astype(np.uint64)]),
-        times=np.concatenate([pairs.times, times]),
-        frame_seconds=pairs.frame_seconds,
-        frames=pairs.frames,
-        stretch=stretch,
-    )
-
-
-def _frames(samples: npt.NDArray[np.float32]) -> int:
-    return max(0, (len(samples) - WINDOW) // HOP + 1)
-
-
-def fingerprint(
-    samples: npt.NDArray[np.float32],
-    density: Density,
-    speeds: Sequence[float],
-    find: PeakFinder = find_peaks,
-) -> list[LandmarkFingerprint]:
-    """Peaks once, then pair hashes per assumed speed (blocking; call from a worker thread)."""
-    return _pair_prints(find(samples, density.peaks), density, speeds, _frames(samples))
-
-
-def _pair_prints(
-    peaks: npt.NDArray[np.void], density: Density, speeds: Sequence[float], frames: int
-) -> list[LandmarkFingerprint]:
-    prints: list[LandmarkFingerprint] = []
-    for speed in speeds:
-        hashes, times = pair_hashes(peaks, density.pairs, speed, 1.0 / speed)
-        prints.append(
-            LandmarkFingerprint(
-                hashes=hashes.astype(np.uint64),
-                times=times,
-                frame_seconds=HOP / FINGERPRINT_RATE,
-                frames=int(round(frames * speed)),
-                speed=speed,
-            )
+    Pairs come from the peaks of their side's density; triplets always from the index's
+    sparse peaks (a stretched or pitch-shifted clip keeps its prominent peaks), with their
+    side's fanout and probing.
+    """
+    frames = max(0, (len(samples) - WINDOW) // HOP + 1)
+    hashes: list[npt.NDArray[np.uint64]] = []
+    times: list[npt.NDArray[np.uint32]] = []
+    if analysis.pairs is not None:
+        density = sides[analysis.pairs]
+        peaks = find(samples, density.peaks)
+        pair_hashes_, pair_times = pair_hashes(
+            peaks, density.pairs, analysis.speed, 1.0 / analysis.speed
         )
-    return prints
+        hashes.append(pair_hashes_.astype(np.uint64))
+        times.append(pair_times)
+        if analysis.tolerant:
+            hashes[-1], times[-1] = with_gap_variants(hashes[-1], times[-1])
+    if analysis.triplets is not None:
+        sparse = find(samples, sides[Side.INDEX].peaks)
+        triplets, triplet_times = triplet_hashes(sparse, sides[analysis.triplets].triplets)
+        hashes.append(triplets.astype(np.uint64))
+        times.append(triplet_times)
+    return LandmarkFingerprint(
+        hashes=np.concatenate(hashes),
+        times=np.concatenate(times),
+        frame_seconds=HOP / FINGERPRINT_RATE,
+        frames=int(round(frames * analysis.speed)),
+        speed=analysis.speed,
+        stretch=analysis.stretch,
+    )
 
 
 _GAP_MASK = np.uint64(GAP_BITS_MASK)
 
 
-def with_gap_variants(print_: LandmarkFingerprint) -> LandmarkFingerprint:
-    """Add each hash with its time gap one frame shorter and one longer (same anchor time)."""
-    gaps = (print_.hashes & _GAP_MASK).astype(np.int64)
-    hashes, times = [print_.hashes], [print_.times]
+def with_gap_variants(
+    hashes: npt.NDArray[np.uint64], times: npt.NDArray[np.uint32]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+    """Each pair hash again with its time gap one frame shorter and one longer (same anchor
+    time): noise moves a peak by a frame more often than it removes it."""
+    gaps = (hashes & _GAP_MASK).astype(np.int64)
+    all_hashes, all_times = [hashes], [times]
     for step in (-1, 1):
         moved = gaps + step
         keep = (moved >= 1) & (moved <= GAP_BITS_MASK)
-        hashes.append((print_.hashes[keep] & ~_GAP_MASK) | moved[keep].astype(np.uint64))
-        times.append(print_.times[keep])
-    return LandmarkFingerprint(
-        hashes=np.concatenate(hashes),
-        times=np.concatenate(times),
-        frame_seconds=print_.frame_seconds,
-        frames=print_.frames,
-        speed=print_.speed,
-    )
+        all_hashes.append((hashes[keep] & ~_GAP_MASK) | moved[keep].astype(np.uint64))
+        all_times.append(times[keep])
+    return np.concatenate(all_hashes), np.concatenate(all_times)

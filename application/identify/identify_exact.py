@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from application.identify.exact_lookup import match_exact
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint
+from domain.exact.analysis import INDEXED, STRETCHABLE, LandmarkAnalysis, dense
+from domain.exact.fingerprint import MAX_STRETCH
 from domain.matches import ExactMatch
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 
@@ -41,8 +42,17 @@ class IdentifyExact:
         self._index = index
         self._min_confidence = min_confidence
         self._accept_confidence = accept_confidence
-        self._speeds = tuple(speeds)
-        self._stretch = stretch
+        # Three passes, each only when the ones before found nothing confident. The first
+        # uses the index's own (sparse) analysis: a clean clip then yields the very hashes
+        # the index holds, with few lookups, which is what keeps large indexes fast. The
+        # second adds probed scale-free triplets and fits the time scale, so tempo, pitch
+        # and speed changes cost one lookup; the last, for heavy noise, retries dense pairs
+        # at every assumed speed with hashes tolerant of peaks moved by a frame.
+        self._passes: tuple[tuple[LandmarkAnalysis, ...], ...] = (
+            (dataclasses.replace(INDEXED, stretch=stretch),),
+            (dataclasses.replace(STRETCHABLE, stretch=stretch),),
+            tuple(dense(speed, tolerant=True) for speed in speeds),
+        )
 
     async def __call__(self, audio: PcmAudio, limit: int = 5) -> list[ExactMatch]:
         if audio.sample_rate != FINGERPRINT_RATE:
@@ -51,8 +61,8 @@ class IdentifyExact:
             return []
         found: list[ExactMatch] = []
         tries = 0
-        for make in (self._sparse, self._stretched, self._everything):
-            for fingerprint in await make(audio):
+        for analyses in self._passes:
+            for fingerprint in await self._fingerprinter.prints(audio, analyses):
                 if len(fingerprint):
                     found += await match_exact(self._index, fingerprint, limit)
                 tries += 1
@@ -60,23 +70,6 @@ class IdentifyExact:
             if best**tries >= self._accept_confidence:
                 break
         return self._best(found, tries=tries, limit=limit)
-
-    # Three passes, each only when the ones before found nothing confident. The first uses
-    # the reference's own (sparse) analysis: a clean clip then yields the very hashes the
-    # index holds, with few lookups, which is what keeps large indexes fast. The second adds
-    # scale-free triplets and fits the time scale, so tempo, pitch and speed changes cost one
-    # lookup; the last, for heavy noise, retries pairs with peaks moved by a frame.
-    async def _sparse(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
-        print_ = await self._fingerprinter.reference(clip)
-        return [dataclasses.replace(print_, stretch=self._stretch)]
-
-    async def _stretched(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
-        print_ = await self._fingerprinter.stretched(clip)
-        return [dataclasses.replace(print_, stretch=self._stretch)]
-
-    async def _everything(self, clip: PcmAudio) -> list[LandmarkFingerprint]:
-        """Pairs at every assumed speed, with hashes tolerant of peaks moved by a frame."""
-        return await self._fingerprinter.query(clip, self._speeds, tolerant=True)
 
     def _best(self, found: list[ExactMatch], tries: int, limit: int) -> list[ExactMatch]:
         best: dict[object, ExactMatch] = {}

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from application.projections.track_audio_projection import TrackAudioProjection
 from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.exact.analysis import INDEXED
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
@@ -36,4 +37,5 @@ class FingerprintProjection(TrackAudioProjection):
         return FINGERPRINT_RATE
 
     async def index_audio(self, track_id: UUID, audio: PcmAudio) -> int:
-        return await self._index.put(track_id, await self._fingerprinter.reference(audio))
+        (print_,) = await self._fingerprinter.prints(audio, [INDEXED])
+        return await self._index.put(track_id, print_)

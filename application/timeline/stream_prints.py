@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.exact.analysis import INDEXED_PAIRS, dense
 from domain.exact.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
 
@@ -97,7 +98,7 @@ class StreamPrints:
         hi = (end + self._after - self._pending_frame) * self._hop
         audio = PcmAudio(self._pending[lo:hi].copy(), FINGERPRINT_RATE)
         block = _Block(first, end, audio, start)
-        sparse = (await self._fingerprinter.reference(audio)).fixed_scale()  # speeds are tried
+        (sparse,) = await self._fingerprinter.prints(audio, [INDEXED_PAIRS])  # speeds are tried
         block.prints[SPARSE] = self._own(block, sparse)
         self._blocks.append(block)
         self._next_frame = end
@@ -139,7 +140,8 @@ class StreamPrints:
         )
 
     async def _densify(self, block: _Block) -> None:
-        for fingerprint in await self._fingerprinter.query(block.audio, self._speeds):
+        analyses = [dense(speed) for speed in self._speeds]
+        for fingerprint in await self._fingerprinter.prints(block.audio, analyses):
             block.prints[fingerprint.speed] = self._own(block, fingerprint)
 
     def forget_before(self, seconds: float) -> None:

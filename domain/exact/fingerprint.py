@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,15 +61,6 @@ class LandmarkFingerprint:
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
-
-    def fixed_scale(self) -> LandmarkFingerprint:
-        """Only the hashes tied to one time and frequency scale (pairs, no SCALE_FREE ones).
-
-        For searches that assume their speeds instead of fitting them: scale-free hashes
-        leave out absolute frequency, so at a fixed speed they add chance hits, not evidence.
-        """
-        keep = self.hashes < np.uint64(SCALE_FREE)
-        return dataclasses.replace(self, hashes=self.hashes[keep], times=self.times[keep])
 
 
 @dataclass(frozen=True, slots=True)

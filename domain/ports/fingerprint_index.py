@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.audio import PcmAudio
+from domain.exact.analysis import LandmarkAnalysis
 from domain.exact.fingerprint import LandmarkFingerprint, LandmarkFraming
 from domain.ports.projection_store import ProjectionStore
 
@@ -22,35 +23,12 @@ class Fingerprinter(Protocol):
         """Its frame length and the audio context a landmark depends on (for streams)."""
         ...
 
-    async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
-        """Landmarks for indexing a library track (sparse: keeps the index small).
-
-        The same analysis of a query clip is its cheapest first look: a clean clip then
-        yields the very hashes the index holds, with few lookups.
-        """
-        ...
-
-    async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
-        """Landmarks for a query clip that may be time-stretched or pitch-shifted.
-
-        Dense pair hashes as played plus triplet hashes built from time and frequency ratios
-        (which a tempo change, a pitch shift or an off-speed playback leave alone), probed
-        at their cell edges; `stretch` > 0 tells the index to fit a slope, not just an
-        offset. One lookup covers tempo and speed changes up to about +-10 %.
-        """
-        ...
-
-    async def query(
-        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
+    async def prints(
+        self, audio: PcmAudio, analyses: Sequence[LandmarkAnalysis]
     ) -> list[LandmarkFingerprint]:
-        """Landmarks for a query clip, denser than reference ones, one per assumed speed.
-
-        For each speed s the clip is analysed as if it were the reference played s times
-        faster (tempo and pitch together), so a sped-up clip still yields reference hashes.
-        The result is in the order of `speeds`; peaks are found once, so extra speeds are cheap.
-        `tolerant` adds variants of each hash for peaks that moved by one analysis frame
-        (noise shifts them): about three times the lookups, for clips a plain pass missed.
-        """
+        """One print per analysis (domain.exact.analysis), in their order; the audio's peaks
+        are found once for all of them. Each print's `speed` and `stretch` are its
+        analysis's. Raises ValueError for audio that is not at FINGERPRINT_RATE."""
         ...
 
 

@@ -10,6 +10,7 @@ from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from application.identify.exact_lookup import match_exact
 from domain.audio import PcmAudio
 from domain.exact.alignment import MAX_POINTS
+from domain.exact.analysis import STRETCHABLE, dense
 from domain.exact.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import FingerprintIndex, IndexSnapshot
 from tests.support.synthetic import RATE, cut
@@ -59,7 +60,7 @@ async def test_match_finds_track_and_offset(
     fingerprinter,
 ) -> None:
     clip = cut(tracks[SECOND], 12 * RATE, 8.0)
-    (query,) = await fingerprinter.query(clip)
+    (query,) = await fingerprinter.prints(clip, [dense()])
     matches = await match_exact(filled_index, query, 3)
     assert matches[0].track_id == SECOND
     assert abs(matches[0].offset_seconds - 12.0) <= 0.008
@@ -77,8 +78,8 @@ async def test_removed_track_is_not_matched_but_others_are(
     filled_index: FingerprintIndex, tracks: dict[uuid.UUID, PcmAudio], fingerprinter
 ) -> None:
     await filled_index.remove(SECOND)
-    (gone,) = await fingerprinter.query(cut(tracks[SECOND], 5 * RATE, 6.0))
-    (kept,) = await fingerprinter.query(cut(tracks[THIRD], 5 * RATE, 6.0))
+    (gone,) = await fingerprinter.prints(cut(tracks[SECOND], 5 * RATE, 6.0), [dense()])
+    (kept,) = await fingerprinter.prints(cut(tracks[THIRD], 5 * RATE, 6.0), [dense()])
     assert SECOND not in {m.track_id for m in await match_exact(filled_index, gone, 5)}
     assert (await match_exact(filled_index, kept, 5))[0].track_id == THIRD
 
@@ -89,7 +90,7 @@ async def test_put_remove_put_matches_like_the_first_put(
     reference_prints: dict[uuid.UUID, LandmarkFingerprint],
     fingerprinter,
 ) -> None:
-    (query,) = await fingerprinter.query(cut(tracks[FIRST], 20 * RATE, 5.0))
+    (query,) = await fingerprinter.prints(cut(tracks[FIRST], 20 * RATE, 5.0), [dense()])
     before = await match_exact(filled_index, query, 3)
     count = await filled_index.hash_count(FIRST)
     await filled_index.remove(FIRST)
@@ -104,7 +105,7 @@ async def test_an_empty_rebuild_empties_the_index(
 ):
     await filled_index.begin_rebuild()
     await filled_index.finish_rebuild()
-    (query,) = await fingerprinter.query(cut(tracks[FIRST], 0, 5.0))
+    (query,) = await fingerprinter.prints(cut(tracks[FIRST], 0, 5.0), [dense()])
     assert await match_exact(filled_index, query, 3) == []
     assert await filled_index.hash_count(FIRST) is None
     await filled_index.put(FIRST, _tiny([5], [1]))
@@ -112,7 +113,7 @@ async def test_an_empty_rebuild_empties_the_index(
 
 
 async def test_limit_bounds_the_answer(filled_index: FingerprintIndex, tracks, fingerprinter):
-    (query,) = await fingerprinter.query(cut(tracks[THIRD], 3 * RATE, 5.0))
+    (query,) = await fingerprinter.prints(cut(tracks[THIRD], 3 * RATE, 5.0), [dense()])
     assert await match_exact(filled_index, query, 0) == []
     assert len(await match_exact(filled_index, query, 1)) == 1
 
@@ -163,7 +164,7 @@ async def test_every_index_reads_the_same_snapshot_as_the_twin(
     twin = InMemoryFingerprintIndex()
     for track_id, fingerprint in reference_prints.items():
         await twin.put(track_id, fingerprint)
-    query = await fingerprinter.stretched(cut(tracks[THIRD], 9 * RATE, 6.0))
+    (query,) = await fingerprinter.prints(cut(tracks[THIRD], 9 * RATE, 6.0), [STRETCHABLE])
     keys = np.unique(np.concatenate([query.hashes, np.arange(1, 400, dtype=np.uint64)]))
 
     def seen(snapshot: IndexSnapshot) -> tuple[list[int], list[int], list[int], int]:

@@ -12,6 +12,7 @@ from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from application.identify.identify_exact import IdentifyExact
 from application.timeline.stream_prints import StreamPrints
 from domain.audio import PcmAudio
+from domain.exact.analysis import INDEXED, INDEXED_PAIRS, STRETCHABLE, dense
 from domain.exact.fingerprint import SCALE_FREE, LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
 from tests.support.fixtures.exact import TRACK_SEEDS
@@ -26,7 +27,8 @@ def printer(request: pytest.FixtureRequest) -> Fingerprinter:
 
 async def test_the_same_audio_gives_the_same_landmarks(printer: Fingerprinter) -> None:
     track = synthetic_track(5, 20.0)
-    first, second = await printer.reference(track), await printer.reference(track)
+    (first,) = await printer.prints(track, [INDEXED])
+    (second,) = await printer.prints(track, [INDEXED])
     assert len(first) > 100
     assert np.array_equal(first.hashes, second.hashes)
     assert np.array_equal(first.times, second.times)
@@ -37,10 +39,10 @@ async def test_a_clip_shares_hashes_with_its_track_at_the_clip_offset(
     printer: Fingerprinter,
 ) -> None:
     track = synthetic_track(6, 30.0)
-    reference = await printer.reference(track)
+    (reference,) = await printer.prints(track, [INDEXED])
     offset_frames = 625  # 5 s at the 8 ms hop both use
     clip = cut(track, offset_frames * 128, 8.0)
-    [query] = await printer.query(clip)
+    [query] = await printer.prints(clip, [dense()])
     at_offset = set(
         zip(reference.hashes.tolist(), (reference.times - offset_frames).tolist(), strict=True)
     )
@@ -55,9 +57,10 @@ async def test_a_stretched_query_shares_triplets_with_its_track_at_the_clip_offs
     printer: Fingerprinter,
 ) -> None:
     track = synthetic_track(6, 30.0)
-    reference = await printer.reference(track)
+    (reference,) = await printer.prints(track, [INDEXED])
     offset_frames = 625
-    query = await printer.stretched(cut(track, offset_frames * 128, 8.0))
+    clip = cut(track, offset_frames * 128, 8.0)
+    query, pairs = await printer.prints(clip, [STRETCHABLE, dense()])
     assert query.stretch > 0 and reference.stretch == 0
     stored = {
         (h, t)
@@ -69,24 +72,35 @@ async def test_a_stretched_query_shares_triplets_with_its_track_at_the_clip_offs
         for h, t in zip(query.hashes.tolist(), query.times.tolist(), strict=True)
         if h & SCALE_FREE
     }
-    assert not query.fixed_scale().hashes.max() & SCALE_FREE
+    assert not pairs.hashes.max() & SCALE_FREE  # pair hashes never carry the triplets' tag
     assert len(stored & probed) >= 20
 
 
+async def test_the_indexed_pairs_are_the_indexed_print_without_its_triplets(
+    printer: Fingerprinter,
+) -> None:
+    indexed, pairs = await printer.prints(synthetic_track(8, 12.0), [INDEXED, INDEXED_PAIRS])
+    fixed = indexed.hashes < SCALE_FREE
+    assert 0 < fixed.sum() < len(indexed)
+    assert np.array_equal(pairs.hashes, indexed.hashes[fixed])
+    assert np.array_equal(pairs.times, indexed.times[fixed])
+    assert (pairs.frames, pairs.speed, pairs.stretch) == (indexed.frames, 1.0, 0.0)
+
+
 async def test_one_print_per_assumed_speed(printer: Fingerprinter) -> None:
-    prints = await printer.query(synthetic_track(7, 6.0), speeds=(1.0, 0.98, 1.02))
+    prints = await printer.prints(synthetic_track(7, 6.0), [dense(1.0), dense(0.98), dense(1.02)])
     assert [p.speed for p in prints] == [1.0, 0.98, 1.02]
 
 
 @pytest.mark.parametrize("samples", [0, 1, 500])
 async def test_too_little_audio_gives_no_landmarks(printer: Fingerprinter, samples: int) -> None:
     silent = PcmAudio(np.zeros(samples, np.float32), RATE)
-    assert len(await printer.reference(silent)) == 0
+    assert len((await printer.prints(silent, [INDEXED]))[0]) == 0
 
 
 async def test_other_sample_rates_are_refused(printer: Fingerprinter) -> None:
     with pytest.raises(ValueError, match="16000"):
-        await printer.reference(PcmAudio(np.zeros(48_000, np.float32), 48_000))
+        await printer.prints(PcmAudio(np.zeros(48_000, np.float32), 48_000), [INDEXED])
 
 
 async def test_the_numpy_twin_identifies_through_the_memory_index() -> None:
@@ -94,7 +108,7 @@ async def test_the_numpy_twin_identifies_through_the_memory_index() -> None:
     tracks = {seed: synthetic_track(seed, 30.0) for seed in TRACK_SEEDS}
     ids = {seed: uuid.UUID(int=seed) for seed in TRACK_SEEDS}
     for seed, audio in tracks.items():
-        await index.put(ids[seed], await printer.reference(audio))
+        await index.put(ids[seed], (await printer.prints(audio, [INDEXED]))[0])
     [best, *_] = await IdentifyExact(printer, index)(cut(tracks[22], 9 * RATE, 6.0), 3)
     assert best.track_id == ids[22]
     assert abs(best.offset_seconds - 9.0) < 0.02
@@ -126,7 +140,7 @@ async def test_a_stream_in_blocks_has_exactly_the_landmarks_of_the_whole(
     """The framing's context is enough: block edges add or lose no landmark (the timeline
     tries speeds, so its streams keep the fixed-scale pairs only)."""
     track = synthetic_track(9, 24.0)
-    whole = (await printer.reference(track)).fixed_scale()
+    (whole,) = await printer.prints(track, [INDEXED_PAIRS])
     prints = await _streamed(printer, track, block_seconds=2.5)
     assert _pairs(await prints.window(0.0, 24.0, None)) == _pairs(whole)
     # Any window: the landmarks anchored in it, timed from its start.
@@ -140,7 +154,7 @@ async def test_a_stream_in_blocks_has_exactly_the_landmarks_of_the_whole(
 
 async def test_dense_landmarks_at_a_speed_survive_the_blocks(printer: Fingerprinter) -> None:
     track = synthetic_track(10, 24.0)
-    [whole] = await printer.query(track, (0.97,))
+    [whole] = await printer.prints(track, [dense(0.97)])
     prints = await _streamed(printer, track, block_seconds=3.0)
     streamed = await prints.window(0.0, 24.0, 0.97)
     assert streamed.speed == 0.97

@@ -16,6 +16,7 @@ from application.identify.exact_lookup import match_exact
 from application.projections.fingerprint import FingerprintProjection
 from domain.audio import PcmAudio
 from domain.events import DomainEvent, StoredEvent, TrackDeleted, TrackIngested
+from domain.exact.analysis import dense
 from domain.ports.fingerprint_index import FingerprintIndex
 from domain.projections.records import Applied
 from tests.support.synthetic import RATE, cut
@@ -55,7 +56,7 @@ async def test_ingest_twice_delete_and_replay(
     )
     assert projection.name == "fingerprint"
     ingested = _at(1, TrackIngested(TRACK, key, 40.0))
-    (query,) = await fingerprinter.query(cut(tracks[TRACK], 7 * RATE, 5.0))
+    (query,) = await fingerprinter.prints(cut(tracks[TRACK], 7 * RATE, 5.0), [dense()])
 
     await projection.apply(ingested)
     count, first = (

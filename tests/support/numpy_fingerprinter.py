@@ -7,7 +7,8 @@ import numpy.typing as npt
 from scipy.ndimage import maximum_filter
 
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint, LandmarkFraming
+from domain.exact.analysis import LandmarkAnalysis, Side
+from domain.exact.fingerprint import LandmarkFingerprint, LandmarkFraming
 from tests.support.numpy_triplets import triplet_hashes
 
 WINDOW, HOP = 1024, 128
@@ -36,32 +37,37 @@ class NumpyLandmarkFingerprinter:
             after_seconds=(after_frames * HOP + WINDOW) / FINGERPRINT_RATE,
         )
 
-    async def reference(self, audio: PcmAudio) -> LandmarkFingerprint:
-        peaks = _peaks(_checked(audio))
-        return _with_triplets(_landmarks(peaks, 1.0, _frames(audio)), peaks, False)
-
-    async def stretched(self, audio: PcmAudio) -> LandmarkFingerprint:
-        peaks = _peaks(_checked(audio))
-        return _with_triplets(_landmarks(peaks, 1.0, _frames(audio)), peaks, True)
-
-    async def query(
-        self, audio: PcmAudio, speeds: Sequence[float] = (1.0,), tolerant: bool = False
+    async def prints(
+        self, audio: PcmAudio, analyses: Sequence[LandmarkAnalysis]
     ) -> list[LandmarkFingerprint]:
         peaks = _peaks(_checked(audio))
-        return [_landmarks(peaks, speed, _frames(audio)) for speed in speeds]
+        return [_print(peaks, analysis, _frames(audio)) for analysis in analyses]
 
 
-def _with_triplets(
-    pairs: LandmarkFingerprint, peaks: npt.NDArray[np.int64], query: bool
+def _print(
+    peaks: npt.NDArray[np.int64], analysis: LandmarkAnalysis, frames: int
 ) -> LandmarkFingerprint:
-    fanout = _QUERY_TRIPLETS if query else _INDEX_TRIPLETS
-    hashes, times = triplet_hashes(peaks, fanout, tolerant=query)
+    """One peak set for every side (the twin has no density settings); triplets with the
+    side's fanout, probed on the query side. Pair hashes are never made tolerant here."""
+    hashes: list[npt.NDArray[np.uint64]] = []
+    times: list[npt.NDArray[np.uint32]] = []
+    if analysis.pairs is not None:
+        pairs = _landmarks(peaks, analysis.speed, frames)
+        hashes.append(pairs.hashes)
+        times.append(pairs.times)
+    if analysis.triplets is not None:
+        query = analysis.triplets is Side.QUERY
+        fanout = _QUERY_TRIPLETS if query else _INDEX_TRIPLETS
+        triplets, triplet_times = triplet_hashes(peaks, fanout, tolerant=query)
+        hashes.append(triplets)
+        times.append(triplet_times)
     return LandmarkFingerprint(
-        np.concatenate([pairs.hashes, hashes]),
-        np.concatenate([pairs.times, times]),
-        pairs.frame_seconds,
-        frames=pairs.frames,
-        stretch=MAX_STRETCH if query else 0.0,
+        np.concatenate(hashes),
+        np.concatenate(times),
+        HOP / FINGERPRINT_RATE,
+        frames=int(round(frames * analysis.speed)),
+        speed=analysis.speed,
+        stretch=analysis.stretch,
     )
 
 

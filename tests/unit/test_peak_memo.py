@@ -12,6 +12,7 @@ from adapters.landmarks.fingerprinter import QUERY, REFERENCE, CffiLandmarkFinge
 from adapters.landmarks.native import PeakParams, find_peaks
 from adapters.landmarks.peak_memo import PeakMemo
 from domain.audio import FINGERPRINT_RATE, PcmAudio
+from domain.exact.analysis import INDEXED, STRETCHABLE, dense
 
 
 class CountingFinder:
@@ -57,13 +58,15 @@ async def test_the_passes_of_one_identification_share_peaks_and_match_fresh_ones
     finder = CountingFinder()
     printer = CffiLandmarkFingerprinter(peak_finder=finder)
     audio = PcmAudio(noise(4.0, seed=3), FINGERPRINT_RATE)
-    sparse = await printer.reference(audio)
-    stretched = await printer.stretched(audio)
-    (tolerant,) = await printer.query(audio, (1.0,), tolerant=True)
+    (sparse,) = await printer.prints(audio, [INDEXED])
+    (stretched,) = await printer.prints(audio, [STRETCHABLE])
+    (tolerant,) = await printer.prints(audio, [dense(tolerant=True)])
     assert finder.calls == [REFERENCE.peaks, QUERY.peaks]  # not four searches
     fresh = CffiLandmarkFingerprinter()
     again = PcmAudio(audio.samples.copy(), FINGERPRINT_RATE)
-    assert np.array_equal((await fresh.reference(again)).hashes, sparse.hashes)
-    assert np.array_equal((await fresh.stretched(again)).hashes, stretched.hashes)
-    (fresh_tolerant,) = await fresh.query(again, (1.0,), tolerant=True)
+    (fresh_sparse,) = await fresh.prints(again, [INDEXED])
+    (fresh_stretched,) = await fresh.prints(again, [STRETCHABLE])
+    assert np.array_equal(fresh_sparse.hashes, sparse.hashes)
+    assert np.array_equal(fresh_stretched.hashes, stretched.hashes)
+    (fresh_tolerant,) = await fresh.prints(again, [dense(tolerant=True)])
     assert np.array_equal(fresh_tolerant.hashes, tolerant.hashes)
