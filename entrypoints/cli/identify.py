@@ -114,7 +114,9 @@ async def _identify(
     except AudioIdentError as error:
         record["error"] = error.message
         return record
-    record["exact_matches"] = [presenters.exact_match(m, t) for m, t in result.exact]
+    record["exact_matches"] = [
+        presenters.exact_match(m, t, result.audio_seconds) for m, t in result.exact
+    ]
     record["vibe_matches"] = [presenters.vibe_match(m, t) for m, t in result.vibe]
     record["lanes"] = {name: presenters.lane(report) for name, report in result.lanes.items()}
     failed = [
@@ -137,8 +139,8 @@ def _print(record: dict[str, Any], as_json: bool) -> None:
         console.print(f"  [red]{record['error']}[/]", highlight=False)
     for m in record["exact_matches"]:
         console.print(
-            f"  exact  {m['confidence']:.2f}  {m['title']} — {m['artist'] or '?'}"
-            f"  at {m['offset_seconds']:.2f} s  ({m['aligned_hashes']} aligned hashes)",
+            f"  exact  {m['certainty']}  {m['title']} — {m['artist'] or '?'}"
+            f"  at {m['offset_seconds']:.2f} s  ({m['evidence']})",
             highlight=False,
         )
     for m in record["vibe_matches"]:

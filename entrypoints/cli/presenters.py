@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from application.identify.identify_result import LaneReport
+from domain.exact.reading import Certainty, evidence
 from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
 
 
-def exact_match(match: ExactMatch, track: Track) -> dict[str, Any]:
+def exact_match(match: ExactMatch, track: Track, clip_seconds: float) -> dict[str, Any]:
     return {
         "track_id": str(track.id),
         "title": track.title,
@@ -17,6 +18,8 @@ def exact_match(match: ExactMatch, track: Track) -> dict[str, Any]:
         "offset_seconds": round(match.offset_seconds, 3),
         "aligned_hashes": match.aligned_hashes,
         "confidence": round(match.confidence, 4),
+        "certainty": Certainty.of(match.confidence).value,
+        "evidence": evidence(match, clip_seconds),
         "query_start": round(match.query_start, 3),
         "query_end": round(match.query_end, 3),
         "speed": round(match.speed, 4),

@@ -9,9 +9,9 @@ from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, OAuthFlow, OAuthFlows, SecurityScheme
 
+from entrypoints.http.api_docs import docs_assets_router, swagger_plugin
 from entrypoints.http.body_deadline import BodyDeadlineMiddleware
 from entrypoints.http.build_info import BuildInfo
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -70,6 +70,7 @@ def create_app(
                     listen.listen,
                 ],
             ),
+            docs_assets_router(),
             web_app_router(),
         ],
         request_max_body_size=SMALL_BODY_BYTES,
@@ -114,7 +115,7 @@ def _openapi(build: BuildInfo) -> OpenAPIConfig:
             "bearer token as the subprotocols `bearer, <token>`."
         ),
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+        render_plugins=[swagger_plugin()],
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(

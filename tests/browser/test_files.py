@@ -4,6 +4,7 @@ plays the library track from the matched offset (Range requests on the track's a
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -42,6 +43,16 @@ def test_a_picked_clip_is_identified_and_plays_from_the_offset(
         expect(match.locator(".match-title")).to_have_text(song.title, timeout=60_000)
         shown = seconds_of(match.get_by_test_id("offset").inner_text())
         assert abs(shown - 17.5) <= 0.5, shown
+        # Said so that a person can weigh it: a word and the evidence, not "100 %".
+        expect(match.get_by_test_id("certainty")).to_have_text("Certain")
+        expect(match.get_by_test_id("evidence")).to_have_text(
+            re.compile(r"^\d+ landmarks line up over \d+\.\d s of the 6\.0 s clip\.$")
+        )
+        # The answer is on screen, also where the controls fill a phone's page.
+        page.wait_for_function(
+            "() => { const r = document.querySelector('[data-testid=exact-match]')"
+            ".getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight * 0.6; }"
+        )
         shoot(page, screenshots, "result-file")
 
         match.get_by_role("button", name="Play from").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from uuid import UUID
 
 import pytest
@@ -83,6 +84,19 @@ async def test_openapi_schema_is_served(client: Client) -> None:
     assert "BearerToken" in schema["components"]["securitySchemes"]
     docs = await client.get("/schema/swagger")
     assert docs.status_code == 200
+
+
+@pytest.mark.twins  # also on every port's in-memory twin
+async def test_the_api_docs_need_no_internet(client: Client) -> None:
+    for path in ("/schema", "/schema/swagger"):
+        page = await client.get(path)
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        scripts = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
+        assert scripts and not [s for s in scripts if s.startswith(("http:", "https:", "//"))]
+        for asset in scripts:
+            assert (await client.get(asset)).status_code == 200, asset
+        bundle = await client.get("/api-docs-assets/swagger-ui-bundle.js")
+        assert len(bundle.content) > 100_000  # Swagger UI itself, not a stub
 
 
 class _HangingIndex:

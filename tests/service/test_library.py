@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.support.http_app import Client, error_of, wait_indexed
@@ -75,6 +76,8 @@ async def test_ingest_search_browse_and_delete(
     assert best["track"]["id"] == second_id
     assert abs(best["offset_seconds"] - 4.0) < 0.5
     assert abs(result["audio_seconds"] - 6.0) < 0.1
+    assert best["certainty"] == "certain"
+    assert re.fullmatch(r"\d+ landmarks line up over \d\.\d s of the 6\.0 s clip", best["evidence"])
     # The picture of the match: aligned hits on the line track time = offset + clip time.
     assert 4 <= len(best["aligned_points"]) <= 200
     for clip_seconds, track_seconds in best["aligned_points"]:

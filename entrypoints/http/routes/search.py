@@ -74,7 +74,7 @@ async def search(
         request_id=request_id_of(request.scope),
         query_duration_ms=_ms_since(started),
         audio_seconds=round(result.audio_seconds, 3),
-        exact_matches=[ExactMatchOut.of(m, t) for m, t in result.exact],
+        exact_matches=[ExactMatchOut.of(m, t, result.audio_seconds) for m, t in result.exact],
         vibe_matches=[VibeMatchOut.of(m, t) for m, t in result.vibe],
         lanes=Lanes(
             exact=LaneStatus.of(result.lanes["exact"]), vibe=LaneStatus.of(result.lanes["vibe"])

@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from application.identify.identify_result import LaneReport
 from application.identify.search_policy import SearchPolicy
+from domain.exact.reading import Certainty, evidence
 from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
 from entrypoints.http.schemas.tracks import TrackSummary
@@ -33,6 +34,7 @@ Mode = Annotated[
     ModeName, msgspec.Meta(description=f"lanes to run; left out, {_POLICY.default_mode}")
 ]
 LaneStateName = Literal["ok", "skipped", "unavailable", "timeout", "failed"]
+CertaintyName = Literal["certain", "likely", "possible"]
 T = TypeVar("T")
 
 
@@ -71,11 +73,16 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
     `aligned_points` are landmark hits that line up at that offset (a sample of at most 200,
     evenly spread over the clip): plotted, they draw the diagonal that made the match.
     `speed` is the fitted time-scale factor (1.05: the clip runs 5 % faster than the track).
+    `confidence` is one minus the chance that an alignment this strong is a coincidence;
+    `certainty` says it in a word (certain: below 1 in 1,000; likely: below 1 in 20;
+    possible: weaker) and `evidence` in a sentence a person can read.
     """
 
     track: TrackSummary
     offset_seconds: float
     confidence: float
+    certainty: CertaintyName
+    evidence: str
     aligned_hashes: int
     query_start: float
     query_end: float
@@ -83,11 +90,13 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
     speed: float
 
     @classmethod
-    def of(cls, match: ExactMatch, track: Track) -> ExactMatchOut:
+    def of(cls, match: ExactMatch, track: Track, clip_seconds: float) -> ExactMatchOut:
         return cls(
             track=TrackSummary.of(track),
             offset_seconds=round(match.offset_seconds, 3),
             confidence=round(match.confidence, 4),
+            certainty=Certainty.of(match.confidence).value,
+            evidence=evidence(match, clip_seconds),
             aligned_hashes=match.aligned_hashes,
             query_start=round(match.query_start, 3),
             query_end=round(match.query_end, 3),

@@ -15,6 +15,17 @@ export function playButton(track, seconds, label = `Play from ${offset(seconds)}
   );
 }
 
+// What the API's `certainty` words mean (the chance of a coincidence behind `confidence`).
+const CERTAINTY_MEANS = {
+  certain: "A coincidence this strong happens less than once in 1,000 searches",
+  likely: "A coincidence this strong happens less than once in 20 searches",
+  possible: "Weak evidence: it could be a coincidence",
+};
+
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function trackLink(track) {
   return h("a", { href: `#/track/${track.id}` }, track.title);
 }
@@ -31,9 +42,14 @@ export function exactCard(match, clipSeconds) {
       "dl",
       { class: "facts" },
       h("div", {}, h("dt", {}, "At"), h("dd", { "data-testid": "offset" }, offset(match.offset_seconds))),
-      h("div", {}, h("dt", {}, "Confidence"), h("dd", {}, percent(match.confidence))),
-      h("div", {}, h("dt", {}, "Aligned hashes"), h("dd", {}, String(match.aligned_hashes))),
+      h(
+        "div",
+        {},
+        h("dt", {}, "How sure"),
+        h("dd", { "data-testid": "certainty", title: CERTAINTY_MEANS[match.certainty] }, capitalised(match.certainty)),
+      ),
     ),
+    h("p", { class: "evidence", "data-testid": "evidence" }, capitalised(match.evidence) + "."),
     alignmentPicture(match, clipSeconds),
     playButton(match.track, match.offset_seconds),
   );
@@ -53,7 +69,11 @@ export function otherExact(matches) {
           "li",
           {},
           h("span", { class: "grow" }, trackLink(m.track), h("small", {}, byArtist(m.track))),
-          h("span", { class: "score" }, `${offset(m.offset_seconds)} · ${percent(m.confidence)}`),
+          h(
+            "span",
+            { class: "score", title: CERTAINTY_MEANS[m.certainty] },
+            `${offset(m.offset_seconds)} · ${m.certainty}`,
+          ),
           playButton(m.track, m.offset_seconds, "Play"),
         ),
       ),

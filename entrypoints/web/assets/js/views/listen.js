@@ -44,10 +44,12 @@ export function render(main) {
   const answered = (response, heardAt) => {
     if (settings.keep) addHeard(heard, heardBox, response, heardAt);
     replace(result, resultView(response));
+    reveal(result);
     if (!session || session.signal.aborted || !settings.keep) show("idle", HINT);
   };
   const failed = (error) => {
     replace(result, h("p", { class: "error", role: "alert" }, sentence(error)));
+    reveal(result);
     if (!settings.keep) show("idle", HINT);
   };
 
@@ -142,4 +144,13 @@ function addHeard(list, box, response, heardAt) {
     ),
   );
   box.hidden = false;
+}
+
+/** Scroll an answer into view when it landed below the fold (a phone's narrow page puts the
+ * controls first); a page that already shows it does not move. */
+function reveal(element) {
+  const top = element.getBoundingClientRect().top;
+  if (top >= 0 && top < window.innerHeight * 0.6) return;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  element.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
 }
