@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 
@@ -28,9 +28,16 @@ class ExactMatch:
 
 @dataclass(frozen=True, slots=True)
 class VibeMatch:
-    """`track_id` sounds like the query; `similarity` is aggregated chunk cosine similarity."""
+    """`track_id` sounds like the query; `similarity` is aggregated chunk cosine similarity,
+    and `alike_percentile` the per cent of the library's own pairs of passages (from two
+    different tracks) that are less alike (domain.vibe.alikeness); None while the library
+    is too small to say."""
 
     track_id: UUID
     similarity: float
     best_chunk_offset_seconds: float
     matched_chunks: int
+    alike_percentile: float | None = None
+
+    def with_alike_percentile(self, percentile: float | None) -> VibeMatch:
+        return replace(self, alike_percentile=percentile)

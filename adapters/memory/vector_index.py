@@ -31,6 +31,7 @@ class InMemoryVectorIndex(InMemoryGenerations[_Generation]):
 
     def __init__(self) -> None:
         super().__init__(_Generation)
+        self._rng = np.random.default_rng(0)  # samples differ call to call, runs repeat
 
     async def upsert(self, track_id: UUID, embeddings: ChunkEmbeddings) -> None:
         state = self._target
@@ -67,6 +68,17 @@ class InMemoryVectorIndex(InMemoryGenerations[_Generation]):
             )
         hits.sort(key=lambda hit: hit.similarity, reverse=True)
         return hits[:limit]
+
+    async def sample(self, count: int) -> list[tuple[UUID, npt.NDArray[np.float32]]]:
+        chunks = [
+            (track_id, row)
+            for track_id, stored in self._live.tracks.items()
+            for row in stored.vectors
+        ]
+        if count <= 0 or not chunks:
+            return []
+        picked = self._rng.choice(len(chunks), size=min(count, len(chunks)), replace=False)
+        return [chunks[int(i)] for i in picked]
 
     async def chunk_count(self, track_id: UUID) -> int:
         stored = self._live.tracks.get(track_id)

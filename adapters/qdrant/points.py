@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid5
 
+import numpy as np
+import numpy.typing as npt
+
 from domain.ports.vector_index import ChunkHit
 from domain.vibe.embedding import ChunkEmbeddings
 
@@ -55,3 +58,13 @@ def hit_from(payload: Mapping[str, Any] | None, score: float) -> ChunkHit:
         offset_seconds=float(data[OFFSET_SECONDS]),
         similarity=float(score),
     )
+
+
+def sampled_chunk(
+    payload: Mapping[str, Any] | None, vector: object
+) -> tuple[UUID, npt.NDArray[np.float32]]:
+    """A randomly sampled point as (track, vector); both Qdrant libraries return the vector
+    of a single-vector collection as a plain list of floats."""
+    if not isinstance(vector, list):
+        raise TypeError(f"expected one unnamed vector per point, got {type(vector).__name__}")
+    return UUID(str((payload or {})[TRACK_ID])), np.asarray(vector, np.float32)

@@ -11,7 +11,14 @@ import numpy.typing as npt
 import qdrant_edge as qe
 
 from adapters.qdrant.filters import excluding_tracks
-from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
+from adapters.qdrant.points import (
+    CHUNK_INDEX,
+    MODEL,
+    TRACK_ID,
+    chunk_points,
+    hit_from,
+    sampled_chunk,
+)
 from adapters.qdrant_edge.disk_room import ensure_room, write_bytes
 from adapters.qdrant_edge.lifecycle import ShardLifecycle
 from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
@@ -88,6 +95,19 @@ class QdrantEdgeIndex:
             )
             found = await asyncio.to_thread(shard.query, request)
         return [hit_from(point.payload, point.score) for point in found]
+
+    async def sample(self, count: int) -> list[tuple[UUID, npt.NDArray[np.float32]]]:
+        async with self._shards.reading() as (shard, _):
+            if shard is None or count <= 0:
+                return []
+            request = qe.QueryRequest(
+                limit=count,
+                query=qe.Sample.Random,
+                with_vector=True,
+                with_payload=qe.PayloadSelector.Include([TRACK_ID]),
+            )
+            found = await asyncio.to_thread(shard.query, request)
+        return [sampled_chunk(point.payload, point.vector) for point in found]
 
     async def chunk_count(self, track_id: UUID) -> int:
         async with self._shards.reading() as (shard, _):

@@ -10,7 +10,14 @@ import numpy.typing as npt
 from qdrant_client import AsyncQdrantClient, models
 
 from adapters.qdrant.filters import excluding_tracks
-from adapters.qdrant.points import CHUNK_INDEX, MODEL, TRACK_ID, chunk_points, hit_from
+from adapters.qdrant.points import (
+    CHUNK_INDEX,
+    MODEL,
+    TRACK_ID,
+    chunk_points,
+    hit_from,
+    sampled_chunk,
+)
 from adapters.qdrant_server.collections import (
     create_generation,
     drop_alias,
@@ -108,6 +115,18 @@ class QdrantServerIndex:
             with_payload=models.PayloadSelectorExclude(exclude=[MODEL]),
         )
         return [hit_from(point.payload, point.score) for point in response.points]
+
+    async def sample(self, count: int) -> list[tuple[UUID, npt.NDArray[np.float32]]]:
+        if count <= 0 or await self._held_dimension() is None:
+            return []
+        response = await self._client.query_points(
+            self._collection,
+            query=models.SampleQuery(sample=models.Sample.RANDOM),
+            limit=count,
+            with_payload=models.PayloadSelectorInclude(include=[TRACK_ID]),
+            with_vectors=True,
+        )
+        return [sampled_chunk(point.payload, point.vector) for point in response.points]
 
     async def chunk_count(self, track_id: UUID) -> int:
         if await self._held_dimension() is None:

@@ -6,6 +6,7 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
+from application.identify.library_alikeness import LibraryAlikeness
 from domain.audio import PcmAudio
 from domain.errors import LaneUnavailable
 from domain.matches import VibeMatch
@@ -27,7 +28,8 @@ class VibeSearch:
     Each search fetches `limit * chunks_per_track` nearest chunks. If they name fewer than
     `limit` tracks (one long track filled the fetch with its own chunks), the next round
     excludes the tracks already seen, up to `rounds` rounds, so no track crowds out the rest.
-    Chunks are then ranked into tracks by `rank_tracks` (mean of the top-3 chunks).
+    Chunks are then ranked into tracks by `rank_tracks` (mean of the top-3 chunks), and each
+    match is placed among the library's own pairs (`alikeness`; none: left unplaced).
     `exclude_track_ids` (e.g. the exact lane's answer) is filtered inside the index.
 
     Built with `embedder=None` when the lane is off; every search then raises
@@ -44,6 +46,7 @@ class VibeSearch:
         max_query_chunks: int = 12,
         rounds: int = 3,
         top_chunks: int = TOP_CHUNKS,
+        alikeness: LibraryAlikeness | None = None,
     ) -> None:
         self._embedder = embedder
         self._index = index
@@ -52,6 +55,7 @@ class VibeSearch:
         self._max_query_chunks = max_query_chunks
         self._rounds = rounds
         self._top_chunks = top_chunks
+        self._alikeness = alikeness
 
     @property
     def available(self) -> bool:
@@ -98,4 +102,7 @@ class VibeSearch:
             if len(tracks) >= limit or not crowded:
                 break
             left_out |= tracks
-        return rank_tracks(hits, limit, self._top_chunks)
+        ranked = rank_tracks(hits, limit, self._top_chunks)
+        if self._alikeness is None:
+            return ranked
+        return await self._alikeness.read(self._index, ranked)

@@ -59,6 +59,11 @@ class VectorIndex(ProjectionStore, Protocol):
         """
         ...
 
+    async def sample(self, count: int) -> list[tuple[UUID, npt.NDArray[np.float32]]]:
+        """Up to `count` stored chunk vectors picked at random, each with its track: what
+        the library's own similarities are measured from. Empty before any write."""
+        ...
+
     async def chunk_count(self, track_id: UUID) -> int:
         """How many chunks of the track are stored (0 when none)."""
         ...

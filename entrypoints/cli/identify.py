@@ -17,6 +17,7 @@ from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_result import LaneState, SearchMode
 from application.identify.search_policy import SearchPolicy
 from domain.errors import AudioIdentError
+from domain.vibe.alikeness import alike_phrase
 from entrypoints.cli import presenters, timeline
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
@@ -145,7 +146,8 @@ def _print(record: dict[str, Any], as_json: bool) -> None:
         )
     for m in record["vibe_matches"]:
         console.print(
-            f"  vibe   {m['similarity']:.2f}  {m['title']} — {m['artist'] or '?'}"
+            f"  vibe   {m['title']} — {m['artist'] or '?'}"
+            f"  {alike_phrase(m['alike_percentile'], m['similarity'])}"
             f"  near {m['best_chunk_offset_seconds']:.0f} s",
             highlight=False,
         )

@@ -32,6 +32,7 @@ def vibe_match(match: VibeMatch, track: Track) -> dict[str, Any]:
         "title": track.title,
         "artist": track.artist,
         "similarity": round(match.similarity, 4),
+        "alike_percentile": match.alike_percentile,
         "best_chunk_offset_seconds": round(match.best_chunk_offset_seconds, 3),
         "matched_chunks": match.matched_chunks,
     }

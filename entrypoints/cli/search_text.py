@@ -11,6 +11,7 @@ from rich.console import Console
 from application.identify.search_by_text import SearchByText
 from application.identify.search_policy import SearchPolicy
 from domain.errors import AudioIdentError
+from domain.vibe.alikeness import alike_phrase
 from entrypoints.cli import presenters
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
@@ -46,7 +47,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     console = Console()
     for m in found:
         console.print(
-            f"{m['similarity']:.3f}  {m['title']} — {m['artist'] or '?'}", highlight=False
+            f"{m['title']} — {m['artist'] or '?'}  "
+            f"{alike_phrase(m['alike_percentile'], m['similarity'])}",
+            highlight=False,
         )
     if not found:
         console.print("no tracks yet", highlight=False)

@@ -10,6 +10,7 @@ from application.accounts.login_throttle import LoginThrottle
 from application.health.check_readiness import CheckReadiness
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_exact import IdentifyExact
+from application.identify.library_alikeness import LibraryAlikeness
 from application.identify.search_by_text import SearchByText
 from application.identify.vibe_model import VibeModel
 from application.identify.vibe_search import VibeSearch
@@ -39,8 +40,17 @@ class LaneSearchProvider(Provider):
         return IdentifyExact(fingerprinter, index)
 
     @provide
-    def vibe(self, model: VibeModel, index: VectorIndex) -> VibeSearch:
-        return VibeSearch(model.embedder, index, unavailable_reason=model.unavailable_reason)
+    def alikeness(self) -> LibraryAlikeness:
+        return LibraryAlikeness()
+
+    @provide
+    def vibe(self, model: VibeModel, index: VectorIndex, alikeness: LibraryAlikeness) -> VibeSearch:
+        return VibeSearch(
+            model.embedder,
+            index,
+            unavailable_reason=model.unavailable_reason,
+            alikeness=alikeness,
+        )
 
 
 class UseCasesProvider(Provider):

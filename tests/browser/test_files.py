@@ -53,6 +53,9 @@ def test_a_picked_clip_is_identified_and_plays_from_the_offset(
             "() => { const r = document.querySelector('[data-testid=exact-match]')"
             ".getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight * 0.6; }"
         )
+        # Sounds-alike rows say where they fall among the library's own pairs.
+        scores = page.get_by_test_id("vibe-matches").locator(".score")
+        expect(scores.first).to_have_text(re.compile(r"^more alike than \d+ % of pairs$"))
         shoot(page, screenshots, "result-file")
 
         match.get_by_role("button", name="Play from").click()

@@ -224,3 +224,15 @@ async def test_finishing_without_a_rebuild_is_an_error(vector_index: VectorIndex
 async def test_track_counts_are_not_cut_short(vector_index: VectorIndex) -> None:
     stored = await _fill(vector_index, tracks=12, rows=1)  # more than a facet's default 10 values
     assert await vector_index.track_counts() == dict.fromkeys(stored, 1)
+
+
+async def test_a_sample_is_stored_chunks_with_their_tracks(vector_index: VectorIndex) -> None:
+    assert await vector_index.sample(5) == []
+    stored = await _fill(vector_index, tracks=3, rows=4)
+    sample = await vector_index.sample(5)
+    assert len(sample) == 5
+    for track_id, vector in sample:
+        assert vector.dtype == np.float32
+        assert any(np.allclose(vector, row, atol=1e-5) for row in stored[track_id])
+    assert len(await vector_index.sample(100)) == 12  # never more than is stored
+    assert await vector_index.sample(0) == []

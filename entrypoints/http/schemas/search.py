@@ -106,10 +106,14 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
 
 
 class VibeMatchOut(msgspec.Struct, kw_only=True):
-    """`track` sounds like the query; `similarity` is the aggregated cosine similarity."""
+    """`track` sounds like the query; `similarity` is the aggregated cosine similarity, whose
+    scale depends on the model. `alike_percentile` says what it means: the per cent of the
+    library's own pairs of 10 s passages (from two different tracks) that are less alike
+    (99: more alike than 99 % of them); null while the library is too small to say."""
 
     track: TrackSummary
     similarity: float
+    alike_percentile: float | None
     best_chunk_offset_seconds: float
     matched_chunks: int
 
@@ -118,6 +122,7 @@ class VibeMatchOut(msgspec.Struct, kw_only=True):
         return cls(
             track=TrackSummary.of(track),
             similarity=round(match.similarity, 4),
+            alike_percentile=match.alike_percentile,
             best_chunk_offset_seconds=round(match.best_chunk_offset_seconds, 3),
             matched_chunks=match.matched_chunks,
         )

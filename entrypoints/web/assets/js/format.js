@@ -14,10 +14,6 @@ export function duration(seconds) {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
-export function percent(fraction, digits = 0) {
-  return `${(fraction * 100).toFixed(digits)} %`;
-}
-
 export function bytes(count) {
   const units = ["bytes", "KB", "MB", "GB"];
   let value = count;

@@ -2,7 +2,7 @@
 
 import { alignmentPicture } from "./alignment.js";
 import { h } from "./dom.js";
-import { byArtist, offset, percent } from "./format.js";
+import { byArtist, offset } from "./format.js";
 import { laneSentence } from "./errors.js";
 import { play } from "./player.js";
 
@@ -21,6 +21,15 @@ const CERTAINTY_MEANS = {
   likely: "A coincidence this strong happens less than once in 20 searches",
   possible: "Weak evidence: it could be a coincidence",
 };
+
+const ALIKE_MEANS =
+  "Compared with random pairs of 10 s passages from two different tracks of this library";
+
+/** Where a sounds-alike match falls among the library's own pairs (the API's percentile). */
+function alikeText(match) {
+  if (match.alike_percentile == null) return `cosine ${match.similarity.toFixed(2)}`;
+  return `more alike than ${Math.round(match.alike_percentile)} % of pairs`;
+}
 
 function capitalised(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -96,7 +105,7 @@ export function vibeList(matches, heading = "Sounds like") {
               "li",
               {},
               h("span", { class: "grow" }, trackLink(m.track), h("small", {}, byArtist(m.track))),
-              h("span", { class: "score", title: "cosine similarity" }, `${percent(m.similarity, 1)} alike`),
+              h("span", { class: "score", title: ALIKE_MEANS }, alikeText(m)),
               playButton(m.track, m.best_chunk_offset_seconds, "Play"),
             ),
           ),
