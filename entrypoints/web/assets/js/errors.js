@@ -30,6 +30,9 @@ const SENTENCES = {
     `The recording is too short to identify: at least ${d.min_seconds ?? 1} seconds are needed.`,
   AUDIO_TOO_LONG: (d) =>
     `The clip is too long: at most ${d.max_seconds ?? 60} seconds. Cut a shorter piece.`,
+  INPUT_BROKE_OFF: () =>
+    "The audio stopped arriving part-way, so listening ended there; what was heard before is shown.",
+  SOURCE_UNREACHABLE: () => "The audio's address could not be reached. Check it and try again.",
   FILE_TOO_LARGE: (d) =>
     d.limit_bytes
       ? `The file is too large: this service accepts up to ${Math.floor(d.limit_bytes / 1e6)} MB.`
