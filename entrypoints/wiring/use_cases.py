@@ -24,6 +24,7 @@ from application.projections.retry_parked import RetryParked
 from application.projections.status import ProjectionStatus
 from application.projections.verify_projections import VerifyProjections
 from application.timeline.build_timeline import BuildTimeline
+from application.timeline.monitor import MonitorStream
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 from domain.ports.vector_index import VectorIndex
 from entrypoints.settings import Settings
@@ -48,6 +49,7 @@ class UseCasesProvider(Provider):
 
     identify = provide(IdentifyClip)
     timeline = provide(BuildTimeline)
+    monitor = provide(MonitorStream)
     search_by_text = provide(SearchByText)
     ingest = provide(IngestFile)
     delete = provide(DeleteTrack)
