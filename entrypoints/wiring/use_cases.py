@@ -10,6 +10,7 @@ from application.accounts.login_throttle import LoginThrottle
 from application.health.check_readiness import CheckReadiness
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_exact import IdentifyExact
+from application.identify.identify_file import IdentifyFile
 from application.identify.search_by_text import SearchByText
 from application.identify.vibe_model import VibeModel
 from application.identify.vibe_search import VibeSearch
@@ -48,6 +49,7 @@ class UseCasesProvider(Provider):
     scope = Scope.REQUEST
 
     identify = provide(IdentifyClip)
+    identify_file = provide(IdentifyFile)
     timeline = provide(BuildTimeline)
     monitor = provide(MonitorStream)
     search_by_text = provide(SearchByText)
