@@ -71,7 +71,21 @@ class ErrorCode(StrEnum):
     )
     UNREADABLE_FILE = "UNREADABLE_FILE", 422, "the file cannot be read"
     AUDIO_TOO_SHORT = "AUDIO_TOO_SHORT", 422, "too little audio to identify"
-    AUDIO_TOO_LONG = "AUDIO_TOO_LONG", 422, "more audio than this request allows"
+    AUDIO_TOO_LONG = (
+        "AUDIO_TOO_LONG",
+        422,
+        "more audio than this request allows (`details.use` names the route that takes it)",
+    )
+    INPUT_BROKE_OFF = (
+        "INPUT_BROKE_OFF",
+        422,
+        "the input stopped part-way (a dropped connection, a failed source), after its audio",
+    )
+    SOURCE_UNREACHABLE = (
+        "SOURCE_UNREACHABLE",
+        502,
+        "a live input's address cannot be opened: refused, unknown host, timed out, HTTP error",
+    )
 
     # The service
     INTERNAL_ERROR = (
@@ -133,6 +147,21 @@ class DecodingFailed(AudioIdentError):
     """The decoder could not read the audio (not audio, unsupported or corrupt)."""
 
     code = ErrorCode.UNSUPPORTED_FORMAT
+
+
+class InputBrokeOff(DecodingFailed):
+    """Audio was arriving, then the input stopped short of its end: a connection dropped, a
+    source failed. `details["after_seconds"]` is how much was decoded before it."""
+
+    code = ErrorCode.INPUT_BROKE_OFF
+
+
+class SourceUnreachable(AudioIdentError):
+    """A live input's address could not be opened at all (no audio came): the connection was
+    refused or timed out, the host is unknown, or the server answered with an error.
+    `details` carries the `url` and the `reason` in words."""
+
+    code = ErrorCode.SOURCE_UNREACHABLE
 
 
 class TrackNotFound(AudioIdentError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ class Settings:
     # HTTP API (entrypoints/http)
     production: bool = False
     cors_origins: tuple[str, ...] = ("http://localhost:17000",)
-    search_max_upload_bytes: int = 10 * MEGABYTE
+    search_max_seconds: float = 60.0  # a clip's audio; its bytes are bounded by SearchPolicy
     ingest_max_upload_bytes: int = 200 * MEGABYTE
     timeline_max_upload_bytes: int = 1024 * MEGABYTE
     timeline_max_seconds: float = 3 * 3600.0
@@ -90,9 +91,7 @@ class Settings:
             production=reader.choice("AUDIO_IDENT_ENV", "development", PRODUCTION_CHOICES)
             == "production",
             cors_origins=reader.csv("CORS_ORIGINS", "http://localhost:17000"),
-            search_max_upload_bytes=int(
-                reader.number("SEARCH_MAX_UPLOAD_MB", "10", float, 0.01, 1024) * MEGABYTE
-            ),
+            search_max_seconds=reader.number("SEARCH_MAX_SECONDS", "60", float, 1, 600),
             ingest_max_upload_bytes=int(
                 reader.number("INGEST_MAX_UPLOAD_MB", "200", float, 0.01, 16384) * MEGABYTE
             ),
@@ -130,10 +129,17 @@ class Settings:
         )
         reader.check_http(settings)
         reader.raise_if_invalid()
+        reader.warn_retired(RETIRED)
         return settings
 
 
 PRODUCTION_CHOICES = ("development", "production")
+# Settings no longer read, and what took their place: said once at start, never fatal (an
+# old .env file keeps working).
+RETIRED = {
+    "SEARCH_MAX_UPLOAD_MB": "the search limit is seconds of audio now (SEARCH_MAX_SECONDS, "
+    "default 60); the upload's bytes are bounded by that"
+}
 
 
 def _cpu_count() -> int:
@@ -217,6 +223,11 @@ class _Reader:
                 f"JWT_SECRET must be set to at least {JWT_SECRET_MIN_LENGTH} random characters "
                 "when AUDIO_IDENT_ENV=production"
             )
+
+    def warn_retired(self, retired: Mapping[str, str]) -> None:
+        for name, instead in retired.items():
+            if self.get(name, ""):
+                logging.getLogger("audio_ident.settings").warning(f"{name} is ignored: {instead}")
 
     def raise_if_invalid(self) -> None:
         if self._problems:

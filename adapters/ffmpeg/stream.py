@@ -8,14 +8,29 @@ from collections import deque
 from collections.abc import AsyncGenerator
 
 import numpy as np
+import structlog
 
+from adapters.ffmpeg.network import network_reason, url_input_options
 from adapters.ffmpeg.process import stop_process
 from domain.audio import PcmAudio
-from domain.errors import DecodingFailed, ErrorCode, InvalidAudio
-from domain.timeline.audio_source import AudioSource, ByteChunks, FileSource, StandardInput
+from domain.errors import (
+    DecodingFailed,
+    ErrorCode,
+    InputBrokeOff,
+    InvalidAudio,
+    SourceUnreachable,
+)
+from domain.timeline.audio_source import (
+    AudioSource,
+    ByteChunks,
+    FileSource,
+    StandardInput,
+    UrlSource,
+)
 
 _READ_BYTES = 1 << 16
 _KEPT_ERROR_LINES = 20  # ffmpeg may complain about every damaged frame of a long input
+log = structlog.get_logger(__name__)
 
 
 class FfmpegAudioStream:
@@ -28,13 +43,14 @@ class FfmpegAudioStream:
             raise InvalidAudio(ErrorCode.EMPTY_FILE, "the file is empty")
         name = _input_name(source)
         process = await asyncio.create_subprocess_exec(
-            "ffmpeg", *_quiet(source), "-hide_banner", "-v", "error", "-i", name,
+            "ffmpeg", *_quiet(source), "-hide_banner", "-v", "error", *_input_options(source),
+            "-i", name,
             "-map", "0:a:0", "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "pipe:1",
             stdin=_stdin(source), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert process.stdout is not None and process.stderr is not None
         errors: deque[str] = deque(maxlen=_KEPT_ERROR_LINES)
-        tasks = [asyncio.create_task(_collect(process.stderr, errors))]
+        tasks = [asyncio.create_task(_collect(process.stderr, errors, name))]
         broken: list[BaseException] = []
         fed = [0]  # bytes handed to ffmpeg
         if isinstance(source, ByteChunks):
@@ -56,7 +72,9 @@ class FfmpegAudioStream:
             await asyncio.gather(*tasks)
             if isinstance(source, ByteChunks) and not fed[0] and not broken:
                 return  # the sender sent nothing at all: no audio, and no error either
-            _raise_if_failed(process.returncode, name, list(errors), broken, decoded / sample_rate)
+            _raise_if_failed(
+                process.returncode, source, list(errors), broken, decoded / sample_rate
+            )
         finally:
             await stop_process(process, process.stdout)  # stderr: still read by its task
             for task in tasks:
@@ -65,22 +83,39 @@ class FfmpegAudioStream:
 
 
 def _raise_if_failed(
-    returncode: int | None, name: str, errors: list[str], broken: list[BaseException], at: float
+    returncode: int | None,
+    source: AudioSource,
+    errors: list[str],
+    broken: list[BaseException],
+    at: float,
 ) -> None:
     last = errors[-1] if errors else "no details from ffmpeg"
-    details = {"after_seconds": round(at, 3)}
+    details: dict[str, object] = {"after_seconds": round(at, 3)}
     if broken:
-        raise DecodingFailed(
+        raise InputBrokeOff(
             f"the input broke off after {at:.1f} s", {**details, "error": str(broken[0])}
         )
+    url = source.url if isinstance(source, UrlSource) else None
+    reason = network_reason(errors) if url is not None else None
     if returncode and at == 0:
+        if url is not None and reason is not None:
+            raise SourceUnreachable(f"cannot reach {url}: {reason}", {"url": url, "reason": reason})
         raise DecodingFailed("not audio, or a format that cannot be decoded", {"ffmpeg": last})
     # ffmpeg ends with status 0 when an input dies mid-way (a dropped connection); what it
     # says is a line naming the input itself: "http://…: Input/output error".
+    name = _input_name(source)
     failures = [line for line in errors if line.startswith(f"{name}: ")]
     if returncode or failures:
-        reason = (failures or [last])[-1]
-        raise DecodingFailed(f"the input broke off after {at:.1f} s", {**details, "ffmpeg": reason})
+        if url is not None:
+            said = reason or "the connection was lost"
+            raise InputBrokeOff(
+                f"the stream from {url} broke off after {at:.1f} s: {said}",
+                {**details, "url": url, "reason": said},
+            )
+        raise InputBrokeOff(
+            f"the input broke off after {at:.1f} s",
+            {**details, "ffmpeg": (failures or [last])[-1]},
+        )
 
 
 def _pcm(raw: bytearray, sample_rate: int) -> PcmAudio:
@@ -95,6 +130,10 @@ def _input_name(source: AudioSource) -> str:
     return source.url
 
 
+def _input_options(source: AudioSource) -> list[str]:
+    return url_input_options(source.stall_seconds) if isinstance(source, UrlSource) else []
+
+
 def _quiet(source: AudioSource) -> list[str]:
     """ffmpeg reads keys from a terminal on stdin unless told not to (or stdin is the input)."""
     return [] if isinstance(source, StandardInput | ByteChunks) else ["-nostdin"]
@@ -106,11 +145,13 @@ def _stdin(source: AudioSource) -> int | None:
     return asyncio.subprocess.PIPE if isinstance(source, ByteChunks) else asyncio.subprocess.DEVNULL
 
 
-async def _collect(stream: asyncio.StreamReader, lines: deque[str]) -> None:
-    """Keep ffmpeg's last few complaints; reading them all keeps it from blocking."""
+async def _collect(stream: asyncio.StreamReader, lines: deque[str], name: str) -> None:
+    """Keep ffmpeg's last few complaints (reading them all keeps it from blocking); they go
+    to the log at DEBUG, never to the user as they are: the error raised says what they mean."""
     while raw := await stream.readline():
         if text := raw.decode(errors="replace").strip():
             lines.append(text)
+            log.debug("ffmpeg says", input=name, line=text)
 
 
 async def _feed(

@@ -11,7 +11,7 @@ import numpy as np
 
 from adapters.memory.audio_decoder import InMemoryAudioDecoder, read_wav, resampled
 from domain.audio import PcmAudio
-from domain.errors import DecodingFailed
+from domain.errors import DecodingFailed, InputBrokeOff, SourceUnreachable
 from domain.timeline.audio_source import (
     AudioSource,
     ByteChunks,
@@ -40,7 +40,7 @@ class InMemoryAudioStream:
         for start in range(0, len(audio.samples), size):
             yield PcmAudio(audio.samples[start : start + size], sample_rate)
         if broken is not None:
-            raise DecodingFailed(
+            raise InputBrokeOff(
                 f"the input broke off after {audio.duration_seconds:.1f} s",
                 {"after_seconds": round(audio.duration_seconds, 3), "error": str(broken)},
             )
@@ -52,7 +52,10 @@ class InMemoryAudioStream:
             return await self.decoder.decode(source.path, sample_rate), None
         if isinstance(source, UrlSource):
             if source.url not in self.decoder.library:
-                raise DecodingFailed(f"cannot open {source.url}")
+                reason = "nothing is registered at this address"
+                raise SourceUnreachable(
+                    f"cannot reach {source.url}: {reason}", {"url": source.url, "reason": reason}
+                )
             return resampled(self.decoder.library[source.url][1], sample_rate), None
         broken: Exception | None = None
         if isinstance(source, StandardInput):
@@ -66,7 +69,7 @@ class InMemoryAudioStream:
             return resampled(read_wav(io.BytesIO(data))[1], sample_rate), broken
         except (wave.Error, EOFError, ValueError):
             if broken is not None:
-                raise DecodingFailed("the input broke off", {"error": str(broken)}) from None
+                raise InputBrokeOff("the input broke off", {"error": str(broken)}) from None
             raise DecodingFailed("not audio, or a format that cannot be decoded") from None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from uuid import UUID
 
 from application.capacity.admission import CpuAdmission
@@ -61,8 +61,14 @@ class BuildTimeline:
         self._tracks: OrderedDict[UUID, Track | None] = OrderedDict()
 
     async def __call__(
-        self, source: AudioSource, live: bool = False, max_seconds: float | None = None
+        self,
+        source: AudioSource,
+        live: bool = False,
+        max_seconds: float | None = None,
+        heard: Callable[[float], None] | None = None,
     ) -> AsyncGenerator[TimelineUpdate, None]:
+        """`heard`, if given, is told the seconds of input received so far as each block
+        arrives (a monitor times the stream by it)."""
         self._admission.refuse_if_saturated()
         total = await self._length(source)
         if max_seconds is not None and total is not None and total > max_seconds + 1.0:
@@ -84,6 +90,8 @@ class BuildTimeline:
                         failure = _too_long(max_seconds or 0.0)
                         break
                     run.prints.push(block)
+                    if heard is not None:
+                        heard(run.prints.received_seconds)
                     await run.fingerprint_ready()
                     async for update in self._reports(run, run.windows_ready(), live):
                         yield update

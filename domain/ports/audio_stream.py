@@ -18,8 +18,10 @@ class AudioStreamDecoder(Protocol):
 
         Input that is not audio raises InvalidAudio (EMPTY_FILE) or DecodingFailed before any
         block; bytes that end before any arrived are no audio and no error (a listener who
-        stopped at once). Input that breaks off (a dropped connection, a source that fails) raises
-        DecodingFailed after the blocks decoded before it. A consumer that stops early stops
-        the decoding: nothing keeps running or reading.
+        stopped at once). An address that cannot be opened (refused, unknown host, timed
+        out, an HTTP error) raises SourceUnreachable before any block. Input that breaks off
+        (a dropped connection, a source that fails) raises InputBrokeOff after the blocks
+        decoded before it. A consumer that stops early stops the decoding: nothing keeps
+        running or reading.
         """
         ...

@@ -17,9 +17,12 @@ class FileSource:
 
 @dataclass(frozen=True, slots=True)
 class UrlSource:
-    """Anything the decoder opens by address (an HTTP radio stream, say)."""
+    """Anything the decoder opens by address (an HTTP radio stream, say). Nothing arriving
+    for `stall_seconds` (a server that stops sending but keeps the connection open) counts
+    as the connection dropping."""
 
     url: str
+    stall_seconds: float = 20.0
 
     def __str__(self) -> str:
         return self.url

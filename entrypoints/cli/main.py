@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from domain.errors import AudioIdentError
+from domain.errors import AudioIdentError, SourceUnreachable
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from entrypoints.allocator import return_large_buffers
 from entrypoints.cli import identify, ingest, monitor, outbox, search_text, serve, users, worker
@@ -18,6 +18,7 @@ from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
 
 INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE: apart from 1 (a file failed) and 2 (setup)
+UNREACHABLE = 69  # sysexits' EX_UNAVAILABLE: monitor's URL cannot be reached at all
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:  # bad settings, or ffmpeg missing (the wiring's check)
         print(f"audio-ident: {error}", file=sys.stderr)
         return 2
+    except SourceUnreachable as error:  # a wrong address or a station down: not a failed file
+        print(f"audio-ident: {error.message}", file=sys.stderr)
+        return UNREACHABLE
     except AudioIdentError as error:
         print(f"audio-ident: {error.message}", file=sys.stderr)
         return 1

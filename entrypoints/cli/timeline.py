@@ -1,4 +1,5 @@
-"""`audio-ident identify --timeline [--json] FILE...`: what played when, in files of any length."""
+"""`audio-ident identify --timeline [--format text|json|csv|cue] FILE...`: what played when,
+in files of any length."""
 
 from __future__ import annotations
 
@@ -15,48 +16,57 @@ from application.timeline.build_timeline import BuildTimeline
 from application.timeline.updates import Progress as Analysed
 from domain.errors import AudioIdentError
 from domain.timeline.audio_source import FileSource
+from entrypoints.cli.exports import EXPORTS, SegmentExport
 from entrypoints.cli.timeline_presenter import json_line, segment_line, segment_record
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
 
 
-async def run(args: argparse.Namespace, settings: Settings) -> int:
+async def run(args: argparse.Namespace, settings: Settings, output: str) -> int:
+    """`output`: text, json (one object per line), csv or cue."""
     failed = 0
+    export = SegmentExport(output) if output in EXPORTS else None
     async with command_scope(settings, ProcessRole()) as scope:
         timeline = await scope.get(BuildTimeline)
         for name in args.files:
-            failed += not await _one_file(timeline, name, args.json)
+            failed += not await _one_file(timeline, name, output, export)
     return 1 if failed else 0
 
 
-async def _one_file(timeline: BuildTimeline, name: str, as_json: bool) -> bool:
+async def _one_file(
+    timeline: BuildTimeline, name: str, output: str, export: SegmentExport | None
+) -> bool:
     """Prints the file's segments as they are settled; False when it failed (said why)."""
     console = Console(highlight=False, soft_wrap=True)
-    if not as_json:
+    if output == "text":
         console.print(f"[bold]{name}[/]")
     path = Path(name)
     if not await asyncio.to_thread(path.is_file):
-        return _failed(console, name, f"cannot read file: {name}", as_json)
+        return _failed(console, name, f"cannot read file: {name}", output)
     with _ProgressBar(name) as advance:
         try:
             async for update in timeline(FileSource(path)):
                 if isinstance(update, Analysed):
                     advance(update)
-                elif as_json:
+                elif export is not None:
+                    export.settled(name, update)
+                elif output == "json":
                     json_line(segment_record(name, update))
                 else:
                     console.print(f"  {segment_line(update)}")
         except AudioIdentError as error:
-            return _failed(console, name, error.message, as_json)
+            return _failed(console, name, error.message, output)
     return True
 
 
-def _failed(console: Console, name: str, message: str, as_json: bool) -> bool:
-    if as_json:
+def _failed(console: Console, name: str, message: str, output: str) -> bool:
+    if output == "json":
         json_line({"file": name, "error": message})
-    else:
+    elif output == "text":
         console.print(f"  [red]{message}[/]")
+    else:  # a table or a sheet has no place for it: said on stderr
+        print(f"audio-ident: {name}: {message}", file=sys.stderr, flush=True)
     return False
 
 

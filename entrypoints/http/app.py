@@ -21,6 +21,7 @@ from entrypoints.http.request_id import RequestIdMiddleware
 from entrypoints.http.routes import auth, health, ingest, listen, search, timeline, tracks
 from entrypoints.settings import Settings
 from entrypoints.web.site import web_app_router
+from entrypoints.wiring.config import search_policy
 from entrypoints.wiring.container import make_container
 
 # JSON bodies (sign-in, text search) are small; uploads get their own limits below.
@@ -43,10 +44,11 @@ def create_app(
             health.liveness,
             health.readiness,
             health.version,
+            # A clip's limit is seconds of audio; its bytes only for safety (SearchPolicy).
             Router(
                 API,
-                route_handlers=[search.search, search.search_text],
-                request_max_body_size=settings.search_max_upload_bytes,
+                route_handlers=[search.search],
+                request_max_body_size=search_policy(settings).max_upload_bytes,
             ),
             Router(
                 API,
@@ -61,6 +63,7 @@ def create_app(
             Router(
                 API,
                 route_handlers=[
+                    search.search_text,
                     tracks.list_tracks,
                     tracks.get_track,
                     tracks.track_audio,

@@ -80,7 +80,7 @@ def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Resp
     if status == 405:
         details["method"] = request.method
     if status == 413:
-        details["limit_bytes"] = _body_limit(request)
+        details["limit_bytes"] = body_limit(request)
     message = error.detail or code.replace("_", " ").lower()
     if status == 413:
         message = f"the upload is larger than the limit of {details['limit_bytes']} bytes"
@@ -117,7 +117,7 @@ def on_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response
     )
 
 
-def _body_limit(request: Request[Any, Any, Any]) -> int | None:
+def body_limit(request: Request[Any, Any, Any]) -> int | None:
     try:
         return request.route_handler.resolve_request_max_body_size()
     except Exception:  # no route matched: no limit to name

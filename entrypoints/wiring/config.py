@@ -16,6 +16,15 @@ from entrypoints.settings import Settings
 from entrypoints.wiring.role import ProcessRole
 
 
+def search_policy(settings: Settings) -> SearchPolicy:
+    """Also read where the HTTP app sets the search route's body limit, before any container."""
+    return SearchPolicy(
+        max_clip_seconds=settings.search_max_seconds,
+        lane_timeout_seconds=settings.search_lane_timeout_seconds,
+        deadline_seconds=settings.search_deadline_seconds,
+    )
+
+
 class ConfigProvider(Provider):
     scope = Scope.APP
     settings = from_context(provides=Settings)
@@ -23,10 +32,7 @@ class ConfigProvider(Provider):
 
     @provide
     def search_policy(self, settings: Settings) -> SearchPolicy:
-        return SearchPolicy(
-            lane_timeout_seconds=settings.search_lane_timeout_seconds,
-            deadline_seconds=settings.search_deadline_seconds,
-        )
+        return search_policy(settings)
 
     @provide
     def admission(self, settings: Settings, role: ProcessRole) -> CpuAdmission:

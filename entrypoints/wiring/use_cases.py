@@ -10,6 +10,7 @@ from application.accounts.login_throttle import LoginThrottle
 from application.health.check_readiness import CheckReadiness
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_exact import IdentifyExact
+from application.identify.identify_file import IdentifyFile
 from application.identify.library_alikeness import LibraryAlikeness
 from application.identify.search_by_text import SearchByText
 from application.identify.vibe_model import VibeModel
@@ -25,6 +26,7 @@ from application.projections.retry_parked import RetryParked
 from application.projections.status import ProjectionStatus
 from application.projections.verify_projections import VerifyProjections
 from application.timeline.build_timeline import BuildTimeline
+from application.timeline.monitor import MonitorStream
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 from domain.ports.vector_index import VectorIndex
 from entrypoints.settings import Settings
@@ -57,7 +59,9 @@ class UseCasesProvider(Provider):
     scope = Scope.REQUEST
 
     identify = provide(IdentifyClip)
+    identify_file = provide(IdentifyFile)
     timeline = provide(BuildTimeline)
+    monitor = provide(MonitorStream)
     search_by_text = provide(SearchByText)
     ingest = provide(IngestFile)
     delete = provide(DeleteTrack)

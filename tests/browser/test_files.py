@@ -10,9 +10,10 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.browser.chromium import Viewport, chromium
-from tests.browser.library import SONGS, unknown_clip
+from tests.browser.library import RATE, SONGS, unknown_clip
 from tests.browser.pages import open_view, seconds_of, shoot
 from tests.browser.service import Service
+from tests.support.audio_factory import synth_track, write_wav
 
 
 def drop_file(page: Page, target: str, path: Path, mime: str) -> None:
@@ -89,19 +90,38 @@ def test_dropped_unknown_audio_is_no_match(
         shoot(page, screenshots, "result-no-match")
 
 
-def test_a_file_that_is_not_audio_is_explained(
-    service: Service, viewport: Viewport, tmp_path: Path, screenshots: Path
+def refused_with(
+    service: Service, viewport: Viewport, picked: Path, sentence: str, shot: Path
 ) -> None:
-    notes = tmp_path / "notes.mp3"
-    notes.write_text("these are liner notes, not audio\n" * 50)
+    """Picking `picked` gets a 422 from the search, said to the user as `sentence`."""
     with chromium(viewport) as browser:
         page = browser.page
         # The 422 is expected; Chromium logs every failed request as a console error.
         browser.console.expect(r"status of 422 .*/api/v1/search\)")
         open_view(page, service)
-        page.get_by_test_id("clip-file").set_input_files(notes)
-        expect(page.get_by_role("alert")).to_have_text(
-            "That doesn't look like audio this service can read. "
-            "Try an MP3, M4A, WAV, FLAC or OGG file."
-        )
-        shoot(page, screenshots, "result-not-audio")
+        page.get_by_test_id("clip-file").set_input_files(picked)
+        expect(page.get_by_role("alert")).to_have_text(sentence, timeout=60_000)
+        shoot(page, shot.parent, shot.name)
+
+
+def test_a_file_that_is_not_audio_is_explained(
+    service: Service, viewport: Viewport, tmp_path: Path, screenshots: Path
+) -> None:
+    notes = tmp_path / "notes.mp3"
+    notes.write_text("these are liner notes, not audio\n" * 50)
+    said = (
+        "That doesn't look like audio this service can read. Try an MP3, M4A, WAV, FLAC or "
+        "OGG file."
+    )
+    refused_with(service, viewport, notes, said, screenshots / "result-not-audio")
+
+
+def test_a_whole_song_is_sent_to_the_timeline(
+    service: Service, viewport: Viewport, tmp_path: Path, screenshots: Path
+) -> None:
+    song = write_wav(tmp_path / "whole song.wav", synth_track(998, 75.0, RATE))
+    said = (
+        "That's longer than a clip (at most 60 seconds). For a whole song or a mix, use the "
+        "timeline to get its tracklist: what plays when."
+    )
+    refused_with(service, viewport, song, said, screenshots / "result-too-long")

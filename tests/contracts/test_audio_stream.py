@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,11 +15,11 @@ import pytest
 from adapters.ffmpeg.stream import FfmpegAudioStream
 from adapters.memory.audio_stream import InMemoryAudioStream
 from domain.audio import PcmAudio
-from domain.errors import DecodingFailed, InvalidAudio
+from domain.errors import DecodingFailed, InputBrokeOff, InvalidAudio, SourceUnreachable
 from domain.ports.audio_stream import AudioStreamDecoder
 from domain.timeline.audio_source import AudioSource, ByteChunks, FileSource, UrlSource
 from tests.support.audio_factory import synth_track, write_wav
-from tests.support.streams import dying_server
+from tests.support.streams import closed_port_url, dying_server
 
 RATE = 16_000
 
@@ -83,10 +84,22 @@ async def test_a_source_that_breaks_off_is_an_error_after_what_came_before(
 ) -> None:
     pieces = ByteChunks(chunks_of(wav.read_bytes(), 32_000, fail_after=3))  # ~2.9 s arrive
     got: list[PcmAudio] = []
-    with pytest.raises(DecodingFailed, match="broke off") as raised:
+    with pytest.raises(InputBrokeOff, match="broke off") as raised:
         await collect(stream, pieces, 1.0, into=got)
     assert 2.0 <= sum(b.duration_seconds for b in got) <= 3.0
     assert raised.value.details["error"] == "the client went away"
+    assert raised.value.code == "INPUT_BROKE_OFF"
+
+
+async def test_an_address_that_cannot_be_reached_is_said_as_such(
+    stream: AudioStreamDecoder,
+) -> None:
+    url = closed_port_url()
+    with pytest.raises(SourceUnreachable) as raised:
+        await collect(stream, UrlSource(url), 1.0)
+    assert raised.value.code == "SOURCE_UNREACHABLE"
+    assert raised.value.message.startswith(f"cannot reach {url}: ")
+    assert raised.value.details["url"] == url
 
 
 async def test_bytes_that_never_come_are_no_audio_and_no_error(
@@ -124,7 +137,21 @@ async def test_ffmpeg_says_when_a_url_stream_dies_mid_way(wav: Path) -> None:
     data = wav.read_bytes()
     with dying_server(data, len(data) // 2) as url:
         got: list[PcmAudio] = []
-        with pytest.raises(DecodingFailed, match="broke off") as raised:
+        with pytest.raises(InputBrokeOff) as raised:
             await collect(FfmpegAudioStream(), UrlSource(url), 0.5, into=got)
     assert 2.0 <= sum(b.duration_seconds for b in got) <= 3.0
-    assert url in raised.value.details["ffmpeg"]
+    # One sentence naming the stream and why, not ffmpeg's own lines.
+    reason = "the server ended the connection early"
+    assert raised.value.message == f"the stream from {url} broke off after 2.6 s: {reason}"
+    assert raised.value.details == {"after_seconds": 2.649, "url": url, "reason": reason}
+
+
+async def test_ffmpeg_gives_up_on_a_server_that_stops_sending(wav: Path) -> None:
+    """Connected, but nothing arrives: after the source's stall time it is a drop, not a hang."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts into the backlog, never answers
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/silent.mp3"
+    with listener, pytest.raises(SourceUnreachable) as raised:
+        await asyncio.wait_for(collect(FfmpegAudioStream(), UrlSource(url, 1.0), 0.5), 30)
+    assert raised.value.details["reason"] == "the connection timed out"

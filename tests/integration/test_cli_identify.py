@@ -65,8 +65,9 @@ async def test_every_json_record_has_the_same_keys_failed_files_too(
     files = [str(clip), str(junk), str(audio_dir / "gone.wav")]
     code, out, _ = await run_cli(cli_env, "identify", "--json", *files)
     heard, bad, missing = (json.loads(line) for line in out.splitlines())
-    keys = {"file", "exact_matches", "vibe_matches", "error", "lanes"}
+    keys = {"file", "seconds", "exact_matches", "vibe_matches", "error", "lanes", "timeline"}
     assert [set(record) for record in (heard, bad, missing)] == [keys] * 3
+    assert heard["timeline"] is None and heard["seconds"] == 6.0  # a clip: no timeline
     assert heard["lanes"]["exact"]["status"] == "ok" and heard["error"] is None
     assert bad["lanes"] == missing["lanes"] == {}  # no lane ran
     assert bad["error"] and missing["error"]

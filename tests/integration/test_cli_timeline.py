@@ -1,24 +1,19 @@
-"""The real `audio-ident identify --timeline` and `audio-ident monitor` commands."""
+"""The real `audio-ident identify --timeline` command in each of its formats, and `identify`
+on files longer than a clip (`monitor` is in test_cli_monitor.py)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import os
-import struct
-import subprocess
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
-from application.library.ingest_file import IngestFile
 from tests.support.audio_factory import encode, write_wav
-from tests.support.cli_runner import CLI, run_cli
-from tests.support.streams import dying_server
-from tests.support.timeline_audio import FIRST, RATE, SECOND, SET, mix, track
+from tests.support.cli_runner import run_cli
+from tests.support.timeline_audio import FIRST, SECOND, SET, mix, track
 
 FIELDS = {"file", "start_seconds", "end_seconds", "track_id", "title", "artist"} | {
     "offset_seconds",
@@ -28,14 +23,8 @@ FIELDS = {"file", "start_seconds", "end_seconds", "track_id", "title", "artist"}
 
 
 @pytest.fixture
-async def library(ingest: IngestFile, cli_env: dict[str, str], audio_dir: Path) -> dict[int, str]:
-    ids = {}
-    for seed in (FIRST, SECOND):
-        outcome = await ingest(write_wav(audio_dir / f"song{seed}.wav", track(seed)))
-        ids[seed] = str(outcome.track_id)
-    code, _, err = await run_cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
-    assert code == 0, err
-    return ids
+def library(mix_library: dict[int, str]) -> dict[int, str]:
+    return mix_library
 
 
 def lines(out: str) -> list[dict[str, Any]]:
@@ -73,117 +62,111 @@ async def test_identify_timeline_lists_the_segments_of_each_file(
     assert f"song{FIRST}" in out.splitlines()[1] and "unknown" in out.splitlines()[3]
 
 
-async def test_monitor_reads_stdin_and_says_each_start_before_its_segment(
-    library: dict[int, str], cli_env: dict[str, str], audio_dir: Path
-) -> None:
-    audio, _ = mix(SET)
-    opus = encode(write_wav(audio_dir / "mix.wav", audio), audio_dir / "mix.webm", "-c:a",
-                  "libopus", "-b:a", "48k")  # fmt: skip
-    result = subprocess.run(
-        [*CLI, "monitor", "-", "--json"],
-        input=opus.read_bytes(),
-        env=cli_env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    reports = lines(result.stdout.decode())
-    assert all(set(r) == FIELDS and r["file"] == "-" for r in reports)
-    known = [r for r in reports if r["track_id"] is not None]
-    started = [r["track_id"] for r in known if r["end_seconds"] is None]
-    settled = [r["track_id"] for r in known if r["end_seconds"] is not None]
-    assert started == settled == [library[FIRST], library[SECOND], library[FIRST]]
-    for start in (r for r in known if r["end_seconds"] is None):
-        end = next(r for r in reports if r["end_seconds"] is not None
-                   and r["start_seconds"] == start["start_seconds"])  # fmt: skip
-        assert reports.index(start) < reports.index(end)
+def cue_frames(index: str) -> int:
+    """`mm:ss:ff` as a count of 1/75 s frames."""
+    minutes, seconds, frames = (int(part) for part in index.split(":"))
+    return (minutes * 60 + seconds) * 75 + frames
 
 
-async def test_monitor_of_a_stream_that_dies_reports_what_it_heard_then_fails(
+async def test_identify_timeline_exports_json_csv_and_a_cue_sheet(
     library: dict[int, str], cli_env: dict[str, str], audio_dir: Path
 ) -> None:
-    audio, _ = mix(SET)
-    data = write_wav(audio_dir / "mix.wav", audio).read_bytes()
-    with dying_server(data, int(len(data) * 0.6)) as url:
-        code, out, err = await run_cli(cli_env, "monitor", url, "--json")
-    reports = lines(out)
-    assert [r["track_id"] for r in reports if r["end_seconds"] is not None][:2] == [
-        library[FIRST],
-        library[SECOND],
+    audio, placed = mix(SET)
+    mixed = encode(write_wav(audio_dir / "mix.wav", audio), audio_dir / "mix.mp3", "-b:a", "128k")
+    outputs = {}
+    for options in (["--json"], ["--format", "json"], ["--format", "csv"], ["--format", "cue"]):
+        code, out, err = await run_cli(cli_env, "identify", "--timeline", *options, str(mixed))
+        assert code == 0, err
+        outputs[" ".join(options)] = out
+    assert outputs["--json"] == outputs["--format json"]  # the alias
+    segments = lines(outputs["--json"])
+    assert len(segments) == 4
+
+    table = csv.DictReader(io.StringIO(outputs["--format csv"], newline=""))
+    rows = list(table)
+    assert table.fieldnames == ["file", "start", "end", "title", "artist", "track_id", "offset",
+                                "speed", "confidence"]  # fmt: skip
+    assert len(rows) == len(segments)
+    for row, segment in zip(rows, segments, strict=True):
+        assert row["file"] == str(mixed)
+        assert float(row["start"]) == segment["start_seconds"]
+        assert float(row["end"]) == segment["end_seconds"]
+        assert row["track_id"] == (segment["track_id"] or "")
+        assert row["title"] == (segment["title"] or "")
+        assert row["artist"] == (segment["artist"] or "")
+        if segment["track_id"]:
+            assert float(row["offset"]) == segment["offset_seconds"]
+            assert float(row["speed"]) == segment["speed"]
+            assert float(row["confidence"]) == pytest.approx(segment["confidence"], abs=5e-5)
+        else:
+            assert row["offset"] == row["speed"] == row["confidence"] == ""
+    assert rows[0]["artist"] == f"Band {FIRST}"
+
+    file, *blocks = outputs["--format cue"].split("  TRACK ")
+    assert file == 'FILE "mix.mp3" MP3\n'
+    assert [b.splitlines()[0] for b in blocks] == [f"{k:02d} AUDIO" for k in range(1, 5)]
+    expected_titles = [f"song{FIRST}", f"song{SECOND}", "Unknown", f"song{FIRST}"]
+    for text, segment, piece, title in zip(blocks, segments, placed, expected_titles, strict=True):
+        block = text.splitlines()[1:]
+        assert block[0] == f'    TITLE "{title}"'
+        performers = [line for line in block if line.startswith("    PERFORMER ")]
+        artist = segment["artist"]
+        assert performers == ([f'    PERFORMER "{artist}"'] if artist else [])
+        [index] = [line.removeprefix("    INDEX 01 ") for line in block if "INDEX 01" in line]
+        # The start to the nearest of 75 frames a second, and where the mix placed it.
+        assert cue_frames(index) == round(segment["start_seconds"] * 75)
+        assert cue_frames(index) / 75 == pytest.approx(piece.start, abs=1.5)
+
+
+async def test_csv_and_cue_are_timeline_formats_only(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    code, _, err = await run_cli(cli_env, "identify", "--format", "cue", str(audio_dir / "x.mp3"))
+    assert code == 2 and "add --timeline" in err
+    code, _, err = await run_cli(cli_env, "identify", "--json", "--format", "csv", "x.mp3")
+    assert code == 2 and "disagree" in err
+
+
+CLIP_KEYS = {"file", "seconds", "exact_matches", "vibe_matches", "error", "lanes", "timeline"}
+
+
+async def test_identify_answers_files_longer_than_a_clip_with_their_timeline(
+    library: dict[int, str], cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    audio, _ = mix(SET)  # 48 s: longer than a clip of at most 30 s, as set below
+    mixed = encode(write_wav(audio_dir / "mix.wav", audio), audio_dir / "mix.mp3", "-b:a", "128k")
+    song = audio_dir / f"song{FIRST}.flac"  # 40 s: the library track itself
+    clip = write_wav(audio_dir / "clip.wav", track(SECOND).slice_seconds(5.0, 15.0))
+    env = {**cli_env, "SEARCH_MAX_SECONDS": "30"}
+    code, out, err = await run_cli(env, "identify", "--json", str(mixed), str(song), str(clip))
+    assert code == 0, err
+    whole_mix, whole_song, short = lines(out)
+    assert [set(r) for r in (whole_mix, whole_song, short)] == [CLIP_KEYS] * 3
+    # The mix: what plays when, as `identify --timeline` lists it.
+    assert [s["track_id"] for s in whole_mix["timeline"]] == [library[FIRST], library[SECOND],
+                                                              None, library[FIRST]]  # fmt: skip
+    assert whole_mix["seconds"] == pytest.approx(audio.duration_seconds, abs=0.1)
+    assert whole_mix["exact_matches"] == [] and whole_mix["error"] is None
+    # The song: one answer, a timeline of one segment covering it.
+    [only] = whole_song["timeline"]
+    assert only["track_id"] == library[FIRST] and only["title"] == f"song{FIRST}"
+    assert only["start_seconds"] < 1.0 and only["end_seconds"] > 39.0
+    assert only["offset_seconds"] == pytest.approx(only["start_seconds"], abs=0.1)
+    # A clip is a clip still.
+    assert short["timeline"] is None and short["seconds"] == pytest.approx(10.0, abs=0.01)
+    assert [m["track_id"] for m in short["exact_matches"]] == [library[SECOND]]
+
+    code, out, _ = await run_cli(env, "identify", str(mixed), str(song))
+    assert code == 0
+    said = out.splitlines()
+    assert said[1].startswith("  longer than a clip (0:00:48.")
+    assert [line for line in said if "the whole file" in line] == [
+        f"  exact  1.00  song{FIRST} — Band {FIRST}  the whole file (0:00:40.0), from "
+        f"0:00:00.{round(only['offset_seconds'] * 10)} in the track"
     ]
+
+    code, out, _ = await run_cli(env, "identify", "--json", "--mode", "vibe", str(song))
+    [refused] = lines(out)
     assert code == 1
-    assert "broke off" in err
-
-
-async def test_monitor_refuses_what_is_not_audio(
-    library: dict[int, str], cli_env: dict[str, str]
-) -> None:
-    result = subprocess.run(
-        [*CLI, "monitor", "-"],
-        input=b"\x00\x01 definitely not audio " * 500,
-        env=cli_env,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert result.stdout == b""
-    assert "not audio" in result.stderr.decode()
-
-
-def silence_and_noise(seconds: int) -> Iterator[bytes]:
-    """A WAV stream: silence with a burst of noise every 5 minutes (10 s of it)."""
-    header = _wav_header()
-    yield header
-    rng = np.random.default_rng(5)
-    for second in range(seconds):
-        noisy = second % 300 < 10
-        block = rng.normal(0.0, 0.1, RATE) if noisy else np.zeros(RATE)
-        yield (block * 32767).astype("<i2").tobytes()
-
-
-def _wav_header() -> bytes:
-    """16-bit mono PCM of unknown length (sizes all ones: read until the stream ends)."""
-    unknown = struct.pack("<I", 0xFFFFFFFF)
-    layout = struct.pack("<IHHIIHH", 16, 1, 1, RATE, 2 * RATE, 2, 16)
-    return b"RIFF" + unknown + b"WAVEfmt " + layout + b"data" + unknown
-
-
-def peak_rss_of_monitor(env: dict[str, str], seconds: int) -> tuple[int, list[dict[str, Any]]]:
-    """Peak resident memory (kB) of `monitor -` fed `seconds` of generated audio on stdin."""
-    process = subprocess.Popen(
-        [*CLI, "monitor", "-", "--json"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    assert process.stdin is not None and process.stdout is not None
-
-    def feed() -> None:
-        assert process.stdin is not None
-        with process.stdin:
-            for chunk in silence_and_noise(seconds):
-                process.stdin.write(chunk)
-
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    feeder.join(5)
-    assert process.returncode == 0
-    return usage.ru_maxrss, lines(out.decode())
-
-
-@pytest.mark.slow
-async def test_two_hours_of_silence_and_noise_stay_in_bounded_memory_and_find_nothing(
-    library: dict[int, str], cli_env: dict[str, str]
-) -> None:
-    short_peak, _ = peak_rss_of_monitor(cli_env, 5 * 60)
-    long_peak, reports = peak_rss_of_monitor(cli_env, 2 * 3600)
-    assert all(r["track_id"] is None for r in reports)
-    assert reports[-1]["end_seconds"] == pytest.approx(2 * 3600, abs=1)
-    # The whole input decoded at 16 kHz would be 460 MB; the growth is a few MB at most.
-    assert long_peak - short_peak < 40 * 1024, (short_peak, long_peak)
+    assert refused["error"].endswith("leave out --mode vibe for what plays in it, or cut a clip "
+                                     "of at most 30 s")  # fmt: skip

@@ -89,19 +89,21 @@ async def test_unusable_audio(client: Client, audio_dir: Path) -> None:
 
 
 @pytest.mark.twins  # also on every port's in-memory twin
-@pytest.mark.parametrize("settings_env", [{"SEARCH_MAX_UPLOAD_MB": "1"}])
+@pytest.mark.parametrize("settings_env", [{"SEARCH_MAX_SECONDS": "1"}])
 async def test_uploads_over_the_limit_are_refused_while_streaming(client: Client) -> None:
-    declared = await client.post("/api/v1/search", files=[("audio", ("big.wav", b"x" * 2**21))])
+    # A clip of at most 1 s: PCM at 1.536 MB a second and 1 MiB of headers at most.
+    limit = 1_536_000 + 2**20
+    declared = await client.post("/api/v1/search", files=[("audio", ("big.wav", b"x" * 2**22))])
     assert declared.status_code == 413
     error = error_of(declared)
-    assert error["code"] == "FILE_TOO_LARGE" and error["details"]["limit_bytes"] == 2**20
+    assert error["code"] == "FILE_TOO_LARGE" and error["details"]["limit_bytes"] == limit
 
-    # No Content-Length: the body arrives in 64 KiB pieces; the refusal comes at ~1 MiB,
-    # long before the 4 MiB the client would send.
-    pieces = multipart_pieces("audio", "a.wav", megabytes=4)
+    # No Content-Length: the body arrives in 64 KiB pieces; the refusal comes at ~2.5 MiB,
+    # long before the 8 MiB the client would send.
+    pieces = multipart_pieces("audio", "a.wav", megabytes=8)
     status, read = await post_in_pieces(client.app, "/api/v1/search", pieces, [MULTIPART])
     assert status == 413
-    assert read < 20
+    assert read < 45
 
 
 class _BrokenUsers:

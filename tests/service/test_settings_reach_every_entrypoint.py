@@ -23,6 +23,7 @@ def _settings(database_url: str, root: Path) -> Settings:
             "SEARCH_LANE_TIMEOUT_SECONDS": "3.5",
             "SEARCH_DEADLINE_SECONDS": "9",
             "TIMELINE_MAX_SECONDS": "600",
+            "SEARCH_MAX_SECONDS": "45",
         }
     )
 
@@ -44,6 +45,7 @@ async def test_the_policies_reach_the_cli_and_http_alike(database_url: str, tmp_
 
     assert cli_search.lane_timeout_seconds == 3.5
     assert cli_search.deadline_seconds == 9.0
+    assert cli_search.max_clip_seconds == 45.0
     assert cli_timeline.max_request_seconds == 600.0
     assert http_search == cli_search
     assert http_timeline == cli_timeline

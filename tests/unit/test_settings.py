@@ -1,4 +1,5 @@
-"""Settings: the fingerprint index's path under its new name and the earlier system's."""
+"""Settings: the fingerprint index's path under its new name and the earlier system's, the
+admission limits, the search limit in seconds."""
 
 from __future__ import annotations
 
@@ -39,3 +40,19 @@ def test_admission_limits_default_to_the_cores_and_are_checked() -> None:
         Settings.from_env({"CPU_JOBS": "0"})
     with pytest.raises(SettingsError, match="CPU_QUEUE_SECONDS must be shorter"):
         Settings.from_env({"CPU_QUEUE_SECONDS": "30"})
+
+
+def test_the_search_limit_is_seconds_and_the_byte_setting_is_retired(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    assert Settings.from_env({}).search_max_seconds == 60.0
+    assert Settings.from_env({"SEARCH_MAX_SECONDS": "20"}).search_max_seconds == 20.0
+    with pytest.raises(SettingsError, match=r"SEARCH_MAX_SECONDS=0\.5 is out of range"):
+        Settings.from_env({"SEARCH_MAX_SECONDS": "0.5"})
+    # An old environment still starts, told once why its byte limit no longer applies.
+    with caplog.at_level("WARNING"):
+        Settings.from_env({"SEARCH_MAX_UPLOAD_MB": "10"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "SEARCH_MAX_UPLOAD_MB is ignored: the search limit is seconds of audio now "
+        "(SEARCH_MAX_SECONDS, default 60); the upload's bytes are bounded by that"
+    ]

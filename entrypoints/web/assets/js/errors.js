@@ -20,6 +20,13 @@ function retryIn(seconds) {
   return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
+/** A limit in seconds as people say it: "60 seconds", "30 minutes", "3 hours". */
+function lengthOf(seconds) {
+  if (seconds < 120) return `${seconds} seconds`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} minutes`;
+  return `${Math.round(seconds / 3600)} hours`;
+}
+
 const SENTENCES = {
   EMPTY_FILE: () => "That file is empty. Choose another one.",
   UNSUPPORTED_FORMAT: () =>
@@ -28,12 +35,22 @@ const SENTENCES = {
   UNREADABLE_FILE: () => "The file couldn't be read. Choose it again.",
   AUDIO_TOO_SHORT: (d) =>
     `The recording is too short to identify: at least ${d.min_seconds ?? 1} seconds are needed.`,
+  // `use` names the route that takes it: a search refers a whole recording to the timeline.
   AUDIO_TOO_LONG: (d) =>
-    `The clip is too long: at most ${d.max_seconds ?? 60} seconds. Cut a shorter piece.`,
+    d.use
+      ? `That's longer than a clip (at most ${lengthOf(d.max_seconds ?? 60)}). For a whole song or a mix, use the timeline to get its tracklist: what plays when.`
+      : d.max_seconds
+        ? `The recording is too long: this service takes at most ${lengthOf(d.max_seconds)}.`
+        : "The recording is too long for this service.",
   FILE_TOO_LARGE: (d) =>
-    d.limit_bytes
-      ? `The file is too large: this service accepts up to ${Math.floor(d.limit_bytes / 1e6)} MB.`
-      : "The file is too large for this service.",
+    d.use
+      ? "That file is too large to be a clip. For a whole song or a mix, use the timeline to get its tracklist: what plays when."
+      : d.limit_bytes
+        ? `The file is too large: this service accepts up to ${Math.floor(d.limit_bytes / 1e6)} MB.`
+        : "The file is too large for this service.",
+  INPUT_BROKE_OFF: () =>
+    "The audio stopped arriving part-way, so listening ended there; what was heard before is shown.",
+  SOURCE_UNREACHABLE: () => "The audio's address could not be reached. Check it and try again.",
   DUPLICATE: () => "That track is already in the library.",
   UNAUTHORIZED: () => "You need to sign in again: your session is missing or has expired.",
   FORBIDDEN: () => "Your account may not do this; an admin account is needed.",
