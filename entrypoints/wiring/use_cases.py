@@ -14,6 +14,7 @@ from application.identify.search_by_text import SearchByText
 from application.identify.vibe_model import VibeModel
 from application.identify.vibe_search import VibeSearch
 from application.library.delete_track import DeleteTrack
+from application.library.edit_track import EditTrack
 from application.library.ingest_file import IngestFile
 from application.library.orphan_blobs import SweepOrphanBlobs
 from application.library.track_audio import TrackAudio
@@ -51,6 +52,7 @@ class UseCasesProvider(Provider):
     search_by_text = provide(SearchByText)
     ingest = provide(IngestFile)
     delete = provide(DeleteTrack)
+    edit = provide(EditTrack)
     list_tracks = provide(ListTracks)
     get_track = provide(GetTrack)
     track_audio = provide(TrackAudio)

@@ -144,3 +144,48 @@ async def test_audio_streams_whole_or_by_range(
 
     missing = await client.get("/api/v1/tracks/00000000-0000-0000-0000-000000000000/audio")
     assert missing.status_code == 404
+
+
+async def test_an_admin_renames_a_track_and_every_answer_shows_the_new_names(
+    client: Client, admin: dict[str, str], user: dict[str, str], audio_dir: Path
+) -> None:
+    path = track_file(audio_dir, 4, "track04.mp3")
+    created = await client.post("/api/v1/ingest", files=[upload(path, "files")], headers=admin)
+    track_id = created.json()["files"][0]["track_id"]
+    await wait_indexed(client, [track_id])
+    url = f"/api/v1/tracks/{track_id}"
+
+    renamed = await client.patch(
+        url, json={"title": " Harbour Lights ", "artist": "The Pilots"}, headers=admin
+    )
+
+    assert renamed.status_code == 200, renamed.text
+    body = renamed.json()
+    assert (body["title"], body["artist"], body["album"]) == ("Harbour Lights", "The Pilots", None)
+    assert body["projections"] == {"fingerprint": "indexed", "embedding": "indexed"}
+    listed = (await client.get("/api/v1/tracks", params={"q": "harbour"})).json()["items"]
+    assert [(t["id"], t["artist"]) for t in listed] == [(track_id, "The Pilots")]
+    clip = clip_file(audio_dir, 4, 3.0, 6.0, "clip.wav")
+    found = (await client.post("/api/v1/search", files=[upload(clip)])).json()
+    assert found["exact_matches"][0]["track"]["title"] == "Harbour Lights"
+    assert {m["track"]["title"] for m in found["vibe_matches"]} == {"Harbour Lights"}
+    cleared = (await client.patch(url, json={"artist": None}, headers=admin)).json()
+    assert (cleared["title"], cleared["artist"]) == ("Harbour Lights", None)
+
+    refusals = [
+        (await client.patch(url, json={"title": "x"}, headers=user), "FORBIDDEN"),
+        (await client.patch(url, json={"title": "x"}), "UNAUTHORIZED"),
+        (await client.patch(url, json={"title": ""}, headers=admin), "VALIDATION_ERROR"),
+        (await client.patch(url, json={"name": "x"}, headers=admin), "VALIDATION_ERROR"),
+        (await client.patch(url, json={"title": "x" * 501}, headers=admin), "VALIDATION_ERROR"),
+        (
+            await client.patch(
+                "/api/v1/tracks/00000000-0000-0000-0000-000000000000",
+                json={"title": "x"},
+                headers=admin,
+            ),
+            "NOT_FOUND",
+        ),
+    ]
+    assert [error_of(response)["code"] for response, _ in refusals] == [c for _, c in refusals]
+    assert (await client.get(url)).json()["title"] == "Harbour Lights"

@@ -10,11 +10,12 @@ from uuid import UUID
 
 import anyio
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Request, delete, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar import Request, delete, get, patch
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from application.library.delete_track import DeleteTrack
+from application.library.edit_track import EditTrack
 from application.library.track_audio import TrackAudio
 from application.library.track_details import GetTrack, ListTracks
 from domain.errors import ErrorCode
@@ -23,7 +24,7 @@ from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import error_response
 from entrypoints.http.guards import admins, readers
-from entrypoints.http.schemas.tracks import TrackDetail, TrackListItem, TrackPageOut
+from entrypoints.http.schemas.tracks import TrackDetail, TrackListItem, TrackPageOut, TrackPatch
 
 _CHUNK = 64 * 1024
 
@@ -106,6 +107,29 @@ async def track_audio(
         headers=headers,
         status_code=206,
     )
+
+
+@patch(
+    "/tracks/{track_id:uuid}",
+    tags=["tracks"],
+    summary="Rename a track (admin): title, artist, album",
+    description=(
+        "Recorded as a TrackRetitled event with the row; every search, listing and timeline "
+        "shows the new names at once (the indexes hold no names)."
+    ),
+    security=[{"BearerToken": []}],
+    guards=[admins],
+    responses=errors(401, 403, 404),
+)
+@inject
+async def edit_track(
+    track_id: FromPath[UUID],
+    data: JSONBody[TrackPatch],
+    rename: FromDishka[EditTrack],
+    details: FromDishka[GetTrack],
+) -> TrackDetail:
+    await rename(track_id, data.edit())
+    return TrackDetail.of_details(await details(track_id))
 
 
 @delete(
