@@ -1,5 +1,5 @@
-"""`audio-ident identify FILE... [--mode exact|vibe|both] [--top N] [--json] [--jobs N]
-[--timeline]`."""
+"""`audio-ident identify FILE|FOLDER... [--recursive] [--mode exact|vibe|both] [--top N]
+[--json] [--jobs N] [--timeline]`."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.markup import escape
 
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_result import LaneState, SearchMode
 from application.identify.search_policy import SearchPolicy
 from domain.errors import AudioIdentError
 from entrypoints.cli import presenters, timeline
+from entrypoints.cli.arguments import int_within
+from entrypoints.cli.console import console
+from entrypoints.cli.files import expand_paths
+from entrypoints.cli.presenters import artist, position
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
@@ -25,7 +29,12 @@ from entrypoints.wiring.role import ProcessRole
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("identify", help="find what audio clips are (and sound like)")
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="audio files, or folders of them (as ingest)"
+    )
+    parser.add_argument(
+        "--recursive", "-r", action="store_true", help="in folders, descend into subfolders"
+    )
     # Left out, the search policy decides (the same defaults as the HTTP API's); the help
     # states the policy's own, which no setting moves.
     defaults = SearchPolicy()
@@ -37,7 +46,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--top",
-        type=int,
+        type=int_within(1, defaults.max_top),
         help=f"matches per lane (1-{defaults.max_top}, default {defaults.default_top})",
     )
     parser.add_argument(
@@ -61,6 +70,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    # A folder stands for the audio files in it, as it does for ingest.
+    args.files = list(expand_paths(args.files, args.recursive))
     if args.timeline:
         return await timeline.run(args, settings)
     asked = None if args.mode is None else SearchMode(args.mode)
@@ -131,21 +142,23 @@ def _print(record: dict[str, Any], as_json: bool) -> None:
         sys.stdout.write(json.dumps(record) + "\n")
         sys.stdout.flush()
         return
-    console = Console()
-    console.print(f"[bold]{record['file']}[/]", highlight=False)
+    out = console()
+    out.print(f"[bold]{escape(record['file'])}[/]")
     if record["error"]:
-        console.print(f"  [red]{record['error']}[/]", highlight=False)
+        out.print(f"  [red]{escape(record['error'])}[/]")
     for m in record["exact_matches"]:
-        console.print(
-            f"  exact  {m['confidence']:.2f}  {m['title']} — {m['artist'] or '?'}"
-            f"  at {m['offset_seconds']:.2f} s  ({m['aligned_hashes']} aligned hashes)",
-            highlight=False,
+        out.print(
+            f"  exact  {m['confidence']:.2f}  {_named(m)}  at {position(m['offset_seconds'])}"
+            f"  ({m['aligned_hashes']} aligned hashes)"
         )
     for m in record["vibe_matches"]:
-        console.print(
-            f"  vibe   {m['similarity']:.2f}  {m['title']} — {m['artist'] or '?'}"
-            f"  near {m['best_chunk_offset_seconds']:.0f} s",
-            highlight=False,
+        out.print(
+            f"  vibe   {m['similarity']:.2f}  {_named(m)}"
+            f"  near {position(m['best_chunk_offset_seconds'])}"
         )
     if not (record["exact_matches"] or record["vibe_matches"] or record["error"]):
-        console.print("  no match", highlight=False)
+        out.print("  no match")
+
+
+def _named(match: dict[str, Any]) -> str:
+    return escape(f"{match['title']} — {artist(match['artist'])}")

@@ -6,12 +6,15 @@ import argparse
 import json
 import sys
 
-from rich.console import Console
+from rich.markup import escape
 
 from application.identify.search_by_text import SearchByText
 from application.identify.search_policy import SearchPolicy
 from domain.errors import AudioIdentError
 from entrypoints.cli import presenters
+from entrypoints.cli.arguments import int_within
+from entrypoints.cli.console import console
+from entrypoints.cli.presenters import artist
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
@@ -23,7 +26,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     defaults = SearchPolicy()  # the help states the policy's own, which no setting moves
     parser.add_argument(
         "--top",
-        type=int,
+        type=int_within(1, defaults.max_top),
         help=f"tracks to return (1-{defaults.max_top}, default {defaults.default_top})",
     )
     parser.add_argument("--json", action="store_true")
@@ -43,11 +46,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         sys.stdout.write(json.dumps({"query": args.query, "vibe_matches": found}) + "\n")
         return 0
-    console = Console()
+    out = console()
     for m in found:
-        console.print(
-            f"{m['similarity']:.3f}  {m['title']} — {m['artist'] or '?'}", highlight=False
-        )
+        out.print(f"{m['similarity']:.3f}  {escape(m['title'])} — {escape(artist(m['artist']))}")
     if not found:
-        console.print("no tracks yet", highlight=False)
+        out.print("no tracks yet")
     return 0

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from application.timeline.updates import SegmentReport
+from entrypoints.cli.presenters import artist, position
 
 
 def segment_record(name: str, report: SegmentReport) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def segment_record(name: str, report: SegmentReport) -> dict[str, Any]:
 
 
 def segment_line(report: SegmentReport) -> str:
-    """`0:01:32.0 – 0:04:10.4  Title — Artist  (from 0:45.2, speed 1.020, confidence 1.00)`;
+    """`1:32.0 – 4:10.4  Title — Artist  (from 0:45.2, speed 1.020, confidence 1.00)`;
     a segment still playing shows its start and ▶."""
     segment, track = report.segment, report.track
     end = segment.end_seconds
@@ -43,16 +44,12 @@ def segment_line(report: SegmentReport) -> str:
         details.append(f"speed {segment.speed:.3f}")
     if segment.confidence is not None:
         details.append(f"confidence {segment.confidence:.2f}")
-    return f"{span}  {track.title} — {track.artist or '?'}  ({', '.join(details)})"
+    return f"{span}  {track.title} — {artist(track.artist)}  ({', '.join(details)})"
 
 
 def clock(seconds: float) -> str:
-    """H:MM:SS.s"""
-    whole = int(seconds)
-    tenths = int(round((seconds - whole) * 10))
-    if tenths == 10:
-        whole, tenths = whole + 1, 0
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}.{tenths}"
+    """m:ss.s (h:mm:ss.s past an hour), as every position is shown."""
+    return position(seconds)
 
 
 def json_line(record: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from dishka import Provider, Scope, provide
 from application.accounts.authenticate import Authenticate, Authorize, ResolveToken
 from application.accounts.create_user import CreateUser
 from application.accounts.login_throttle import LoginThrottle
+from application.accounts.manage_users import ChangePassword, DeleteUser, ListUsers
 from application.health.check_readiness import CheckReadiness
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_exact import IdentifyExact
@@ -15,6 +16,7 @@ from application.identify.vibe_model import VibeModel
 from application.identify.vibe_search import VibeSearch
 from application.library.delete_track import DeleteTrack
 from application.library.edit_track import EditTrack
+from application.library.export_library import ExportLibrary
 from application.library.ingest_file import IngestFile
 from application.library.orphan_blobs import SweepOrphanBlobs
 from application.library.track_audio import TrackAudio
@@ -56,7 +58,11 @@ class UseCasesProvider(Provider):
     list_tracks = provide(ListTracks)
     get_track = provide(GetTrack)
     track_audio = provide(TrackAudio)
+    export = provide(ExportLibrary)
     create_user = provide(CreateUser)
+    list_users = provide(ListUsers)
+    delete_user = provide(DeleteUser)
+    change_password = provide(ChangePassword)
     authenticate = provide(Authenticate)
     login_throttle = provide(LoginThrottle)
     sweep_orphans = provide(SweepOrphanBlobs)

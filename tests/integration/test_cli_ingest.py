@@ -140,3 +140,30 @@ async def test_a_copy_cut_short_is_a_duplicate_and_the_whole_recording_is_kept(
     _, out, _ = await run_cli(cli_env, "identify", "--json", "--mode", "exact", str(late_clip))
     assert [m["track_id"] for m in json.loads(out)["exact_matches"]] == [track_id]
     assert await _events(engine) == ["TrackIngested", "TrackSourceReplaced"]
+
+
+async def test_results_go_to_stdout_one_line_each_in_the_order_given(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    folder = audio_dir / ("a-folder-with-a-long-name-" * 3)
+    folder.mkdir()
+    slow = write_wav(folder / "a-whole-minute.wav", synth_track(31, 60.0))
+    broken = folder / "broken-file-that-is-not-audio-at-all.mp3"
+    broken.write_bytes(b"not audio " * 100)
+    quick = write_wav(folder / "quick.wav", synth_track(32, 4.0))
+
+    code, out, err = await run_cli(
+        cli_env, "ingest", "--jobs", "3", str(slow), str(broken), str(quick)
+    )
+
+    # Piped: no line is cut at 80 columns, though each is longer (a path, a UUID, a reason).
+    lines = out.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["ingested", str(slow)],
+        ["failed", str(broken)],
+        ["ingested", str(quick)],
+    ]
+    assert all(len(line) > 80 for line in lines)
+    assert "not an audio file or an unsupported format" in lines[1]
+    assert err == ""  # no progress bar without a terminal
+    assert code == 1
