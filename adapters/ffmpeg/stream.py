@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator
 
 import numpy as np
 
-from adapters.ffmpeg.process import stop_process
+from adapters.ffmpeg.process import stop_process, without_inputs
 from domain.audio import PcmAudio
 from domain.errors import DecodingFailed, ErrorCode, InvalidAudio
 from domain.timeline.audio_source import AudioSource, ByteChunks, FileSource, StandardInput
@@ -56,7 +56,9 @@ class FfmpegAudioStream:
             await asyncio.gather(*tasks)
             if isinstance(source, ByteChunks) and not fed[0] and not broken:
                 return  # the sender sent nothing at all: no audio, and no error either
-            _raise_if_failed(process.returncode, name, list(errors), broken, decoded / sample_rate)
+            _raise_if_failed(
+                process.returncode, name, list(errors), broken, decoded / sample_rate, source
+            )
         finally:
             await stop_process(process, process.stdout)  # stderr: still read by its task
             for task in tasks:
@@ -65,9 +67,16 @@ class FfmpegAudioStream:
 
 
 def _raise_if_failed(
-    returncode: int | None, name: str, errors: list[str], broken: list[BaseException], at: float
+    returncode: int | None,
+    name: str,
+    errors: list[str],
+    broken: list[BaseException],
+    at: float,
+    source: AudioSource,
 ) -> None:
-    last = errors[-1] if errors else "no details from ffmpeg"
+    # A file's path is dropped (an upload's is the server's spool); a URL stays, to be told.
+    inputs = (name, str(source.path)) if isinstance(source, FileSource) else ()
+    last = without_inputs(errors[-1], *inputs) if errors else "no details from ffmpeg"
     details = {"after_seconds": round(at, 3)}
     if broken:
         raise DecodingFailed(
@@ -79,7 +88,7 @@ def _raise_if_failed(
     # says is a line naming the input itself: "http://…: Input/output error".
     failures = [line for line in errors if line.startswith(f"{name}: ")]
     if returncode or failures:
-        reason = (failures or [last])[-1]
+        reason = without_inputs((failures or [last])[-1], *inputs)
         raise DecodingFailed(f"the input broke off after {at:.1f} s", {**details, "ffmpeg": reason})
 
 

@@ -120,7 +120,8 @@ class IngestFile:
         if decoded < self._policy.min_seconds:
             raise InvalidAudio(
                 ErrorCode.AUDIO_TOO_SHORT,
-                f"audio is {decoded:.1f} s long; at least {self._policy.min_seconds:.0f} s needed",
+                f"audio is {decoded:.1f} s long; a library track needs at least "
+                f"{self._policy.min_seconds:g} s",
             )
         if decoded > self._policy.max_seconds:
             raise InvalidAudio(ErrorCode.AUDIO_TOO_LONG, f"audio is {decoded:.0f} s long")

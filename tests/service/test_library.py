@@ -17,7 +17,7 @@ async def test_ingest_search_browse_and_delete(
     garbage.write_bytes(b"this is not audio at all" * 100)
 
     created = await client.post(
-        "/api/v1/ingest", files=[upload(first, "files"), upload(second, "files")], headers=admin
+        "/api/v1/ingest", files=[upload(first), upload(second)], headers=admin
     )
     assert created.status_code == 201, created.text
     body = created.json()
@@ -35,13 +35,17 @@ async def test_ingest_search_browse_and_delete(
         "reason": None,
     }
 
+    # `files`, the field's earlier name, is still read.
     mixed = await client.post(
         "/api/v1/ingest", files=[upload(second, "files"), upload(garbage, "files")], headers=admin
     )
     assert mixed.status_code == 207
-    rejected = mixed.json()["files"][1]
-    assert rejected["status"] == "rejected" and rejected["code"] == "UNSUPPORTED_FORMAT"
-    assert rejected["reason"]
+    failed = mixed.json()["files"][1]
+    assert failed["status"] == "failed" and failed["code"] == "UNSUPPORTED_FORMAT"
+    assert failed["reason"]
+    assert (mixed.json()["duplicates"], mixed.json()["failed"]) == (1, 1)
+    nothing = await client.post("/api/v1/ingest", data={"note": "x"}, headers=admin)
+    assert (nothing.status_code, error_of(nothing)["code"]) == (400, "VALIDATION_ERROR")
 
     await wait_indexed(client, [first_id, second_id])
 
@@ -54,6 +58,12 @@ async def test_ingest_search_browse_and_delete(
     assert [t["id"] for t in found["items"]] == [second_id]
     small = (await client.get("/api/v1/tracks", params={"page_size": 1, "page": 2})).json()
     assert len(small["items"]) == 1 and small["total"] == 2
+    # A parameter the listing does not take is refused, not silently ignored.
+    limited = await client.get("/api/v1/tracks", params={"limit": 1})
+    assert (limited.status_code, error_of(limited)["code"]) == (400, "VALIDATION_ERROR")
+    assert error_of(limited)["message"] == (
+        "unknown query parameter 'limit': this listing takes page, page_size, q and sort"
+    )
 
     details = (await client.get(f"/api/v1/tracks/{first_id}")).json()
     assert details["projections"] == {"fingerprint": "indexed", "embedding": "indexed"}

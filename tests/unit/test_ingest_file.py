@@ -87,6 +87,11 @@ async def test_bad_input_fails_clearly_and_stores_nothing(app: MemoryApp, make, 
     assert not app.db.tracks and not app.db.events and not app.storage.blobs
 
 
+async def test_too_short_says_what_a_library_track_needs(app: MemoryApp) -> None:
+    outcome = await app.ingest(app.add_file("blip.wav", synth_track(7, 2.0)))
+    assert outcome.reason == "audio is 2.0 s long; a library track needs at least 3 s"
+
+
 async def test_too_long_is_refused_before_decoding(app: MemoryApp) -> None:
     info = AudioInfo("mp3", "mp3", 3600.0, 44100, 2, 128000)
     outcome = await app.ingest(app.add_file("hour.mp3", synth_track(10, 5.0), info))
