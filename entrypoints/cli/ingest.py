@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections import deque
 from pathlib import Path
 
 import structlog
@@ -24,6 +25,7 @@ from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
 
 log = structlog.get_logger(__name__)
+_AHEAD = 8  # files in flight per job, at most
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,7 +46,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     role = ProcessRole(runs_projections=args.wait, loads_model=args.wait)
     async with command_scope(settings, role) as scope:
         ingest = await scope.get(IngestFile)
-        gate = asyncio.Semaphore(max(1, args.jobs))
+        gate_size = max(1, args.jobs)
+        gate = asyncio.Semaphore(gate_size)
 
         async def one(path: str) -> IngestOutcome:
             async with gate:
@@ -59,19 +62,33 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
         with _progress(notes, len(paths)) as progress:
             task = progress.add_task("ingesting", total=len(paths))
-            running = [asyncio.create_task(one(p)) for p in paths]
-            for job in running:
-                job.add_done_callback(lambda _: progress.advance(task))
+            # `jobs` files at once, each reported in the order given. A bounded window of
+            # files runs ahead of the one to report next: a long file holds back the
+            # report, not the work, and a library of any size is not all in flight.
+            waiting = iter(paths)
+            window: deque[tuple[str, asyncio.Task[IngestOutcome]]] = deque()
+
+            def refill() -> None:
+                while len(window) < _AHEAD * gate_size:
+                    path = next(waiting, None)
+                    if path is None:
+                        return
+                    job = asyncio.create_task(one(path))
+                    job.add_done_callback(lambda _: progress.advance(task))
+                    window.append((path, job))
+
             try:
-                # `jobs` files at once, each reported in the order given.
-                for path, job in zip(paths, running, strict=True):
+                refill()
+                while window:
+                    path, job = window.popleft()
                     outcome = await job
                     failed += outcome.status is IngestStatus.FAILED
                     _report(path, outcome, args.json, results)
+                    refill()
             finally:
-                for job in running:
+                for _, job in window:
                     job.cancel()
-                await asyncio.gather(*running, return_exceptions=True)
+                await asyncio.gather(*(job for _, job in window), return_exceptions=True)
         if args.wait:
             await (await scope.get(RequestReplay)).catch_up()
     return 1 if failed else 0

@@ -97,7 +97,11 @@ async def test_the_lossless_original_replaces_a_lossy_copy_ingested_first(
     lossy = encode(wav, audio_dir / "lossy.mp3", "-b:a", "96k")
     original = encode(wav, audio_dir / "original.flac")
 
-    code, lines, _ = await _run(cli_env, "ingest", "--json", str(lossy), str(original))
+    # One at a time, so the lossy copy is in first (with two at once, either may win the
+    # race; the flac is kept either way).
+    code, lines, _ = await _run(
+        cli_env, "ingest", "--json", "--jobs", "1", str(lossy), str(original)
+    )
 
     assert code == 0
     assert [(line["path"], line["status"]) for line in lines] == [
