@@ -199,3 +199,9 @@ async def test_an_admin_renames_a_track_and_every_answer_shows_the_new_names(
     ]
     assert [error_of(response)["code"] for response, _ in refusals] == [c for _, c in refusals]
     assert (await client.get(url)).json()["title"] == "Harbour Lights"
+
+
+async def test_the_api_docs_name_a_missing_artist_as_the_clients_show_it(client: Client) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    artist = schema["components"]["schemas"]["TrackSummary"]["properties"]["artist"]
+    assert "shown as “Unknown artist”" in artist["description"]
