@@ -4,7 +4,7 @@ Earlier rows keep NULL: the rule then judges by the container's name.
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-02
+Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
