@@ -52,15 +52,55 @@ class TrackReindexRequested(DomainEvent):
     projection: str
 
 
+@dataclass(frozen=True, slots=True)
+class TrackSourceReplaced(DomainEvent):
+    """A better copy of the recording now stands for the track (same id, same history):
+    every index re-indexes it from `storage_key`, as for a new track. `replaced_storage_key`
+    is the file it replaces (removed once this commits); `reason` why the new one is kept
+    (lossless, higher bitrate, longer)."""
+
+    type_name: ClassVar[str] = "TrackSourceReplaced"
+    storage_key: str
+    duration_seconds: float
+    replaced_storage_key: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRetitled(DomainEvent):
+    """An admin changed the track's names. The indexes hold no names (searches join the
+    track rows), so they ignore it; it keeps the track's history in the log."""
+
+    type_name: ClassVar[str] = "TrackRetitled"
+    title: str
+    artist: str | None
+    album: str | None
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
-    cls.type_name: cls for cls in (TrackIngested, TrackDeleted, TrackReindexRequested)
+    cls.type_name: cls
+    for cls in (
+        TrackIngested,
+        TrackDeleted,
+        TrackReindexRequested,
+        TrackSourceReplaced,
+        TrackRetitled,
+    )
 }
+# The events that change what an index holds for a track: a later one supersedes an
+# earlier one (a parked TrackIngested of a track deleted since is dropped, not retried).
+INDEXING_EVENTS = frozenset(
+    cls.type_name
+    for cls in (TrackIngested, TrackDeleted, TrackReindexRequested, TrackSourceReplaced)
+)
 
 
 def indexing_request(event: DomainEvent, projection: str) -> TrackIngested | None:
     """The TrackIngested-like request this event makes of `projection`, if any."""
     if isinstance(event, TrackIngested):
         return event
+    if isinstance(event, TrackSourceReplaced):
+        return TrackIngested(event.track_id, event.storage_key, event.duration_seconds)
     if isinstance(event, TrackReindexRequested) and event.projection == projection:
         return TrackIngested(event.track_id, event.storage_key, event.duration_seconds)
     return None

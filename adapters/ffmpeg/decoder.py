@@ -26,7 +26,7 @@ class FfmpegAudioDecoder:
         if result.returncode != 0:
             raise DecodingFailed(
                 "not an audio file or an unsupported format",
-                {"ffprobe": first_error_line(result.stderr)},
+                {"ffprobe": first_error_line(result.stderr, str(path))},
             )
         report = json.loads(result.stdout or b"{}")
         audio = [s for s in report.get("streams", []) if s.get("codec_type") == "audio"]
@@ -56,7 +56,7 @@ class FfmpegAudioDecoder:
         if result.returncode != 0:
             raise DecodingFailed(
                 "the audio could not be decoded (corrupt or unsupported)",
-                {"ffmpeg": first_error_line(result.stderr)},
+                {"ffmpeg": first_error_line(result.stderr, str(path))},
             )
         usable = len(result.stdout) - len(result.stdout) % 4
         samples = np.frombuffer(result.stdout[:usable], dtype="<f4").astype(np.float32)

@@ -47,9 +47,18 @@ async def stop_process(process: asyncio.subprocess.Process, *unread: asyncio.Str
     await asyncio.shield(asyncio.gather(*(pipe.read() for pipe in unread), process.wait()))
 
 
-def first_error_line(stderr: str) -> str:
+def first_error_line(stderr: str, *inputs: str) -> str:
+    """ffmpeg's last word on a failure, without the names of its `inputs`."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    return lines[-1] if lines else "no details from ffmpeg"
+    return without_inputs(lines[-1], *inputs) if lines else "no details from ffmpeg"
+
+
+def without_inputs(line: str, *inputs: str) -> str:
+    """ffmpeg starts its messages with the input's name ("/tmp/…/upload.mp3: Invalid
+    argument"): an upload's is the server's spool path, which no error may show."""
+    for name in sorted(filter(None, inputs), key=len, reverse=True):
+        line = line.replace(f"{name}: ", "").replace(name, "the input")
+    return line
 
 
 class FfmpegUnusable(RuntimeError):

@@ -11,7 +11,7 @@ import numpy as np
 import structlog
 
 from adapters.ffmpeg.network import network_reason, url_input_options
-from adapters.ffmpeg.process import stop_process
+from adapters.ffmpeg.process import stop_process, without_inputs
 from domain.audio import PcmAudio
 from domain.errors import (
     DecodingFailed,
@@ -89,7 +89,10 @@ def _raise_if_failed(
     broken: list[BaseException],
     at: float,
 ) -> None:
-    last = errors[-1] if errors else "no details from ffmpeg"
+    # A file's path is dropped (an upload's is the server's spool); a URL stays, to be told.
+    name = _input_name(source)
+    inputs = (name, str(source.path)) if isinstance(source, FileSource) else ()
+    last = without_inputs(errors[-1], *inputs) if errors else "no details from ffmpeg"
     details: dict[str, object] = {"after_seconds": round(at, 3)}
     if broken:
         raise InputBrokeOff(
@@ -103,7 +106,6 @@ def _raise_if_failed(
         raise DecodingFailed("not audio, or a format that cannot be decoded", {"ffmpeg": last})
     # ffmpeg ends with status 0 when an input dies mid-way (a dropped connection); what it
     # says is a line naming the input itself: "http://…: Input/output error".
-    name = _input_name(source)
     failures = [line for line in errors if line.startswith(f"{name}: ")]
     if returncode or failures:
         if url is not None:
@@ -114,7 +116,7 @@ def _raise_if_failed(
             )
         raise InputBrokeOff(
             f"the input broke off after {at:.1f} s",
-            {**details, "ffmpeg": (failures or [last])[-1]},
+            {**details, "ffmpeg": without_inputs((failures or [last])[-1], *inputs)},
         )
 
 

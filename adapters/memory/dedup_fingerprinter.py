@@ -15,14 +15,17 @@ class BandEnergyDedupFingerprinter:
 
     Each word holds the signs of 32 band-energy differences, taken across frequency and
     time, so copies of one recording agree on most bits and unrelated audio on about half.
+    Windows six words long overlap (as Chromaprint's do), so a copy cut at any sample,
+    not only at a word boundary, gives nearly the same words.
     """
 
     async def fingerprint(self, audio: PcmAudio) -> Chromaprint:
-        frame = int(FRAME_SECONDS * audio.sample_rate)
-        count = len(audio.samples) // frame
+        hop = int(FRAME_SECONDS * audio.sample_rate)
+        frame = 6 * hop
+        count = (len(audio.samples) - frame) // hop + 1 if len(audio.samples) >= frame else 0
         if count < 2:
             return Chromaprint(np.zeros(0, dtype=np.uint32))
-        frames = audio.samples[: count * frame].reshape(count, frame)
+        frames = np.lib.stride_tricks.sliding_window_view(audio.samples, frame)[::hop][:count]
         spectrum = np.abs(np.fft.rfft(frames * np.hanning(frame), axis=1)) ** 2
         edges = np.geomspace(300, 2000, 34) * frame / audio.sample_rate
         bands = np.stack(

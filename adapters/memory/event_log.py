@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from uuid import UUID
 
 from adapters.memory.database import InMemoryDatabase
@@ -21,12 +22,18 @@ class InMemoryEventLog:
     async def read_after(self, position: int, limit: int) -> list[StoredEvent]:
         return [e for e in self._db.events if e.position > position][:limit]
 
-    async def last_position_of(self, track_id: UUID) -> int | None:
-        positions = [e.position for e in self._db.events if e.event.track_id == track_id]
+    async def last_position_of(
+        self, track_id: UUID, types: Collection[str] | None = None
+    ) -> int | None:
+        positions = [e.position for e in self._of(types) if e.event.track_id == track_id]
         return positions[-1] if positions else None
 
-    async def latest_positions(self) -> dict[UUID, int]:
-        return {e.event.track_id: e.position for e in self._db.events}
+    async def latest_positions(self, types: Collection[str] | None = None) -> dict[UUID, int]:
+        return {e.event.track_id: e.position for e in self._of(types)}
+
+    def _of(self, types: Collection[str] | None) -> list[StoredEvent]:
+        events = self._db.events
+        return events if types is None else [e for e in events if e.event.type_name in types]
 
     async def head(self) -> int:
         return self._db.events[-1].position if self._db.events else 0

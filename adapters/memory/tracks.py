@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -25,17 +26,25 @@ class InMemoryTrackRepository:
     def __init__(self, db: InMemoryDatabase) -> None:
         self._db = db
         self._added: dict[UUID, Track] = {}
+        self._updated: dict[UUID, Track] = {}
         self._removed: set[UUID] = set()
         self.holds_catalog_lock = False
 
     def _visible(self) -> dict[UUID, Track]:
         rows = {k: v for k, v in self._db.tracks.items() if k not in self._removed}
-        return rows | self._added
+        updated = {k: v for k, v in self._updated.items() if k in rows}
+        return rows | updated | self._added
 
     async def add(self, track: Track) -> None:
         if any(t.sha256 == track.sha256 for t in self._visible().values()):
             raise TrackAlreadyExists(track.sha256)
         self._added[track.id] = track
+
+    async def update(self, track: Track) -> None:
+        if any(t.sha256 == track.sha256 and i != track.id for i, t in self._visible().items()):
+            raise TrackAlreadyExists(track.sha256)
+        if track.id in self._visible():
+            self._updated[track.id] = replace(track)  # a copy: later edits are not saved
 
     async def get(self, track_id: UUID) -> Track | None:
         return self._visible().get(track_id)
@@ -86,6 +95,11 @@ class InMemoryTrackRepository:
             self._db.tracks.pop(track_id, None)
             for holders in self._db.terms.values():
                 holders.discard(track_id)
+        for track in self._updated.values():
+            if track.id in self._db.tracks and track.id not in self._removed:
+                for holders in self._db.terms.values():
+                    holders.discard(track.id)
+                self._added[track.id] = track
         for track in self._added.values():
             self._db.tracks[track.id] = track
             for term in index_terms(Chromaprint.from_ints(track.chromaprint)).tolist():
@@ -94,6 +108,7 @@ class InMemoryTrackRepository:
 
     def discard(self) -> None:
         self._added.clear()
+        self._updated.clear()
         self._removed.clear()
         if self.holds_catalog_lock:
             self._db.catalog_lock.release()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import UUID
 
 from domain.accounts.user import User, UsernameTaken
@@ -22,3 +23,16 @@ class InMemoryUserRepository:
 
     async def count(self) -> int:
         return len(self._by_id)
+
+    async def list_all(self) -> list[User]:
+        return sorted(self._by_id.values(), key=lambda u: u.username)
+
+    async def remove(self, user_id: UUID) -> bool:
+        return self._by_id.pop(user_id, None) is not None
+
+    async def set_password_hash(self, user_id: UUID, password_hash: str) -> bool:
+        user = self._by_id.get(user_id)
+        if user is None:
+            return False
+        self._by_id[user_id] = replace(user, password_hash=password_hash)
+        return True

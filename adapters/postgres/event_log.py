@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.locks import CATALOG_LOCK
@@ -34,17 +36,25 @@ class PostgresEventLog:
             for row in rows
         ]
 
-    async def last_position_of(self, track_id: UUID) -> int | None:
-        query = select(func.max(events.c.position)).where(events.c.aggregate_id == track_id)
+    async def last_position_of(
+        self, track_id: UUID, types: Collection[str] | None = None
+    ) -> int | None:
+        query = select(func.max(events.c.position)).where(
+            events.c.aggregate_id == track_id, _of(types)
+        )
         return (await self._conn.execute(query)).scalar_one_or_none()
 
-    async def latest_positions(self) -> dict[UUID, int]:
+    async def latest_positions(self, types: Collection[str] | None = None) -> dict[UUID, int]:
         newest = func.max(events.c.position)
         rows = await self._conn.execute(
-            select(events.c.aggregate_id, newest).group_by(events.c.aggregate_id)
+            select(events.c.aggregate_id, newest).where(_of(types)).group_by(events.c.aggregate_id)
         )
         return {row.aggregate_id: row[1] for row in rows}
 
     async def head(self) -> int:
         result = await self._conn.execute(select(func.coalesce(func.max(events.c.position), 0)))
         return int(result.scalar_one())
+
+
+def _of(types: Collection[str] | None) -> Any:
+    return true() if types is None else events.c.type.in_(sorted(types))

@@ -37,6 +37,7 @@ tracks = Table(
     Column("storage_key", Text, nullable=False),
     Column("chromaprint", ARRAY(Integer), nullable=False),
     Column("original_filename", Text),
+    Column("codec", Text),  # migration 0004
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -4,7 +4,19 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Integer, any_, bindparam, delete, func, insert, or_, select, text, true
+from sqlalchemy import (
+    Integer,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +59,26 @@ class PostgresTrackRepository:
                 await self._conn.execute(insert(tracks).values(**values))
         except IntegrityError as exc:
             raise TrackAlreadyExists(track.sha256) from exc
+        await self._index_print(track)
+
+    async def update(self, track: Track) -> None:
+        stored = select(tracks.c.chromaprint).where(tracks.c.id == track.id)
+        old_print = (await self._conn.execute(stored)).scalar_one_or_none()
+        values = {c.name: getattr(track, c.name) for c in tracks.columns if c.name != "id"}
+        try:
+            async with self._conn.begin_nested():
+                await self._conn.execute(
+                    update(tracks).where(tracks.c.id == track.id).values(**values)
+                )
+        except IntegrityError as exc:
+            raise TrackAlreadyExists(track.sha256) from exc
+        if old_print is not None and list(old_print) != track.chromaprint:
+            await self._conn.execute(
+                delete(chromaprint_terms).where(chromaprint_terms.c.track_id == track.id)
+            )
+            await self._index_print(track)
+
+    async def _index_print(self, track: Track) -> None:
         terms = index_terms(Chromaprint.from_ints(track.chromaprint)).tolist()
         if terms:
             rows = [{"term": term, "track_id": track.id} for term in terms]

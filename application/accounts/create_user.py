@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from domain.accounts.user import (
-    PASSWORD_MIN_LENGTH,
-    InvalidUsername,
-    Role,
-    User,
-    normalize_username,
-)
+from domain.accounts.user import Role, User, check_password, normalize_username
 from domain.ports.clock import Clock
 from domain.ports.password_hasher import PasswordHasher
 from domain.ports.users import UserRepository
@@ -26,10 +20,7 @@ class CreateUser:
 
     async def __call__(self, username: str, password: str, role: Role = Role.USER) -> User:
         name = normalize_username(username)
-        if len(password) < PASSWORD_MIN_LENGTH:
-            raise InvalidUsername(
-                f"a password needs at least {PASSWORD_MIN_LENGTH} characters", {"field": "password"}
-            )
+        check_password(password)
         user = User(name, await self._hasher.hash(password), role, self._clock.now())
         await self._users.add(user)
         return user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from application.capacity.admission import CpuAdmission
@@ -17,8 +17,9 @@ from domain.errors import (
     ServiceUnavailable,
     TrackAlreadyExists,
 )
-from domain.events import TrackIngested
+from domain.events import TrackIngested, TrackSourceReplaced
 from domain.exact.fingerprint import Chromaprint
+from domain.library.best_copy import CopyQuality, Preference, preference
 from domain.library.ingest_outcome import IngestOutcome, IngestStatus
 from domain.library.near_duplicate import is_near_duplicate
 from domain.library.source_file import SourceFile
@@ -29,6 +30,7 @@ from domain.ports.clock import Clock
 from domain.ports.dedup_fingerprinter import DedupFingerprinter
 from domain.ports.metadata_reader import MetadataReader
 from domain.ports.tracks import TrackRepository
+from domain.ports.unit_of_work import UnitOfWork
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 
 
@@ -44,8 +46,14 @@ class _Examined:
 class IngestFile:
     """Validate, dedupe, store and record one file; the indexes follow from the event.
 
+    A copy of a library track (the same bytes, the same recording re-encoded, or one
+    contained in the other) is a duplicate of it; when it is the better copy
+    (`domain.library.best_copy`) it replaces the track's file, keeping the track's id and
+    history, with a `TrackSourceReplaced` event.
+
     Nothing is half-written: the blob is stored before the transaction that records the
-    track row and its `TrackIngested` event, and removed again if that transaction fails.
+    track row and its event, and removed again if that transaction fails; a replaced file
+    is removed only after the transaction that stops pointing at it commits.
     Probing, decoding and Chromaprint run inside an `admission` slot. A fault of the
     service (`ServiceUnavailable`, `Overloaded`) is raised, not reported as the file's.
     """
@@ -77,7 +85,7 @@ class IngestFile:
             async with self._admission.slot():
                 examined = await self._examine(path, source)
             existing = await self._find_copy(examined)
-            if existing is not None:
+            if existing is not None and _preference(examined, existing) is None:
                 return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
             return await self._record(path, display_name or path.name, examined)
         except (ServiceUnavailable, Overloaded):
@@ -112,7 +120,8 @@ class IngestFile:
         if decoded < self._policy.min_seconds:
             raise InvalidAudio(
                 ErrorCode.AUDIO_TOO_SHORT,
-                f"audio is {decoded:.1f} s long; at least {self._policy.min_seconds:.0f} s needed",
+                f"audio is {decoded:.1f} s long; a library track needs at least "
+                f"{self._policy.min_seconds:g} s",
             )
         if decoded > self._policy.max_seconds:
             raise InvalidAudio(ErrorCode.AUDIO_TOO_LONG, f"audio is {decoded:.0f} s long")
@@ -123,36 +132,79 @@ class IngestFile:
             return await _same_recording(uow.tracks, examined, self._policy)
 
     async def _record(self, path: Path, name: str, examined: _Examined) -> IngestOutcome:
-        track = self._new_track(name, examined)
-        track.storage_key = await self._storage.put(path, examined.source.sha256, path.suffix)
+        """Store the file, then record it as a new track or as the better copy of one."""
+        sha256 = examined.source.sha256
+        key = await self._storage.put(path, sha256, path.suffix)
         committed = False
+        replaced: Track | None = None
         try:
             async with self._uow() as uow:
                 await uow.tracks.lock_catalog()
                 # Checked again under the lock: another process may have just added it.
                 existing = await _copy_in_library(uow.tracks, examined, self._policy)
-                if existing is not None:
-                    return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
-                if not await self._storage.exists(track.storage_key):
+                if existing is None:
+                    outcome = await self._add(uow, name, examined, key)
+                else:
+                    why = _preference(examined, existing)
+                    if why is None:
+                        return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
+                    outcome = await self._replace(uow, existing, why, name, examined, key)
+                    replaced = existing
+                if not await self._storage.exists(key):
                     # Removed meanwhile by a deletion of the same content: store it again.
-                    await self._storage.put(path, examined.source.sha256, path.suffix)
-                await uow.tracks.add(track)
-                await uow.events.append(
-                    TrackIngested(track.id, track.storage_key, track.duration_seconds)
-                )
+                    await self._storage.put(path, sha256, path.suffix)
                 await uow.commit()
                 committed = True
         except TrackAlreadyExists:
             async with self._uow() as uow:
-                winner = await uow.tracks.get_by_sha256(examined.source.sha256)
+                winner = await uow.tracks.get_by_sha256(sha256)
             return IngestOutcome(IngestStatus.DUPLICATE, winner.id if winner else None)
         finally:
             if not committed:
                 # Content-addressed: the same blob may belong to a committed twin.
-                await delete_unowned_blob(
-                    self._uow, self._storage, track.storage_key, examined.source.sha256
-                )
+                await delete_unowned_blob(self._uow, self._storage, key, sha256)
+        if replaced is not None:  # only now: until the commit, the row pointed at it
+            await delete_unowned_blob(
+                self._uow, self._storage, replaced.storage_key, replaced.sha256
+            )
+        return outcome
+
+    async def _add(
+        self, uow: UnitOfWork, name: str, examined: _Examined, key: str
+    ) -> IngestOutcome:
+        track = self._new_track(name, examined)
+        track.storage_key = key
+        await uow.tracks.add(track)
+        await uow.events.append(TrackIngested(track.id, key, track.duration_seconds))
         return IngestOutcome(IngestStatus.INGESTED, track.id)
+
+    async def _replace(
+        self,
+        uow: UnitOfWork,
+        kept: Track,
+        why: Preference,
+        name: str,
+        examined: _Examined,
+        key: str,
+    ) -> IngestOutcome:
+        """The track keeps its id, names and history; its file and what was read from the
+        file are the new copy's, and the indexes re-index it from the event."""
+        fresh = self._new_track(name, examined)
+        better = replace(
+            fresh,
+            id=kept.id,
+            title=kept.title,
+            artist=kept.artist,
+            album=kept.album,
+            created_at=kept.created_at,
+            storage_key=key,
+        )
+        await uow.tracks.update(better)
+        await uow.events.append(
+            TrackSourceReplaced(kept.id, key, better.duration_seconds, kept.storage_key, why.value)
+        )
+        reason = f"replaced the kept copy: {why.value}"
+        return IngestOutcome(IngestStatus.DUPLICATE, kept.id, reason)
 
     def _new_track(self, name: str, examined: _Examined) -> Track:
         now = self._clock.now()
@@ -173,7 +225,16 @@ class IngestFile:
             created_at=now,
             updated_at=now,
             original_filename=Path(name).name,
+            codec=info.codec,
         )
+
+
+def _preference(examined: _Examined, kept: Track) -> Preference | None:
+    """Why the examined file is a better copy than the kept track's, if it is."""
+    info = examined.info
+    new = CopyQuality(info.codec, info.format, info.bitrate, examined.audio.duration_seconds)
+    old = CopyQuality(kept.codec, kept.format, kept.bitrate, kept.duration_seconds)
+    return preference(new, old)
 
 
 async def _copy_in_library(
@@ -187,7 +248,8 @@ async def _copy_in_library(
 async def _same_recording(
     tracks: TrackRepository, examined: _Examined, policy: IngestPolicy
 ) -> Track | None:
-    """A track whose Chromaprint aligns with this file's: a re-encode of the same recording."""
+    """A track whose Chromaprint aligns with this file's: a re-encode of the same recording,
+    or a copy of it cut short (or one that it is cut from)."""
     seconds = examined.audio.duration_seconds
     limit = policy.near_duplicate_candidates
     for candidate in await tracks.near_duplicate_candidates(examined.print_, limit):

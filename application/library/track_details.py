@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.errors import TrackNotFound
+from domain.events import INDEXING_EVENTS
 from domain.library.track import Track
 from domain.library.track_query import TrackPage, TrackQuery
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -48,7 +49,7 @@ class GetTrack:
             track = await uow.tracks.get(track_id)
             if track is None:
                 raise TrackNotFound(f"no track with id {track_id}", {"track_id": str(track_id)})
-            latest = await uow.events.last_position_of(track_id) or 0
+            latest = await uow.events.last_position_of(track_id, INDEXING_EVENTS) or 0
             states = {
                 name: IndexState.INDEXED
                 if await uow.checkpoints.get(name) >= latest

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.projections.projection import Projection
-from domain.events import StoredEvent
+from domain.events import INDEXING_EVENTS, StoredEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from domain.projections.records import Applied
@@ -162,7 +162,7 @@ class Projector:
         for parked in wanted:
             async with self._uow() as uow:
                 [stored] = await uow.events.read_after(parked.position - 1, 1)
-                latest = await uow.events.last_position_of(stored.event.track_id)
+                latest = await uow.events.last_position_of(stored.event.track_id, INDEXING_EVENTS)
             superseded = latest is not None and latest > parked.position
             outcome = _Outcome() if superseded else await self._apply(stored)
             async with self._uow() as uow:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.errors import AudioIdentError
-from domain.events import DomainEvent, TrackDeleted, TrackReindexRequested
+from domain.events import INDEXING_EVENTS, DomainEvent, TrackDeleted, TrackReindexRequested
 from domain.library.track import TrackKey
 from domain.ports.projection_store import ProjectionStore
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -42,7 +42,7 @@ class VerifyProjections:
     async def __call__(self, repair: bool = False) -> VerifyReport:
         async with self._uow() as uow:
             library = await uow.tracks.keys()
-            latest = await uow.events.latest_positions()
+            latest = await uow.events.latest_positions(INDEXING_EVENTS)
             checkpoints = {name: await uow.checkpoints.get(name) for name in self._stores}
             receipts = {name: await uow.receipts.for_projection(name) for name in self._stores}
         drift: list[Drift] = []

@@ -55,9 +55,27 @@ class UsernameTaken(AudioIdentError):
 
 
 class InvalidUsername(AudioIdentError):
-    """A username that is empty, too long, or has spaces or unprintable characters."""
+    """A username that is empty, too long, or has spaces or unprintable characters (or a
+    password under the minimum length)."""
 
     code = ErrorCode.VALIDATION_ERROR
+
+
+class UserNotFound(AudioIdentError):
+    """No account has this username."""
+
+    code = ErrorCode.NOT_FOUND
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"no account named {username!r}", {"username": username})
+
+
+def check_password(password: str) -> None:
+    """Raises InvalidUsername (a VALIDATION_ERROR) for a password under the minimum length."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise InvalidUsername(
+            f"a password needs at least {PASSWORD_MIN_LENGTH} characters", {"field": "password"}
+        )
 
 
 def normalize_username(raw: str) -> str:

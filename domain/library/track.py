@@ -34,4 +34,5 @@ class Track:
     created_at: datetime
     updated_at: datetime
     original_filename: str | None = None
+    codec: str | None = None  # None for tracks recorded before codecs were (migration 0004)
     id: UUID = field(default_factory=uuid4)

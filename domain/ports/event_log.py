@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 from uuid import UUID
 
@@ -21,12 +22,15 @@ class EventLog(Protocol):
         """Committed events with a position above `position`, oldest first."""
         ...
 
-    async def last_position_of(self, track_id: UUID) -> int | None:
-        """Position of the newest committed event about `track_id`, None if there is none."""
+    async def last_position_of(
+        self, track_id: UUID, types: Collection[str] | None = None
+    ) -> int | None:
+        """Position of the newest committed event about `track_id` (of one of `types`, when
+        given: e.g. `INDEXING_EVENTS`), None if there is none."""
         ...
 
-    async def latest_positions(self) -> dict[UUID, int]:
-        """For every track the log mentions, the position of its newest event."""
+    async def latest_positions(self, types: Collection[str] | None = None) -> dict[UUID, int]:
+        """For every track the log mentions, the position of its newest event (of `types`)."""
         ...
 
     async def head(self) -> int:

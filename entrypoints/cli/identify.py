@@ -1,5 +1,5 @@
-"""`audio-ident identify FILE... [--mode exact|vibe|both] [--top N] [--json] [--jobs N]
-[--timeline [--format text|json|csv|cue]]`.
+"""`audio-ident identify FILE|FOLDER... [--recursive] [--mode exact|vibe|both] [--top N]
+[--json] [--jobs N] [--timeline [--format text|json|csv|cue]]`.
 
 A file longer than a clip is answered by its timeline: one answer when a single track
 covers it, else what plays when (see `IdentifyFile`)."""
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from application.identify.identify_file import IdentifyFile, WholeFile
 from application.identify.identify_result import IdentifyResult, LaneState, SearchMode
@@ -23,7 +24,11 @@ from domain.errors import AudioIdentError, ErrorCode
 from domain.exact.reading import Certainty
 from domain.vibe.alikeness import alike_phrase
 from entrypoints.cli import presenters, timeline
+from entrypoints.cli.arguments import int_within
+from entrypoints.cli.console import console
 from entrypoints.cli.exports import EXPORTS
+from entrypoints.cli.files import expand_paths
+from entrypoints.cli.presenters import artist, position
 from entrypoints.cli.timeline_presenter import clock, segment_record, segment_text
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
@@ -32,7 +37,12 @@ from entrypoints.wiring.role import ProcessRole
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("identify", help="find what audio clips are (and sound like)")
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="audio files, or folders of them (as ingest)"
+    )
+    parser.add_argument(
+        "--recursive", "-r", action="store_true", help="in folders, descend into subfolders"
+    )
     # Left out, the search policy decides (the same defaults as the HTTP API's); the help
     # states the policy's own, which no setting moves.
     defaults = SearchPolicy()
@@ -44,7 +54,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--top",
-        type=int,
+        type=int_within(1, defaults.max_top),
         help=f"matches per lane (1-{defaults.max_top}, default {defaults.default_top})",
     )
     parser.add_argument(
@@ -81,6 +91,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if problem:
         print(f"audio-ident identify: error: {problem}", file=sys.stderr)
         return 2  # a usage error, like argparse's own
+    # A folder stands for the audio files in it, as it does for ingest.
+    args.files = list(expand_paths(args.files, args.recursive))
     if args.timeline:
         return await timeline.run(args, settings, output)
     args.json = output == "json"
@@ -189,31 +201,32 @@ def _print(record: dict[str, Any], as_json: bool) -> None:
         sys.stdout.write(json.dumps(record) + "\n")
         sys.stdout.flush()
         return
-    console = Console(soft_wrap=True)  # a long line stays one line in a pipe
-    console.print(f"[bold]{record['file']}[/]", highlight=False)
+    out = console()
+    out.print(f"[bold]{escape(record['file'])}[/]")
     if record["error"]:
-        console.print(f"  [red]{record['error']}[/]", highlight=False)
+        out.print(f"  [red]{escape(record['error'])}[/]")
     if record["timeline"] is not None:
-        _print_whole(console, record)
+        _print_whole(out, record)
         return
     for m in record["exact_matches"]:
-        console.print(
-            f"  exact  {m['certainty']}  {m['title']} — {m['artist'] or '?'}"
-            f"  at {m['offset_seconds']:.2f} s  ({m['evidence']})",
-            highlight=False,
+        out.print(
+            f"  exact  {m['certainty']}  {_named(m)}  at {position(m['offset_seconds'])}"
+            f"  ({m['evidence']})"
         )
     for m in record["vibe_matches"]:
-        console.print(
-            f"  vibe   {m['title']} — {m['artist'] or '?'}"
-            f"  {alike_phrase(m['alike_percentile'], m['similarity'])}"
-            f"  near {m['best_chunk_offset_seconds']:.0f} s",
-            highlight=False,
+        out.print(
+            f"  vibe   {_named(m)}  {alike_phrase(m['alike_percentile'], m['similarity'])}"
+            f"  near {position(m['best_chunk_offset_seconds'])}"
         )
     if not (record["exact_matches"] or record["vibe_matches"] or record["error"]):
-        console.print("  no match", highlight=False)
+        out.print("  no match")
 
 
-def _print_whole(console: Console, record: dict[str, Any]) -> None:
+def _named(match: dict[str, Any]) -> str:
+    return escape(f"{match['title']} — {artist(match['artist'])}")
+
+
+def _print_whole(out: Console, record: dict[str, Any]) -> None:
     """A file longer than a clip: one answer when a single track covers it, else its
     timeline, as `identify --timeline` prints it."""
     segments: list[dict[str, Any]] = record["timeline"]
@@ -221,14 +234,13 @@ def _print_whole(console: Console, record: dict[str, Any]) -> None:
     if len(segments) == 1 and segments[0]["track_id"] is not None:
         only = segments[0]
         sure = Certainty.of(only["confidence"])
-        console.print(
-            f"  exact  {sure}  {only['title']} — {only['artist'] or '?'}"
-            f"  the whole file ({length}), from {clock(only['offset_seconds'])} in the track",
-            highlight=False,
+        out.print(
+            f"  exact  {sure}  {_named(only)}"
+            f"  the whole file ({length}), from {clock(only['offset_seconds'])} in the track"
         )
         return
-    console.print(f"  longer than a clip ({length}): what plays when", highlight=False)
+    out.print(f"  longer than a clip ({length}): what plays when")
     for segment in segments:
-        console.print(f"  {segment_text(segment)}", highlight=False)
+        out.print(f"  {escape(segment_text(segment))}")
     if not segments:
-        console.print("  no match", highlight=False)
+        out.print("  no match")

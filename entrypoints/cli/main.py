@@ -11,7 +11,17 @@ import sys
 from domain.errors import AudioIdentError, SourceUnreachable
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from entrypoints.allocator import return_large_buffers
-from entrypoints.cli import identify, ingest, monitor, outbox, search_text, serve, users, worker
+from entrypoints.cli import (
+    identify,
+    ingest,
+    monitor,
+    outbox,
+    search_text,
+    serve,
+    tracks,
+    users,
+    worker,
+)
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.wiring.container import command_scope
@@ -27,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING, ERROR")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (ingest, identify, monitor, search_text, worker, outbox, serve, users):
+    for module in (ingest, identify, monitor, search_text, tracks, worker, outbox, serve, users):
         module.add_parser(commands)
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(run=_migrate)

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from application.identify.vibe_model import VibeModel
@@ -14,11 +13,12 @@ from application.projections.request_replay import RequestReplay
 from application.projections.retry_parked import RetryParked
 from application.projections.verify_projections import VerifyProjections
 from domain.projections.names import ProjectionName
+from entrypoints.cli.console import console as soft_wrapped
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
 
-console = Console(stderr=True)
+console = soft_wrapped(stderr=True)
 
 
 async def replay(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,7 +93,7 @@ async def verify(args: argparse.Namespace, settings: Settings) -> int:
         }
         sys.stdout.write(json.dumps(summary) + "\n")
     else:
-        out = Console()
+        out = soft_wrapped()
         out.print(f"checked {report.checked_tracks} tracks: {len(drift)} drifted", highlight=False)
         for item in drift:
             out.print(

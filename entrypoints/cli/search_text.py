@@ -6,13 +6,16 @@ import argparse
 import json
 import sys
 
-from rich.console import Console
+from rich.markup import escape
 
 from application.identify.search_by_text import SearchByText
 from application.identify.search_policy import SearchPolicy
 from domain.errors import AudioIdentError
 from domain.vibe.alikeness import alike_phrase
 from entrypoints.cli import presenters
+from entrypoints.cli.arguments import int_within
+from entrypoints.cli.console import console
+from entrypoints.cli.presenters import artist
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
 from entrypoints.wiring.role import ProcessRole
@@ -24,7 +27,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     defaults = SearchPolicy()  # the help states the policy's own, which no setting moves
     parser.add_argument(
         "--top",
-        type=int,
+        type=int_within(1, defaults.max_top),
         help=f"tracks to return (1-{defaults.max_top}, default {defaults.default_top})",
     )
     parser.add_argument("--json", action="store_true")
@@ -44,13 +47,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         sys.stdout.write(json.dumps({"query": args.query, "vibe_matches": found}) + "\n")
         return 0
-    console = Console()
+    out = console()
     for m in found:
-        console.print(
-            f"{m['title']} — {m['artist'] or '?'}  "
-            f"{alike_phrase(m['alike_percentile'], m['similarity'])}",
-            highlight=False,
+        out.print(
+            f"{escape(m['title'])} — {escape(artist(m['artist']))}  "
+            f"{alike_phrase(m['alike_percentile'], m['similarity'])}"
         )
     if not found:
-        console.print("no tracks yet", highlight=False)
+        out.print("no tracks yet")
     return 0

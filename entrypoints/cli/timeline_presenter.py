@@ -9,7 +9,9 @@ from typing import Any
 
 from application.timeline.monitor import HeardSegment, StreamGap
 from application.timeline.updates import SegmentReport
+from domain.exact.reading import Certainty, speed_note
 from domain.timeline.csv_table import iso_time
+from entrypoints.cli.presenters import artist, position
 
 
 def segment_record(name: str | None, report: SegmentReport) -> dict[str, Any]:
@@ -31,7 +33,7 @@ def segment_record(name: str | None, report: SegmentReport) -> dict[str, Any]:
 
 
 def segment_line(report: SegmentReport) -> str:
-    """`0:01:32.0 – 0:04:10.4  Title — Artist  (from 0:45.2, speed 1.020, confidence 1.00)`;
+    """`1:32.0 – 4:10.4  Title — Artist  (from 0:45.2 in the track, played 2 % fast, certain)`;
     a segment still playing shows its start and ▶."""
     return segment_text(segment_record(None, report))
 
@@ -44,20 +46,16 @@ def segment_text(record: dict[str, Any]) -> str:
         return f"{span}  unknown"
     details = [f"from {clock(record['offset_seconds'])} in the track"]
     speed, confidence = record["speed"], record["confidence"]
-    if speed is not None and abs(speed - 1.0) >= 0.001:
-        details.append(f"speed {speed:.3f}")
+    if speed is not None and (note := speed_note(speed)):
+        details.append(note)
     if confidence is not None:
-        details.append(f"confidence {confidence:.2f}")
-    return f"{span}  {record['title']} — {record['artist'] or '?'}  ({', '.join(details)})"
+        details.append(Certainty.of(confidence).value)
+    return f"{span}  {record['title']} — {artist(record['artist'])}  ({', '.join(details)})"
 
 
 def clock(seconds: float) -> str:
-    """H:MM:SS.s"""
-    whole = int(seconds)
-    tenths = int(round((seconds - whole) * 10))
-    if tenths == 10:
-        whole, tenths = whole + 1, 0
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}.{tenths}"
+    """m:ss.s (h:mm:ss.s past an hour), as every position is shown."""
+    return position(seconds)
 
 
 def json_line(record: dict[str, Any]) -> None:

@@ -67,6 +67,7 @@ def create_app(
                     tracks.list_tracks,
                     tracks.get_track,
                     tracks.track_audio,
+                    tracks.edit_track,
                     tracks.delete_track,
                     auth.token,
                     auth.me,

@@ -7,6 +7,7 @@ from dishka import Provider, Scope, provide
 from application.accounts.authenticate import Authenticate, Authorize, ResolveToken
 from application.accounts.create_user import CreateUser
 from application.accounts.login_throttle import LoginThrottle
+from application.accounts.manage_users import ChangePassword, DeleteUser, ListUsers
 from application.health.check_readiness import CheckReadiness
 from application.identify.identify_clip import IdentifyClip
 from application.identify.identify_exact import IdentifyExact
@@ -16,6 +17,8 @@ from application.identify.search_by_text import SearchByText
 from application.identify.vibe_model import VibeModel
 from application.identify.vibe_search import VibeSearch
 from application.library.delete_track import DeleteTrack
+from application.library.edit_track import EditTrack
+from application.library.export_library import ExportLibrary
 from application.library.ingest_file import IngestFile
 from application.library.orphan_blobs import SweepOrphanBlobs
 from application.library.track_audio import TrackAudio
@@ -65,10 +68,15 @@ class UseCasesProvider(Provider):
     search_by_text = provide(SearchByText)
     ingest = provide(IngestFile)
     delete = provide(DeleteTrack)
+    edit = provide(EditTrack)
     list_tracks = provide(ListTracks)
     get_track = provide(GetTrack)
     track_audio = provide(TrackAudio)
+    export = provide(ExportLibrary)
     create_user = provide(CreateUser)
+    list_users = provide(ListUsers)
+    delete_user = provide(DeleteUser)
+    change_password = provide(ChangePassword)
     authenticate = provide(Authenticate)
     login_throttle = provide(LoginThrottle)
     sweep_orphans = provide(SweepOrphanBlobs)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.chromium import Viewport, chromium
 from tests.browser.library import FILLERS, SONGS, filler_title, library_size
-from tests.browser.pages import open_view, shoot
+from tests.browser.pages import open_view, shoot, sign_in
 from tests.browser.service import Service
 
 TITLES = {song.title for song in SONGS} | {filler_title(n) for n in range(1, FILLERS + 1)}
@@ -93,3 +93,51 @@ def test_a_track_page_shows_its_facts_and_indexes(
         # Not signed in: nothing to delete with.
         expect(page.get_by_role("button", name="Delete this track…")).to_have_count(0)
         shoot(page, screenshots, "track")
+
+
+def test_an_admin_renames_a_track_on_its_page(
+    service: Service, viewport: Viewport, screenshots: Path
+) -> None:
+    original = filler_title(3)  # untagged: no artist
+    with chromium(viewport) as browser:
+        page = browser.page
+        sign_in(page, service)
+        open_view(page, service, "library")
+        page.get_by_label("Search the library").fill(original)
+        page.get_by_role("link", name=original).click()
+        expect(page.locator("h1")).to_have_text(original)
+        expect(page.locator(".match-by")).to_have_text("Unknown artist")
+        form = page.get_by_test_id("edit-names")
+        expect(form.get_by_label("Title")).to_have_value(original)
+        expect(form.get_by_label("Artist")).to_have_value("")
+        shoot(page, screenshots, "track-names")
+
+        form.get_by_label("Title").fill("Evening Tide")
+        form.get_by_label("Artist").fill("The Tides")
+        form.get_by_role("button", name="Save names").click()
+        expect(page.locator("h1")).to_have_text("Evening Tide")
+        expect(page.locator(".match-by")).to_have_text("The Tides")
+        expect(page.locator(".toast")).to_have_text("Saved “Evening Tide”.")
+        shoot(page, screenshots, "track-renamed")
+
+        browser.console.expect(r"status of 400 .*/api/v1/tracks/")  # provoked on purpose
+        page.get_by_test_id("edit-names").get_by_label("Title").fill("   ")
+        page.get_by_test_id("edit-names").get_by_role("button", name="Save names").click()
+        expect(page.get_by_test_id("edit-names").get_by_role("alert")).to_have_text(
+            "The request was not accepted: a track needs a title."
+        )
+        shoot(page, screenshots, "track-rename-refused")
+
+        # The library lists the new names; then the old ones come back for the other tests.
+        open_view(page, service, "library")
+        page.get_by_label("Search the library").fill("Evening Tide")
+        rows = page.get_by_test_id("library-table").locator("tbody tr")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("The Tides")
+        rows.first.get_by_role("link", name="Evening Tide").click()
+        form = page.get_by_test_id("edit-names")
+        form.get_by_label("Title").fill(original)
+        form.get_by_label("Artist").fill("")
+        form.get_by_role("button", name="Save names").click()
+        expect(page.locator("h1")).to_have_text(original)
+        expect(page.locator(".match-by")).to_have_text("Unknown artist")

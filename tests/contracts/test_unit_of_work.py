@@ -5,11 +5,13 @@ Runs against the in-memory twin and Postgres alike (the `uow_factory` fixture).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from domain.errors import TrackAlreadyExists
-from domain.events import TrackDeleted, TrackIngested
+from domain.events import INDEXING_EVENTS, TrackDeleted, TrackIngested, TrackRetitled
 from domain.exact.fingerprint import Chromaprint
 from domain.library.track_query import TrackQuery, TrackSort
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -177,3 +179,64 @@ async def test_library_keys_and_latest_positions(uow_factory: UnitOfWorkFactory)
         kept.id: (kept.storage_key, 49.5)
     }
     assert latest == {kept.id: head - 2, other.id: head}
+
+
+async def test_an_update_saves_names_and_a_new_print(uow_factory: UnitOfWorkFactory) -> None:
+    old_print, new_print = random_print(70, words=600), random_print(71, words=600)
+    track = make_track(70, print_=old_print)
+    async with uow_factory() as uow:
+        await uow.tracks.add(track)
+        await uow.commit()
+    changed = replace(
+        track, title="Renamed", artist=None, chromaprint=new_print.as_ints(), sha256="f" * 64
+    )
+    async with uow_factory() as uow:
+        await uow.tracks.update(changed)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.tracks.get(track.id) == changed
+        assert await uow.tracks.get_by_sha256(track.sha256) is None
+        # The near-duplicate terms follow the print: the old one finds nothing any more.
+        assert await uow.tracks.near_duplicate_candidates(old_print, 5) == []
+        assert [t.id for t in await uow.tracks.near_duplicate_candidates(new_print, 5)] == [
+            track.id
+        ]
+
+
+async def test_an_update_to_content_another_track_holds_is_refused(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    first, second = make_track(72), make_track(73)
+    async with uow_factory() as uow:
+        await uow.tracks.add(first)
+        await uow.tracks.add(second)
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(TrackAlreadyExists):
+            await uow.tracks.update(replace(second, sha256=first.sha256))
+
+
+async def test_an_uncommitted_update_changes_nothing(uow_factory: UnitOfWorkFactory) -> None:
+    track = make_track(74)
+    async with uow_factory() as uow:
+        await uow.tracks.add(track)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.tracks.update(replace(track, title="Never saved"))
+    async with uow_factory() as uow:
+        assert (await uow.tracks.get(track.id)) == track
+
+
+async def test_positions_of_the_events_that_change_an_index(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    track = make_track(75)
+    async with uow_factory() as uow:
+        await uow.events.append(TrackIngested(track.id, track.storage_key, 5.0))
+        await uow.events.append(TrackRetitled(track.id, "New name", None, None))
+        await uow.commit()
+    async with uow_factory() as uow:
+        head = await uow.events.head()
+        assert await uow.events.last_position_of(track.id) == head
+        assert await uow.events.last_position_of(track.id, INDEXING_EVENTS) == head - 1
+        assert await uow.events.latest_positions(INDEXING_EVENTS) == {track.id: head - 1}

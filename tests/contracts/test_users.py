@@ -22,7 +22,16 @@ from adapters.postgres.users import PostgresUserRepository
 from application.accounts.authenticate import Authenticate, Authorize, ResolveToken
 from application.accounts.create_user import CreateUser
 from application.accounts.login_throttle import LoginPolicy, LoginThrottle
-from domain.accounts.user import Forbidden, InvalidUsername, Role, Unauthorized, User, UsernameTaken
+from application.accounts.manage_users import ChangePassword, DeleteUser, ListUsers
+from domain.accounts.user import (
+    Forbidden,
+    InvalidUsername,
+    Role,
+    Unauthorized,
+    User,
+    UsernameTaken,
+    UserNotFound,
+)
 from domain.ports.password_hasher import PasswordHasher
 from domain.ports.token_issuer import TokenIssuer
 from domain.ports.users import UserRepository
@@ -134,3 +143,43 @@ async def test_sign_in_and_authorize(users: UserRepository, clock: FixedClock) -
         await open_reads.admin(user_token.token)
     with pytest.raises(Unauthorized):
         await open_reads.reader("forged")
+
+
+async def test_accounts_are_listed_removed_and_given_new_hashes(users: UserRepository) -> None:
+    bob, alice = _user("bob"), _user("alice", Role.ADMIN)
+    await users.add(bob)
+    await users.add(alice)
+    assert await users.list_all() == [alice, bob]
+    assert await users.set_password_hash(bob.id, "new-hash")
+    assert (await users.get(bob.id)).password_hash == "new-hash"  # type: ignore[union-attr]
+    assert await users.remove(alice.id)
+    assert not await users.remove(alice.id)
+    assert not await users.set_password_hash(alice.id, "x")
+    assert [u.username for u in await users.list_all()] == ["bob"]
+
+
+async def test_a_new_password_signs_in_and_a_deleted_account_is_gone(
+    users: UserRepository, clock: FixedClock
+) -> None:
+    hasher, tokens = PlainSha256PasswordHasher(), InMemoryTokenIssuer(clock)
+    await CreateUser(users, hasher, clock)("carol", "old-password")
+    sign_in = Authenticate(
+        users, hasher, tokens, LoginThrottle(InMemoryLoginFailures(), clock, LoginPolicy())
+    )
+    _, token = await sign_in("carol", "old-password")
+
+    await ChangePassword(users, hasher)("Carol", "new-password")
+
+    await sign_in("carol", "new-password")
+    with pytest.raises(Unauthorized):
+        await sign_in("carol", "old-password")
+    with pytest.raises(InvalidUsername):
+        await ChangePassword(users, hasher)("carol", "short")
+    assert [u.username for u in await ListUsers(users)()] == ["carol"]
+    await DeleteUser(users)("carol")
+    with pytest.raises(Unauthorized):  # its token stops working at once
+        await ResolveToken(users, tokens)(token.token)
+    with pytest.raises(UserNotFound):
+        await DeleteUser(users)("carol")
+    with pytest.raises(UserNotFound):
+        await ChangePassword(users, hasher)("nobody", "long-enough")

@@ -106,3 +106,36 @@ async def test_vibe_requests_say_why_the_lane_is_off(
     code, _, err = await run_cli(cli_env, "search-text", "--json", "calm piano")
     assert code == 1
     assert "EMBEDDING_MODEL=none" in err
+
+
+async def test_text_answers_show_positions_as_minutes_and_a_missing_artist_in_words(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    song = synth_track(8, 80.0)
+    song_file = write_wav(audio_dir / "song.wav", song)
+    assert (await run_cli(cli_env, "ingest", "--wait", str(song_file)))[0] == 0
+    folder = audio_dir / "clips"
+    (folder / "deeper").mkdir(parents=True)
+    write_wav(folder / "a-late.wav", song.slice_seconds(72.5, 78.5))
+    write_wav(folder / "deeper" / "b-start.wav", song.slice_seconds(0.0, 6.0))
+
+    code, out, _ = await run_cli(cli_env, "identify", "--mode", "exact", "--recursive", str(folder))
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == str(folder / "a-late.wav")
+    assert lines[1].startswith("  exact  ") and " song — Unknown artist  at 1:12.5  " in lines[1]
+    assert lines[2] == str(folder / "deeper" / "b-start.wav")
+    assert " song — Unknown artist  at 0:00.0  " in lines[3]
+
+
+async def test_a_number_of_matches_outside_1_to_50_is_refused(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    clip = write_wav(audio_dir / "clip.wav", synth_track(9, 4.0))
+    for top in ("0", "51"):
+        code, out, err = await run_cli(cli_env, "identify", "--top", top, str(clip))
+        assert (code, out) == (2, "")
+        assert f"argument --top: must be between 1 and 50, not {top}" in err
+    code, _, err = await run_cli(cli_env, "search-text", "--top", "0", "piano")
+    assert code == 2 and "must be between 1 and 50, not 0" in err

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.audio_factory import encode, synth_track, write_wav
 from tests.support.cli_runner import run_cli
+from tests.support.fixtures.integration import stored_blobs
 
 
 async def _run(env: dict[str, str], *args: str) -> tuple[int, list[dict[str, object]], str]:
@@ -81,3 +82,92 @@ async def test_invalid_settings_are_explained(cli_env: dict[str, str]) -> None:
     code, _, err = await _run(env, "outbox", "status")
     assert code == 2
     assert "SERVICE_PORT" in err and "DATABASE_URL" in err
+
+
+async def _events(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(text("SELECT type FROM events ORDER BY position"))
+        return [row.type for row in rows]
+
+
+async def test_the_lossless_original_replaces_a_lossy_copy_ingested_first(
+    cli_env: dict[str, str], audio_dir: Path, storage_root: Path, engine: AsyncEngine
+) -> None:
+    wav = write_wav(audio_dir / "master.wav", synth_track(21, 20.0, rate=44_100))
+    lossy = encode(wav, audio_dir / "lossy.mp3", "-b:a", "96k")
+    original = encode(wav, audio_dir / "original.flac")
+
+    # One at a time, so the lossy copy is in first (with two at once, either may win the
+    # race; the flac is kept either way).
+    code, lines, _ = await _run(
+        cli_env, "ingest", "--json", "--jobs", "1", str(lossy), str(original)
+    )
+
+    assert code == 0
+    assert [(line["path"], line["status"]) for line in lines] == [
+        (str(lossy), "ingested"),
+        (str(original), "duplicate"),
+    ]
+    assert lines[1]["track_id"] == lines[0]["track_id"]
+    assert lines[1]["reason"] == "replaced the kept copy: lossless"
+    async with engine.connect() as conn:
+        row = (await conn.execute(text("SELECT * FROM tracks"))).one()
+    assert (str(row.id), row.format, row.codec) == (lines[0]["track_id"], "flac", "flac")
+    assert await _events(engine) == ["TrackIngested", "TrackSourceReplaced"]
+    # The lossy file went once the replacement committed: one blob, the row's.
+    assert [
+        p.relative_to(storage_root / "blobs").as_posix() for p in stored_blobs(storage_root)
+    ] == [row.storage_key]
+
+
+async def test_a_copy_cut_short_is_a_duplicate_and_the_whole_recording_is_kept(
+    cli_env: dict[str, str], audio_dir: Path, engine: AsyncEngine
+) -> None:
+    song = synth_track(22, 45.0)
+    first_18 = write_wav(audio_dir / "first-18s.wav", song.slice_seconds(0.0, 18.0))
+    whole = write_wav(audio_dir / "whole.wav", song)
+    late_clip = write_wav(audio_dir / "clip.wav", song.slice_seconds(30.0, 36.0))
+
+    _, short_first, _ = await _run(cli_env, "ingest", "--json", str(first_18))
+    code, [later], _ = await _run(cli_env, "ingest", "--json", "--wait", str(whole))
+    cut = encode(first_18, audio_dir / "cut.flac")  # other bytes: found by Chromaprint
+    _, [again], _ = await _run(cli_env, "ingest", "--json", str(cut))
+
+    track_id = short_first[0]["track_id"]
+    assert code == 0
+    assert (later["status"], later["track_id"], later["reason"]) == (
+        "duplicate", track_id, "replaced the kept copy: longer"
+    )  # fmt: skip
+    assert (again["status"], again["track_id"], again["reason"]) == ("duplicate", track_id, None)
+    # The index re-indexed the whole recording: a clip past the first 18 s finds the track,
+    # and only it.
+    _, out, _ = await run_cli(cli_env, "identify", "--json", "--mode", "exact", str(late_clip))
+    assert [m["track_id"] for m in json.loads(out)["exact_matches"]] == [track_id]
+    assert await _events(engine) == ["TrackIngested", "TrackSourceReplaced"]
+
+
+async def test_results_go_to_stdout_one_line_each_in_the_order_given(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    folder = audio_dir / ("a-folder-with-a-long-name-" * 3)
+    folder.mkdir()
+    slow = write_wav(folder / "a-whole-minute.wav", synth_track(31, 60.0))
+    broken = folder / "broken-file-that-is-not-audio-at-all.mp3"
+    broken.write_bytes(b"not audio " * 100)
+    quick = write_wav(folder / "quick.wav", synth_track(32, 4.0))
+
+    code, out, err = await run_cli(
+        cli_env, "ingest", "--jobs", "3", str(slow), str(broken), str(quick)
+    )
+
+    # Piped: no line is cut at 80 columns, though each is longer (a path, a UUID, a reason).
+    lines = out.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["ingested", str(slow)],
+        ["failed", str(broken)],
+        ["ingested", str(quick)],
+    ]
+    assert all(len(line) > 80 for line in lines)
+    assert "not an audio file or an unsupported format" in lines[1]
+    assert err == ""  # no progress bar without a terminal
+    assert code == 1

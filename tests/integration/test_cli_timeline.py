@@ -159,10 +159,10 @@ async def test_identify_answers_files_longer_than_a_clip_with_their_timeline(
     code, out, _ = await run_cli(env, "identify", str(mixed), str(song))
     assert code == 0
     said = out.splitlines()
-    assert said[1].startswith("  longer than a clip (0:00:48.")
+    assert said[1].startswith("  longer than a clip (0:48.")
     assert [line for line in said if "the whole file" in line] == [
-        f"  exact  1.00  song{FIRST} — Band {FIRST}  the whole file (0:00:40.0), from "
-        f"0:00:00.{round(only['offset_seconds'] * 10)} in the track"
+        f"  exact  certain  song{FIRST} — Band {FIRST}  the whole file (0:40.0), from "
+        f"0:00.{round(only['offset_seconds'] * 10)} in the track"
     ]
 
     code, out, _ = await run_cli(env, "identify", "--json", "--mode", "vibe", str(song))

@@ -15,9 +15,16 @@ from adapters.filesystem.audio_storage import FilesystemAudioStorage
 from application.identify.exact_lookup import match_exact
 from application.projections.fingerprint import FingerprintProjection
 from domain.audio import PcmAudio
-from domain.events import DomainEvent, StoredEvent, TrackDeleted, TrackIngested
+from domain.events import (
+    DomainEvent,
+    StoredEvent,
+    TrackDeleted,
+    TrackIngested,
+    TrackRetitled,
+    TrackSourceReplaced,
+)
 from domain.exact.analysis import dense
-from domain.ports.fingerprint_index import FingerprintIndex
+from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 from domain.projections.records import Applied
 from tests.support.synthetic import RATE, cut
 
@@ -37,6 +44,12 @@ async def _stored(storage: FilesystemAudioStorage, source: Path) -> str:
     return await storage.put(source, hashlib.sha256(source.read_bytes()).hexdigest(), ".wav")
 
 
+def _projection(
+    storage: FilesystemAudioStorage, fingerprinter: Fingerprinter, index: FingerprintIndex
+) -> FingerprintProjection:
+    return FingerprintProjection(storage, FfmpegAudioDecoder(), fingerprinter, index)
+
+
 def _at(position: int, event: DomainEvent) -> StoredEvent:
     return StoredEvent(position, datetime(2026, 1, 1, tzinfo=UTC), event)
 
@@ -51,9 +64,7 @@ async def test_ingest_twice_delete_and_replay(
     source = tmp_path / "track.wav"
     _write_wav(source, tracks[TRACK])
     key = await _stored(storage, source)
-    projection = FingerprintProjection(
-        storage, FfmpegAudioDecoder(), fingerprinter, fingerprint_index
-    )
+    projection = _projection(storage, fingerprinter, fingerprint_index)
     assert projection.name == "fingerprint"
     ingested = _at(1, TrackIngested(TRACK, key, 40.0))
     (query,) = await fingerprinter.prints(cut(tracks[TRACK], 7 * RATE, 5.0), [dense()])
@@ -91,9 +102,7 @@ async def test_an_aborted_rebuild_leaves_the_live_index(
     storage = FilesystemAudioStorage(tmp_path / "store")
     source = tmp_path / "track.wav"
     _write_wav(source, tracks[TRACK])
-    projection = FingerprintProjection(
-        storage, FfmpegAudioDecoder(), fingerprinter, fingerprint_index
-    )
+    projection = _projection(storage, fingerprinter, fingerprint_index)
     ingested = _at(1, TrackIngested(TRACK, await _stored(storage, source), 40.0))
     applied = await projection.apply(ingested)
     await projection.begin_rebuild()
@@ -111,9 +120,34 @@ async def test_missing_or_undecodable_file_is_skipped(
     junk = tmp_path / "junk.wav"
     junk.write_bytes(b"this is not audio at all" * 10)
     junk_key = await _stored(storage, junk)
-    projection = FingerprintProjection(
-        storage, FfmpegAudioDecoder(), fingerprinter, fingerprint_index
-    )
+    projection = _projection(storage, fingerprinter, fingerprint_index)
     await projection.apply(_at(1, TrackIngested(TRACK, "ab/missing.wav", 1.0)))
     await projection.apply(_at(2, TrackIngested(TRACK, junk_key, 1.0)))
     assert await fingerprint_index.hash_count(TRACK) is None
+
+
+async def test_a_replaced_source_is_indexed_again_and_a_retitle_changes_nothing(
+    fingerprint_index: FingerprintIndex,
+    tracks: dict[uuid.UUID, PcmAudio],
+    fingerprinter,
+    tmp_path: Path,
+) -> None:
+    storage = FilesystemAudioStorage(tmp_path / "store")
+    whole, start = tmp_path / "whole.wav", tmp_path / "start.wav"
+    _write_wav(whole, tracks[TRACK])
+    _write_wav(start, cut(tracks[TRACK], 0, 15.0))
+    start_key, whole_key = await _stored(storage, start), await _stored(storage, whole)
+    projection = _projection(storage, fingerprinter, fingerprint_index)
+    (late,) = await fingerprinter.prints(cut(tracks[TRACK], 25 * RATE, 5.0), [dense()])
+    await projection.apply(_at(1, TrackIngested(TRACK, start_key, 15.0)))
+    short_count = await fingerprint_index.hash_count(TRACK)
+    assert await match_exact(fingerprint_index, late, 3) == []  # past the copy's end
+
+    replaced = TrackSourceReplaced(TRACK, whole_key, 40.0, start_key, "longer")
+    applied = await projection.apply(_at(2, replaced))
+
+    assert applied is not None and short_count is not None and applied.items > short_count
+    [match] = await match_exact(fingerprint_index, late, 3)
+    assert match.track_id == TRACK and abs(match.offset_seconds - 25.0) < 0.01
+    assert await projection.apply(_at(3, TrackRetitled(TRACK, "New", None, None))) is None
+    assert await fingerprint_index.hash_count(TRACK) == applied.items

@@ -245,3 +245,19 @@ async def _wait_fingerprinted(client: Client, track_id: str) -> None:
             if details["projections"]["fingerprint"] == "indexed":
                 return
             await asyncio.sleep(0.1)
+
+
+async def test_error_details_never_show_the_servers_spool_path(
+    client: Client, audio_dir: Path
+) -> None:
+    garbage = audio_dir / "garbage.mp3"
+    garbage.write_bytes(b"\x00\x01 not audio " * 500)
+    cut = audio_dir / "cut.flac"
+    cut.write_bytes(track_file(audio_dir, 10, "whole.flac", seconds=8).read_bytes()[:3000])
+    for path in (garbage, cut):
+        for route in ("/api/v1/search", "/api/v1/timeline"):
+            refused = await client.post(route, files=[upload(path)])
+            error = error_of(refused)
+            assert error["code"] == "UNSUPPORTED_FORMAT", (route, refused.text)
+            shown = str(error)
+            assert "audio-ident-upload" not in shown and "/tmp" not in shown, (route, shown)

@@ -18,7 +18,7 @@ async def test_ingest_search_browse_and_delete(
     garbage.write_bytes(b"this is not audio at all" * 100)
 
     created = await client.post(
-        "/api/v1/ingest", files=[upload(first, "files"), upload(second, "files")], headers=admin
+        "/api/v1/ingest", files=[upload(first), upload(second)], headers=admin
     )
     assert created.status_code == 201, created.text
     body = created.json()
@@ -36,13 +36,17 @@ async def test_ingest_search_browse_and_delete(
         "reason": None,
     }
 
+    # `files`, the field's earlier name, is still read.
     mixed = await client.post(
         "/api/v1/ingest", files=[upload(second, "files"), upload(garbage, "files")], headers=admin
     )
     assert mixed.status_code == 207
-    rejected = mixed.json()["files"][1]
-    assert rejected["status"] == "rejected" and rejected["code"] == "UNSUPPORTED_FORMAT"
-    assert rejected["reason"]
+    failed = mixed.json()["files"][1]
+    assert failed["status"] == "failed" and failed["code"] == "UNSUPPORTED_FORMAT"
+    assert failed["reason"]
+    assert (mixed.json()["duplicates"], mixed.json()["failed"]) == (1, 1)
+    nothing = await client.post("/api/v1/ingest", data={"note": "x"}, headers=admin)
+    assert (nothing.status_code, error_of(nothing)["code"]) == (400, "VALIDATION_ERROR")
 
     await wait_indexed(client, [first_id, second_id])
 
@@ -55,6 +59,12 @@ async def test_ingest_search_browse_and_delete(
     assert [t["id"] for t in found["items"]] == [second_id]
     small = (await client.get("/api/v1/tracks", params={"page_size": 1, "page": 2})).json()
     assert len(small["items"]) == 1 and small["total"] == 2
+    # A parameter the listing does not take is refused, not silently ignored.
+    limited = await client.get("/api/v1/tracks", params={"limit": 1})
+    assert (limited.status_code, error_of(limited)["code"]) == (400, "VALIDATION_ERROR")
+    assert error_of(limited)["message"] == (
+        "unknown query parameter 'limit': this listing takes page, page_size, q and sort"
+    )
 
     details = (await client.get(f"/api/v1/tracks/{first_id}")).json()
     assert details["projections"] == {"fingerprint": "indexed", "embedding": "indexed"}
@@ -147,3 +157,54 @@ async def test_audio_streams_whole_or_by_range(
 
     missing = await client.get("/api/v1/tracks/00000000-0000-0000-0000-000000000000/audio")
     assert missing.status_code == 404
+
+
+async def test_an_admin_renames_a_track_and_every_answer_shows_the_new_names(
+    client: Client, admin: dict[str, str], user: dict[str, str], audio_dir: Path
+) -> None:
+    path = track_file(audio_dir, 4, "track04.mp3")
+    created = await client.post("/api/v1/ingest", files=[upload(path, "files")], headers=admin)
+    track_id = created.json()["files"][0]["track_id"]
+    await wait_indexed(client, [track_id])
+    url = f"/api/v1/tracks/{track_id}"
+
+    renamed = await client.patch(
+        url, json={"title": " Harbour Lights ", "artist": "The Pilots"}, headers=admin
+    )
+
+    assert renamed.status_code == 200, renamed.text
+    body = renamed.json()
+    assert (body["title"], body["artist"], body["album"]) == ("Harbour Lights", "The Pilots", None)
+    assert body["projections"] == {"fingerprint": "indexed", "embedding": "indexed"}
+    listed = (await client.get("/api/v1/tracks", params={"q": "harbour"})).json()["items"]
+    assert [(t["id"], t["artist"]) for t in listed] == [(track_id, "The Pilots")]
+    clip = clip_file(audio_dir, 4, 3.0, 6.0, "clip.wav")
+    found = (await client.post("/api/v1/search", files=[upload(clip)])).json()
+    assert found["exact_matches"][0]["track"]["title"] == "Harbour Lights"
+    assert {m["track"]["title"] for m in found["vibe_matches"]} == {"Harbour Lights"}
+    cleared = (await client.patch(url, json={"artist": None}, headers=admin)).json()
+    assert (cleared["title"], cleared["artist"]) == ("Harbour Lights", None)
+
+    refusals = [
+        (await client.patch(url, json={"title": "x"}, headers=user), "FORBIDDEN"),
+        (await client.patch(url, json={"title": "x"}), "UNAUTHORIZED"),
+        (await client.patch(url, json={"title": ""}, headers=admin), "VALIDATION_ERROR"),
+        (await client.patch(url, json={"name": "x"}, headers=admin), "VALIDATION_ERROR"),
+        (await client.patch(url, json={"title": "x" * 501}, headers=admin), "VALIDATION_ERROR"),
+        (
+            await client.patch(
+                "/api/v1/tracks/00000000-0000-0000-0000-000000000000",
+                json={"title": "x"},
+                headers=admin,
+            ),
+            "NOT_FOUND",
+        ),
+    ]
+    assert [error_of(response)["code"] for response, _ in refusals] == [c for _, c in refusals]
+    assert (await client.get(url)).json()["title"] == "Harbour Lights"
+
+
+async def test_the_api_docs_name_a_missing_artist_as_the_clients_show_it(client: Client) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    artist = schema["components"]["schemas"]["TrackSummary"]["properties"]["artist"]
+    assert "shown as “Unknown artist”" in artist["description"]

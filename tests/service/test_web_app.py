@@ -80,3 +80,13 @@ def test_every_error_code_has_a_sentence_for_people() -> None:
     catalogue = {code.value for code in ErrorCode}
     assert sorted(catalogue - set(keys)) == [], "codes without a sentence in errors.js"
     assert sorted(set(keys) - catalogue) == [], "sentences for codes the server never gives"
+
+
+async def test_head_requests_are_answered_like_gets_without_a_body(client: Client) -> None:
+    for path in ("/", "/index.html", "/js/main.js"):
+        got, head = await client.get(path), await client.head(path)
+        assert head.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-length"] == str(len(got.content))
+        assert head.headers["etag"] == got.headers["etag"]
+    assert (await client.head("/")).headers["content-type"] == "text/html; charset=utf-8"

@@ -8,9 +8,12 @@ import sys
 CLI = [sys.executable, "-m", "entrypoints.cli.main"]
 
 
-async def run_cli(env: dict[str, str], *args: str, timeout: float = 120) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of `audio-ident ARGS...`."""
-    return await _run([*CLI, *args], env, timeout)
+async def run_cli(
+    env: dict[str, str], *args: str, timeout: float = 120, stdin: bytes | None = None
+) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of `audio-ident ARGS...`; `stdin`, when given, is piped
+    in (so the command has no terminal there)."""
+    return await _run([*CLI, *args], env, timeout, stdin)
 
 
 async def run_cli_after(
@@ -25,9 +28,15 @@ async def run_cli_after(
     return await _run([sys.executable, "-c", program], env, timeout)
 
 
-async def _run(argv: list[str], env: dict[str, str], timeout: float) -> tuple[int, str, str]:
+async def _run(
+    argv: list[str], env: dict[str, str], timeout: float, stdin: bytes | None = None
+) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        *argv, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *argv,
+        env=env,
+        stdin=None if stdin is None else asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    out, err = await asyncio.wait_for(process.communicate(stdin), timeout)
     return process.returncode or 0, out.decode(), err.decode()

@@ -7,7 +7,7 @@ import pytest
 
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from domain.audio import AudioInfo, PcmAudio, Tags
-from domain.events import TrackIngested
+from domain.events import TrackIngested, TrackSourceReplaced
 from domain.library.ingest_outcome import IngestStatus
 from tests.support.audio_factory import synth_track
 from tests.support.fixtures.memory_app import MemoryApp
@@ -87,6 +87,11 @@ async def test_bad_input_fails_clearly_and_stores_nothing(app: MemoryApp, make, 
     assert not app.db.tracks and not app.db.events and not app.storage.blobs
 
 
+async def test_too_short_says_what_a_library_track_needs(app: MemoryApp) -> None:
+    outcome = await app.ingest(app.add_file("blip.wav", synth_track(7, 2.0)))
+    assert outcome.reason == "audio is 2.0 s long; a library track needs at least 3 s"
+
+
 async def test_too_long_is_refused_before_decoding(app: MemoryApp) -> None:
     info = AudioInfo("mp3", "mp3", 3600.0, 44100, 2, 128000)
     outcome = await app.ingest(app.add_file("hour.mp3", synth_track(10, 5.0), info))
@@ -123,3 +128,98 @@ async def test_a_file_that_understates_its_length_is_decoded_only_past_the_limit
     assert outcome.status is IngestStatus.FAILED and outcome.code == "AUDIO_TOO_LONG"
     assert outcome.reason == "audio is 121 s long"  # stopped at the limit (120 s) + 1 s
     assert app.db.tracks == {}
+
+
+def _mp3(seconds: float, bitrate: int = 128_000) -> AudioInfo:
+    return AudioInfo("mp3", "mp3", seconds, 44100, 2, bitrate)
+
+
+def _flac(seconds: float) -> AudioInfo:
+    return AudioInfo("flac", "flac", seconds, 44100, 2, 900_000)
+
+
+async def test_a_lossless_copy_replaces_a_lossy_one_and_keeps_the_track(app: MemoryApp) -> None:
+    audio = synth_track(12, 30.0)
+    lossy = await app.ingest(app.add_file("song.mp3", audio, _mp3(30.0)))
+    assert lossy.track_id is not None
+    kept_before = app.db.tracks[lossy.track_id]
+    app.metadata.tags["song.flac"] = Tags(title="Other tags", artist="Ignored")
+
+    better = await app.ingest(app.add_file("song.flac", audio, _flac(30.0)))
+
+    assert better.status is IngestStatus.DUPLICATE
+    assert better.track_id == lossy.track_id
+    assert better.reason == "replaced the kept copy: lossless"
+    track = app.db.tracks[lossy.track_id]
+    assert (track.format, track.codec, track.original_filename) == ("flac", "flac", "song.flac")
+    assert (track.title, track.created_at) == (kept_before.title, kept_before.created_at)
+    assert track.sha256 != kept_before.sha256
+    assert app.storage.blobs.keys() == {track.storage_key}  # the lossy file is gone
+    assert [stored.event for stored in app.db.events] == [
+        TrackIngested(track.id, kept_before.storage_key, kept_before.duration_seconds),
+        TrackSourceReplaced(
+            track.id, track.storage_key, track.duration_seconds, kept_before.storage_key,
+            "lossless",
+        ),
+    ]  # fmt: skip
+
+
+async def test_a_worse_copy_is_a_plain_duplicate(app: MemoryApp) -> None:
+    audio = synth_track(13, 30.0)
+    kept = await app.ingest(app.add_file("song.flac", audio, _flac(30.0)))
+    worse = await app.ingest(app.add_file("song.mp3", audio, _mp3(30.0, 320_000)))
+    assert (worse.status, worse.track_id, worse.reason) == (
+        IngestStatus.DUPLICATE,
+        kept.track_id,
+        None,
+    )
+    assert len(app.db.events) == 1 and len(app.storage.blobs) == 1
+
+
+async def test_a_higher_bitrate_replaces_a_lower_one(app: MemoryApp) -> None:
+    audio = synth_track(14, 30.0)
+    await app.ingest(app.add_file("low.mp3", audio, _mp3(30.0, 96_000)))
+    better = await app.ingest(app.add_file("high.mp3", audio, _mp3(30.0, 256_000)))
+    assert better.reason == "replaced the kept copy: higher bitrate"
+    same = await app.ingest(app.add_file("vbr.mp3", audio, _mp3(30.0, 250_000)))
+    assert same.status is IngestStatus.DUPLICATE and same.reason is None
+
+
+async def test_a_copy_cut_short_is_a_duplicate_and_the_whole_one_is_kept(
+    app: MemoryApp,
+) -> None:
+    whole = synth_track(15, 60.0)
+    first_18 = whole.slice_seconds(0.0, 18.0)
+    short = await app.ingest(app.add_file("intro.flac", first_18, _flac(18.0)))
+    full = await app.ingest(app.add_file("whole.mp3", whole, _mp3(60.0)))
+    assert (full.status, full.track_id) == (IngestStatus.DUPLICATE, short.track_id)
+    assert full.reason == "replaced the kept copy: longer"
+    assert short.track_id is not None
+    assert app.db.tracks[short.track_id].duration_seconds == pytest.approx(60.0, abs=0.01)
+    # And the other way round: the cut copy finds the whole one and leaves it.
+    again = await app.ingest(app.add_file("middle.flac", whole.slice_seconds(20, 40), _flac(20)))
+    assert (again.status, again.track_id, again.reason) == (
+        IngestStatus.DUPLICATE,
+        short.track_id,
+        None,
+    )
+    assert len(app.db.tracks) == 1
+
+
+async def test_a_failed_replacement_keeps_the_old_file_and_row(
+    app: MemoryApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audio = synth_track(16, 30.0)
+    lossy = await app.ingest(app.add_file("song.mp3", audio, _mp3(30.0)))
+    assert lossy.track_id is not None
+    before = app.db.tracks[lossy.track_id]
+
+    async def broken_commit(self: InMemoryUnitOfWork) -> None:
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(InMemoryUnitOfWork, "commit", broken_commit)
+    with pytest.raises(ConnectionError):
+        await app.ingest(app.add_file("song.flac", audio, _flac(30.0)))
+    assert app.db.tracks[lossy.track_id] == before
+    assert app.storage.blobs.keys() == {before.storage_key}
+    assert len(app.db.events) == 1

@@ -14,7 +14,7 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.projections.projector import Projector, StoreUnavailable
 from application.projections.run_projections import RunProjections
 from application.projections.status import ProjectionStatus
-from domain.events import DomainEvent, TrackDeleted, TrackIngested
+from domain.events import DomainEvent, TrackDeleted, TrackIngested, TrackRetitled
 from tests.support.recording_projection import RecordingProjection
 
 
@@ -109,23 +109,28 @@ async def test_retrying_a_parked_event_applies_it(uow: InMemoryUnitOfWorkFactory
     assert uow.db.parked == {}
 
 
+@pytest.mark.parametrize("superseded", [True, False], ids=["deleted", "retitled"])
 async def test_a_parked_event_superseded_by_a_later_one_is_dropped(
-    uow: InMemoryUnitOfWorkFactory,
+    uow: InMemoryUnitOfWorkFactory, superseded: bool
 ) -> None:
+    """A later TrackDeleted supersedes a parked TrackIngested; a TrackRetitled, which
+    changes nothing an index holds, does not."""
     track = uuid.uuid4()
     await _append(uow, TrackIngested(track, "k", 5))
     projection = RecordingProjection()
     projection.fail_at = {1}
     projector = _projector(projection, uow)
     await projector.catch_up()
-    await _append(uow, TrackDeleted(track, "k"))
+    later = TrackDeleted(track, "k") if superseded else TrackRetitled(track, "New", None, None)
+    await _append(uow, later)
     await projector.catch_up()
     async with uow() as unit:
         await unit.parked.request_retry()
         await unit.commit()
     projection.fail_at = set()
     await projector.catch_up()
-    assert projection.live == {}  # not resurrected by the stale TrackIngested
+    # Not resurrected by the stale TrackIngested; applied when nothing superseded it.
+    assert projection.live == ({} if superseded else {track: 10})
     assert uow.db.parked == {}
 
 

@@ -7,9 +7,11 @@ import uuid
 import pytest
 
 from application.library.delete_track import DeleteTrack
+from application.library.edit_track import EditTrack
 from application.library.track_details import GetTrack, IndexState, ListTracks
 from domain.errors import TrackNotFound
-from domain.events import TrackDeleted
+from domain.events import TrackDeleted, TrackRetitled
+from domain.library.track_edit import InvalidTrackEdit, TrackEdit
 from domain.library.track_query import TrackQuery
 from tests.support.audio_factory import synth_track
 from tests.support.fixtures.memory_app import MemoryApp
@@ -64,3 +66,46 @@ async def test_list_tracks_pages_the_library(app: MemoryApp) -> None:
     page = await ListTracks(app.uow)(TrackQuery(page=1, page_size=2))
     assert page.total == 3
     assert len(page.items) == 2
+
+
+async def test_an_edit_renames_the_track_and_records_the_event(app: MemoryApp) -> None:
+    track_id = await _ingest(app, 5)
+    before = app.db.tracks[track_id]
+    edit = EditTrack(app.uow, app.clock)
+
+    renamed = await edit(track_id, TrackEdit(title="  Night Drive ", artist="The Band"))
+
+    assert (renamed.title, renamed.artist, renamed.album) == ("Night Drive", "The Band", None)
+    assert app.db.tracks[track_id] == renamed
+    assert renamed.sha256 == before.sha256 and renamed.created_at == before.created_at
+    assert app.db.events[-1].event == TrackRetitled(track_id, "Night Drive", "The Band", None)
+    page = await ListTracks(app.uow)(TrackQuery(text="night drive"))
+    assert [t.id for t in page.items] == [track_id]
+    # The artist cleared, the title kept; an edit that changes nothing records nothing.
+    cleared = await edit(track_id, TrackEdit(artist=""))
+    assert (cleared.title, cleared.artist) == ("Night Drive", None)
+    events = len(app.db.events)
+    await edit(track_id, TrackEdit(title="Night Drive"))
+    assert len(app.db.events) == events
+
+
+async def test_an_edit_needs_a_title_and_a_track(app: MemoryApp) -> None:
+    track_id = await _ingest(app, 6)
+    edit = EditTrack(app.uow, app.clock)
+    with pytest.raises(InvalidTrackEdit):
+        await edit(track_id, TrackEdit(title="   "))
+    with pytest.raises(InvalidTrackEdit):
+        await edit(track_id, TrackEdit(artist="x" * 501))
+    with pytest.raises(TrackNotFound):
+        await edit(uuid.uuid4(), TrackEdit(title="Anything"))
+    assert len(app.db.events) == 1
+
+
+async def test_a_rename_leaves_the_indexes_caught_up(app: MemoryApp) -> None:
+    track_id = await _ingest(app, 7)
+    async with app.uow() as uow:
+        await uow.checkpoints.save("fingerprint", 1)
+        await uow.commit()
+    await EditTrack(app.uow, app.clock)(track_id, TrackEdit(title="Renamed"))
+    details = await GetTrack(app.uow, ["fingerprint"])(track_id)
+    assert details.projections == {"fingerprint": IndexState.INDEXED}  # names: not indexed

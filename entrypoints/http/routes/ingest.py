@@ -7,6 +7,7 @@ from typing import Annotated
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, post
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 
@@ -16,12 +17,6 @@ from entrypoints.http import uploads
 from entrypoints.http.error_docs import errors
 from entrypoints.http.guards import admins, cpu_capacity
 from entrypoints.http.schemas.ingest import IngestedFile, IngestForm, IngestResponse
-
-_STATUS_NAME = {
-    IngestStatus.INGESTED: "ingested",
-    IngestStatus.DUPLICATE: "duplicate",
-    IngestStatus.FAILED: "rejected",
-}
 
 
 @post(
@@ -45,23 +40,25 @@ async def ingest(
     data: Annotated[IngestForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ingest_file: FromDishka[IngestFile],
 ) -> Response[IngestResponse]:
+    if not data.uploads():
+        raise ValidationException("no file: send one or more `audio` parts")
     files: list[IngestedFile] = []
-    for upload in data.files:
+    for upload in data.uploads():
         name = uploads.original_name(upload)
         async with uploads.on_disk(upload) as path:
             # Titles fall back to the client's file name, never the temporary one.
             outcome = await ingest_file(path, display_name=name)
         files.append(_present(name, outcome))
-    counts = {s: sum(f.status == s for f in files) for s in ("ingested", "duplicate", "rejected")}
+    counts = {s: sum(f.status == s for f in files) for s in IngestStatus}
     body = IngestResponse(
         files=files,
-        ingested=counts["ingested"],
-        duplicates=counts["duplicate"],
-        rejected=counts["rejected"],
+        ingested=counts[IngestStatus.INGESTED],
+        duplicates=counts[IngestStatus.DUPLICATE],
+        failed=counts[IngestStatus.FAILED],
     )
-    if counts["ingested"] == len(files):
+    if counts[IngestStatus.INGESTED] == len(files):
         status = 201
-    elif counts["duplicate"] == len(files):
+    elif counts[IngestStatus.DUPLICATE] == len(files):
         status = 200
     else:
         status = 207
@@ -71,7 +68,7 @@ async def ingest(
 def _present(name: str, outcome: IngestOutcome) -> IngestedFile:
     return IngestedFile(
         filename=name,
-        status=_STATUS_NAME[outcome.status],  # type: ignore[arg-type]
+        status=outcome.status.value,  # type: ignore[arg-type]
         track_id=outcome.track_id,
         code=outcome.code,
         reason=outcome.reason,

@@ -10,11 +10,13 @@ from uuid import UUID
 
 import anyio
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Request, delete, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar import Request, delete, get, patch
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from application.library.delete_track import DeleteTrack
+from application.library.edit_track import EditTrack
 from application.library.track_audio import TrackAudio
 from application.library.track_details import GetTrack, ListTracks
 from domain.errors import ErrorCode
@@ -23,20 +25,28 @@ from entrypoints.http.byte_range import RangeNotSatisfiable, parse_range
 from entrypoints.http.error_docs import errors
 from entrypoints.http.errors import error_response
 from entrypoints.http.guards import admins, readers
-from entrypoints.http.schemas.tracks import TrackDetail, TrackListItem, TrackPageOut
+from entrypoints.http.schemas.tracks import TrackDetail, TrackListItem, TrackPageOut, TrackPatch
 
 _CHUNK = 64 * 1024
+
+
+_LISTING_PARAMETERS = ("page", "page_size", "q", "sort")
 
 
 @get(
     "/tracks",
     tags=["tracks"],
     summary="A page of the library, filtered and sorted",
+    description=(
+        "Takes only `page`, `page_size`, `q` and `sort`: any other query parameter (say "
+        "`limit`) is refused with VALIDATION_ERROR rather than silently ignored."
+    ),
     guards=[readers],
     responses=errors(401),
 )
 @inject
 async def list_tracks(
+    request: Request[Any, Any, Any],
     list_page: FromDishka[ListTracks],
     page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 20,
@@ -48,6 +58,7 @@ async def list_tracks(
     ] = None,
     sort: FromQuery[TrackSort] = TrackSort.NEWEST,
 ) -> TrackPageOut:
+    _refuse_unknown(request, _LISTING_PARAMETERS)
     found = await list_page(TrackQuery(text=q or None, page=page, page_size=page_size, sort=sort))
     return TrackPageOut(
         items=[TrackListItem.of(t) for t in found.items],
@@ -108,6 +119,29 @@ async def track_audio(
     )
 
 
+@patch(
+    "/tracks/{track_id:uuid}",
+    tags=["tracks"],
+    summary="Rename a track (admin): title, artist, album",
+    description=(
+        "Recorded as a TrackRetitled event with the row; every search, listing and timeline "
+        "shows the new names at once (the indexes hold no names)."
+    ),
+    security=[{"BearerToken": []}],
+    guards=[admins],
+    responses=errors(401, 403, 404),
+)
+@inject
+async def edit_track(
+    track_id: FromPath[UUID],
+    data: JSONBody[TrackPatch],
+    rename: FromDishka[EditTrack],
+    details: FromDishka[GetTrack],
+) -> TrackDetail:
+    await rename(track_id, data.edit())
+    return TrackDetail.of_details(await details(track_id))
+
+
 @delete(
     "/tracks/{track_id:uuid}",
     tags=["tracks"],
@@ -119,6 +153,17 @@ async def track_audio(
 @inject
 async def delete_track(track_id: FromPath[UUID], remove: FromDishka[DeleteTrack]) -> None:
     await remove(track_id)
+
+
+def _refuse_unknown(request: Request[Any, Any, Any], known: tuple[str, ...]) -> None:
+    """A misspelt or foreign parameter would otherwise change nothing, unnoticed."""
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        raise ValidationException(
+            f"unknown query parameter {', '.join(map(repr, unknown))}: this listing takes "
+            f"{', '.join(known[:-1])} and {known[-1]}",
+            extra=[{"key": name, "message": "unknown query parameter"} for name in unknown],
+        )
 
 
 async def _read(path: Path, start: int, length: int) -> AsyncIterator[bytes]:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 import msgspec
 from litestar.datastructures import UploadFile
 
-IngestStatusName = Literal["ingested", "duplicate", "rejected"]
+IngestStatusName = Literal["ingested", "duplicate", "failed"]
 
 
 class IngestForm(msgspec.Struct, kw_only=True):
-    """multipart/form-data: one or more `files` parts."""
+    """multipart/form-data: one or more `audio` parts (the field search and timeline take);
+    `files`, the name it had before, is still read."""
 
-    files: Annotated[list[UploadFile], msgspec.Meta(min_length=1)]
+    audio: list[UploadFile] = msgspec.field(default_factory=list[UploadFile])
+    files: list[UploadFile] = msgspec.field(default_factory=list[UploadFile])
+
+    def uploads(self) -> list[UploadFile]:
+        return [*self.audio, *self.files]
 
 
 class IngestedFile(msgspec.Struct, kw_only=True):
-    """`track_id` is the new track, or for a duplicate the track it duplicates."""
+    """`track_id` is the new track, or for a duplicate the track it duplicates. `reason`
+    says why a file failed (with its `code`), or what a duplicate did: "replaced the kept
+    copy: lossless" (or "higher bitrate", "longer") when it was the better copy."""
 
     filename: str
     status: IngestStatusName
@@ -36,4 +43,4 @@ class IngestResponse(msgspec.Struct, kw_only=True):
     files: list[IngestedFile]
     ingested: int
     duplicates: int
-    rejected: int
+    failed: int

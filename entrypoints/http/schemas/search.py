@@ -14,6 +14,7 @@ from domain.exact.reading import Certainty, evidence
 from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
 from entrypoints.http.schemas.tracks import TrackSummary
+from entrypoints.numbers import rounded
 
 ModeName = Literal["exact", "vibe", "both"]
 
@@ -93,15 +94,15 @@ class ExactMatchOut(msgspec.Struct, kw_only=True):
     def of(cls, match: ExactMatch, track: Track, clip_seconds: float) -> ExactMatchOut:
         return cls(
             track=TrackSummary.of(track),
-            offset_seconds=round(match.offset_seconds, 3),
-            confidence=round(match.confidence, 4),
+            offset_seconds=rounded(match.offset_seconds, 3),
+            confidence=rounded(match.confidence, 4),
             certainty=Certainty.of(match.confidence).value,
             evidence=evidence(match, clip_seconds),
             aligned_hashes=match.aligned_hashes,
-            query_start=round(match.query_start, 3),
-            query_end=round(match.query_end, 3),
-            aligned_points=[(round(q, 3), round(r, 3)) for q, r in match.aligned_points],
-            speed=round(match.speed, 4),
+            query_start=rounded(match.query_start, 3),
+            query_end=rounded(match.query_end, 3),
+            aligned_points=[(rounded(q, 3), rounded(r, 3)) for q, r in match.aligned_points],
+            speed=rounded(match.speed, 4),
         )
 
 
@@ -123,7 +124,7 @@ class VibeMatchOut(msgspec.Struct, kw_only=True):
             track=TrackSummary.of(track),
             similarity=round(match.similarity, 4),
             alike_percentile=match.alike_percentile,
-            best_chunk_offset_seconds=round(match.best_chunk_offset_seconds, 3),
+            best_chunk_offset_seconds=rounded(match.best_chunk_offset_seconds, 3),
             matched_chunks=match.matched_chunks,
         )
 

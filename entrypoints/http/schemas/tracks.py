@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal, TypeVar
 from uuid import UUID
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from application.library.track_details import TrackDetails
 from domain.library.track import Track
+from domain.library.track_edit import KEEP, NAME_MAX_LENGTH, Keep, TrackEdit
 
 IndexStateName = Literal["indexed", "pending"]
+T = TypeVar("T")
+
+
+MISSING_ARTIST = "Unknown artist"  # how every client shows a null artist (CLI, web app)
+Artist = Annotated[
+    str | None,
+    msgspec.Meta(description=f"null when the file named none (shown as “{MISSING_ARTIST}”)"),
+]
 
 
 class TrackSummary(msgspec.Struct, kw_only=True):
     id: UUID
     title: str
-    artist: str | None
+    artist: Artist
     album: str | None
     duration_seconds: float
 
@@ -87,3 +97,23 @@ class TrackPageOut(msgspec.Struct, kw_only=True):
     total: int
     page: int
     page_size: int
+
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX_LENGTH)]
+Name = Annotated[str, msgspec.Meta(max_length=NAME_MAX_LENGTH)]
+
+
+class TrackPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """New names for a track (admin). A field left out stays as it is; an `artist` or
+    `album` that is null or empty is cleared. Surrounding spaces are dropped."""
+
+    title: Title | UnsetType = UNSET
+    artist: Name | UnsetType | None = UNSET
+    album: Name | UnsetType | None = UNSET
+
+    def edit(self) -> TrackEdit:
+        return TrackEdit(_kept(self.title), _kept(self.artist), _kept(self.album))
+
+
+def _kept(value: T | UnsetType) -> T | Keep:
+    return KEEP if isinstance(value, UnsetType) else value

@@ -62,6 +62,8 @@ export function tracks({ page = 1, pageSize = 20, q = "", sort } = {}, signal) {
 
 export const track = (id) => call("GET", `tracks/${id}`);
 export const deleteTrack = (id) => call("DELETE", `tracks/${id}`);
+/** Rename a track (admin): `names` holds any of title, artist, album; "" clears artist or album. */
+export const editTrack = (id, names) => call("PATCH", `tracks/${id}`, { body: names });
 export const me = () => call("GET", "auth/me");
 export const readiness = () => call("GET", "/health/ready");
 export const audioUrl = (id) => `${BASE}/tracks/${id}/audio`;
@@ -90,7 +92,7 @@ export function ingest(file, onProgress) {
     });
     request.addEventListener("error", () => reject(new TypeError("network error")));
     const form = new FormData();
-    form.append("files", file, file.name);
+    form.append("audio", file, file.name);
     request.send(form);
   });
 }

@@ -1,11 +1,17 @@
 // How numbers read on the page.
 
-/** 83.44 → "1:23.4" (tenths), the way a match's offset is shown. */
+/**
+ * A position in a recording, to the tenth: 83.44 → "1:23.4", past an hour "1:02:03.4";
+ * never "-0:00.0". The CLI shows positions the same way (entrypoints/cli/presenters.py).
+ */
 export function offset(seconds) {
-  const tenths = Math.max(0, Math.round(seconds * 10));
-  const minutes = Math.floor(tenths / 600);
-  const rest = ((tenths % 600) / 10).toFixed(1).padStart(4, "0");
-  return `${minutes}:${rest}`;
+  const tenths = Math.round(seconds * 10);
+  const sign = tenths < 0 ? "-" : "";
+  const rest = Math.abs(tenths);
+  const hours = Math.floor(rest / 36000);
+  const minutes = Math.floor(rest / 600) % 60;
+  const clock = hours ? `${hours}:${String(minutes).padStart(2, "0")}` : `${minutes}`;
+  return `${sign}${clock}:${((rest % 600) / 10).toFixed(1).padStart(4, "0")}`;
 }
 
 /** 203.9 → "3:24" (whole seconds), for lengths. */
@@ -38,6 +44,13 @@ export function indexName(projection) {
   return INDEXES[projection] ?? projection;
 }
 
+/** What every client shows for a track whose file named no artist (the API says so too). */
+export const MISSING_ARTIST = "Unknown artist";
+
+export function artist(name) {
+  return name || MISSING_ARTIST;
+}
+
 export function byArtist(track) {
-  return [track.artist, track.album].filter(Boolean).join(" — ") || "Unknown artist";
+  return [artist(track.artist), track.album].filter(Boolean).join(" — ");
 }

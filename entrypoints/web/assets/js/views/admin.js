@@ -97,7 +97,8 @@ async function upload({ file, bar, outcome, item }) {
     if (result.status === "ingested") {
       replace(outcome, "ingested — ", h("a", { href: `#/track/${result.track_id}` }, "view"));
     } else if (result.status === "duplicate") {
-      replace(outcome, "duplicate of ", h("a", { href: `#/track/${result.track_id}` }, "a track already in the library"));
+      // The reason says when this file replaced the kept copy ("replaced the kept copy: lossless").
+      replace(outcome, "duplicate of ", h("a", { href: `#/track/${result.track_id}` }, "a track already in the library"), result.reason ? ` — ${result.reason}` : "");
     } else {
       item.dataset.status = "failed";
       outcome.textContent = `failed: ${result.reason ?? result.code}`;

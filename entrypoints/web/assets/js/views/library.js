@@ -5,7 +5,7 @@
 import { tracks } from "../api.js";
 import { h, pageHeading, replace } from "../dom.js";
 import { sentence } from "../errors.js";
-import { date, duration } from "../format.js";
+import { artist, date, duration } from "../format.js";
 
 const SIZES = [10, 25, 50, 100];
 const SORTS = {
@@ -111,7 +111,7 @@ function table(page, state) {
             "tr",
             {},
             h("td", { "data-label": "Title" }, h("a", { href: `#/track/${t.id}` }, t.title)),
-            h("td", { "data-label": "Artist", class: t.artist ? null : "missing" }, t.artist ?? "—"),
+            h("td", { "data-label": "Artist", class: t.artist ? null : "missing" }, artist(t.artist)),
             h("td", { "data-label": "Album", class: t.album ? null : "missing" }, t.album ?? "—"),
             h("td", { "data-label": "Length", class: "number" }, duration(t.duration_seconds)),
             h("td", { "data-label": "Added" }, t.created_at ? date(t.created_at) : "—"),

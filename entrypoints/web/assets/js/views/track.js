@@ -1,10 +1,10 @@
-// One track: metadata, file facts, whether each index holds it; admins may delete it.
+// One track: metadata, file facts, whether each index holds it; admins may rename or delete it.
 
-import { deleteTrack, track } from "../api.js";
+import { deleteTrack, editTrack, track } from "../api.js";
 import { isAdmin } from "../auth.js";
 import { h, pageHeading, replace } from "../dom.js";
 import { sentence } from "../errors.js";
-import { byArtist, bytes, date, duration, indexName } from "../format.js";
+import { artist, byArtist, bytes, date, duration, indexName } from "../format.js";
 import { playButton } from "../matches.js";
 import { toast } from "../toast.js";
 
@@ -38,7 +38,7 @@ function show(main, t) {
         "dl",
         { class: "details" },
         row("Title", t.title),
-        row("Artist", t.artist ?? "—"),
+        row("Artist", artist(t.artist)),
         row("Album", t.album ?? "—"),
         row("Length", duration(t.duration_seconds)),
         row("Added", date(t.created_at)),
@@ -72,8 +72,40 @@ function show(main, t) {
         ),
       ),
     ),
+    isAdmin() ? editSection(main, t) : null,
     isAdmin() ? deleteSection(t) : null,
   );
+}
+
+function editSection(main, t) {
+  const field = (id, label, value, extra = {}) => [
+    h("label", { for: id }, label),
+    h("input", { id, name: id, value: value ?? "", maxlength: "500", autocomplete: "off", ...extra }),
+  ];
+  const message = h("p", { class: "error", role: "alert" });
+  const form = h(
+    "form",
+    { class: "card edit-names", "data-testid": "edit-names" },
+    h("h2", {}, "Names"),
+    field("edit-title", "Title", t.title, { required: true }),
+    field("edit-artist", "Artist", t.artist, { placeholder: "none: shown as “Unknown artist”" }),
+    field("edit-album", "Album", t.album, { placeholder: "none" }),
+    h("button", { type: "submit" }, "Save names"),
+    message,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    message.textContent = "";
+    const value = (id) => form.querySelector(`#${id}`).value;
+    try {
+      const saved = await editTrack(t.id, { title: value("edit-title"), artist: value("edit-artist"), album: value("edit-album") });
+      show(main, saved);
+      toast(`Saved “${saved.title}”.`);
+    } catch (error) {
+      message.textContent = sentence(error);
+    }
+  });
+  return form;
 }
 
 function deleteSection(t) {
