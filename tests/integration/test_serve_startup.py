@@ -1,0 +1,128 @@
+"""`audio-ident serve` starting and stopping as an operator meets it: it says where it
+listens and when it is ready, and refuses a port in use or a data root already served in
+a sentence and at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.serve_process import free_port, spawn_serve
+
+SERVE = [sys.executable, "-m", "entrypoints.cli.main", "serve"]
+
+
+def said(log: Path) -> list[dict[str, Any]]:
+    """The JSON lines of a serve log (stderr not a terminal)."""
+    lines = log.read_text().splitlines()
+    return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def test_serve_says_in_its_log_where_it_listens_and_when_it_is_ready(
+    serve_env: dict[str, str], tmp_path: Path
+) -> None:
+    with spawn_serve(serve_env, tmp_path) as (url, process):
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    lines = said(tmp_path / "serve.log")
+    events = {line["event"]: line for line in lines if line["logger"] == "audio_ident.announce"}
+    assert list(events) == ["starting", "ready", "stopped"]  # at the default log level
+    assert events["starting"]["url"] == events["ready"]["url"] == f"{url}/"
+    assert events["starting"]["data_root"] == serve_env["AUDIO_STORAGE_ROOT"]
+    assert events["ready"]["vibe"] == "on"
+    assert not any("JWT_SECRET" in line["event"] for line in lines)
+
+
+def test_on_a_terminal_serve_says_it_in_plain_sentences(
+    serve_env: dict[str, str], tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {**serve_env, "EMBEDDING_MODEL": "none"}
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*SERVE, "--port", str(port)], env=env, stdout=follower, stderr=follower
+    )
+    os.close(follower)
+    screen = ""
+    try:
+        deadline = time.monotonic() + 90
+        while "ready" not in screen and time.monotonic() < deadline:
+            if select.select([leader], [], [], 1)[0]:
+                screen += os.read(leader, 65536).decode(errors="replace")
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        assert process.wait(timeout=30) == 130  # as a shell expects of Ctrl-C
+        while select.select([leader], [], [], 0.5)[0]:
+            try:
+                screen += os.read(leader, 65536).decode(errors="replace")
+            except OSError:
+                break
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    url = f"http://127.0.0.1:{port}/"
+    lines = [line.strip() for line in screen.splitlines() if line.startswith("audio-ident:")]
+    root = serve_env["AUDIO_STORAGE_ROOT"]
+    assert lines == [
+        f"audio-ident: serving {root} at {url} — starting (database, model, indexes)…",
+        f"audio-ident: ready: open {url} (vibe lane switched off); Ctrl-C stops",
+        "audio-ident: stopped",
+    ], screen
+
+
+def test_a_port_in_use_is_refused_at_once_in_a_sentence(
+    serve_env: dict[str, str], tmp_path: Path
+) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        started = time.monotonic()
+        done = subprocess.run(
+            [*SERVE, "--port", str(port)], env=serve_env, capture_output=True, text=True, timeout=60
+        )
+        seconds = time.monotonic() - started
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith(
+        f"audio-ident: port {port} is already in use: another program listens on "
+        f"127.0.0.1:{port}; use --port (or SERVICE_PORT) to pick another, or stop the other "
+        "process"
+    ), done.stderr
+    assert "Errno" not in done.stderr
+    # It used to start everything, hang 30 s on the projectors and exit after 33 s.
+    assert seconds < 15, f"took {seconds:.1f} s"
+
+
+def test_a_second_serve_on_the_same_data_root_is_refused_naming_the_first(
+    serve_env: dict[str, str], tmp_path: Path
+) -> None:
+    with spawn_serve(serve_env, tmp_path, "first.log") as (_, first):
+        done = subprocess.run(
+            [*SERVE, "--port", str(free_port())],
+            env=serve_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1
+        root = serve_env["AUDIO_STORAGE_ROOT"]
+        assert (
+            f"audio-ident: process {first.pid} is already serving the data root {root}"
+            in done.stderr
+        ), done.stderr
+        assert "stop it first, or set AUDIO_STORAGE_ROOT to another folder" in done.stderr
+        first.kill()  # no clean exit: the kernel lets go of its lock all the same
+        first.wait(timeout=30)
+        with spawn_serve(serve_env, tmp_path, "second.log") as (url, _):
+            assert httpx.get(f"{url}/health", timeout=5).status_code == 200
