@@ -1,9 +1,10 @@
 """`audio-ident serve` starting and stopping as an operator meets it: it says where it
-listens and when it is ready, and refuses a port in use or a data root already served in
-a sentence and at once."""
+listens and when it is ready, refuses a port in use or a data root already served in a
+sentence and at once, and stops within seconds however busy its projectors are."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import pty
@@ -18,15 +19,24 @@ from typing import Any
 
 import httpx
 
-from tests.support.serve_process import free_port, spawn_serve
+from application.library.ingest_file import IngestFile
+from tests.support.audio_factory import synth_track, write_wav
+from tests.support.cli_runner import run_cli
+from tests.support.serve_process import free_port, spawn_serve, wait_ready
 
 SERVE = [sys.executable, "-m", "entrypoints.cli.main", "serve"]
+BACKLOG = 30  # tracks ingested before serve starts
 
 
 def said(log: Path) -> list[dict[str, Any]]:
     """The JSON lines of a serve log (stderr not a terminal)."""
     lines = log.read_text().splitlines()
     return [json.loads(line) for line in lines if line.startswith("{")]
+
+
+def lag(url: str) -> dict[str, int]:
+    projections = httpx.get(f"{url}/health/ready", timeout=5).json()["projections"]
+    return {name: state["lag_events"] for name, state in projections.items()}
 
 
 def test_serve_says_in_its_log_where_it_listens_and_when_it_is_ready(
@@ -126,3 +136,55 @@ def test_a_second_serve_on_the_same_data_root_is_refused_naming_the_first(
         first.wait(timeout=30)
         with spawn_serve(serve_env, tmp_path, "second.log") as (url, _):
             assert httpx.get(f"{url}/health", timeout=5).status_code == 200
+
+
+async def test_serve_stops_within_seconds_in_the_middle_of_a_backlog(
+    serve_env: dict[str, str], tmp_path: Path, ingest: IngestFile, audio_dir: Path
+) -> None:
+    # A loaded run: many tracks ingested while no projector ran, so serve starts behind.
+    for seed in range(BACKLOG):
+        await ingest(write_wav(audio_dir / f"t{seed}.wav", synth_track(seed, 40.0)))
+    code, seconds = await asyncio.to_thread(_stopped_while_busy, serve_env, tmp_path)
+    assert code == 0
+    # It used to work through the whole backlog first, or for 30 s, then be cancelled.
+    assert seconds < 8, f"took {seconds:.1f} s to stop"
+    code, out, _ = await run_cli(serve_env, "outbox", "status", "--json")
+    behind = {p["projection"]: p["lag_events"] for p in json.loads(out)["projections"]}
+    assert code == 0 and behind["fingerprint"] > 0, "it stopped only once the backlog was done"
+
+    # Safely: the next start applies the rest, and every index holds what it recorded.
+    await asyncio.to_thread(_caught_up_once, serve_env, tmp_path)
+    code, out, _ = await run_cli(serve_env, "outbox", "verify", "--json")
+    assert code == 0, out
+    assert json.loads(out)["drift"] == []
+
+
+def _stopped_while_busy(env: dict[str, str], tmp_path: Path) -> tuple[int, float]:
+    """SIGTERM while the projectors apply the backlog: the exit code, the seconds it took."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [*SERVE, "--port", str(port), "--poll", "0.5"], env=env, stdout=log, stderr=log
+        )
+    try:
+        wait_ready(url, process, timeout=90)
+        while lag(url)["fingerprint"] == BACKLOG:  # until it is busy applying them
+            time.sleep(0.1)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        return process.wait(timeout=60), time.monotonic() - started
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def _caught_up_once(env: dict[str, str], tmp_path: Path) -> None:
+    with spawn_serve(env, tmp_path, "again.log") as (url, again):
+        deadline = time.monotonic() + 120
+        while any(lag(url).values()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not any(lag(url).values())
+        again.terminate()
+        again.wait(timeout=30)

@@ -79,6 +79,28 @@ async def test_a_crash_before_the_checkpoint_reapplies_one_event_idempotently(
     assert projection.live == {a: 10, b: 10}
 
 
+async def test_a_stop_ends_the_catch_up_after_the_event_in_hand(
+    uow: InMemoryUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    # A server stopping must not work through the whole backlog first.
+    await _append(uow, *(TrackIngested(uuid.uuid4(), f"t{n}", 5) for n in range(5)))
+    stop = asyncio.Event()
+
+    class StopsDuringTheSecond(RecordingProjection):
+        async def apply(self, stored):  # type: ignore[no-untyped-def]
+            if stored.position == 2:
+                stop.set()
+            return await super().apply(stored)
+
+    projection = StopsDuringTheSecond()
+    assert await _projector(projection, uow).catch_up(stop) == 2
+    assert projection.applied == [1, 2]
+    status = ProjectionStatus(uow, clock, kept=["recording"])
+    assert (await status()).of("recording").checkpoint == 2  # the second's checkpoint saved
+    assert await _projector(projection, uow).catch_up() == 3  # the rest, next time
+    assert projection.applied == [1, 2, 3, 4, 5]
+
+
 async def test_a_projection_not_kept_has_no_lag(
     uow: InMemoryUnitOfWorkFactory, clock: FixedClock
 ) -> None:
