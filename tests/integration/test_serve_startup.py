@@ -1,6 +1,7 @@
 """`audio-ident serve` starting and stopping as an operator meets it: it says where it
 listens and when it is ready, refuses a port in use or a data root already served in a
-sentence and at once, and stops within seconds however busy its projectors are."""
+sentence and at once, stops within seconds however busy its projectors are, and keeps
+signed-in tokens valid across a restart without JWT_SECRET."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from application.library.ingest_file import IngestFile
 from tests.support.audio_factory import synth_track, write_wav
 from tests.support.cli_runner import run_cli
-from tests.support.serve_process import free_port, spawn_serve, wait_ready
+from tests.support.serve_process import admin_token, free_port, spawn_serve, wait_ready
 
 SERVE = [sys.executable, "-m", "entrypoints.cli.main", "serve"]
 BACKLOG = 30  # tracks ingested before serve starts
@@ -188,3 +190,19 @@ def _caught_up_once(env: dict[str, str], tmp_path: Path) -> None:
         assert not any(lag(url).values())
         again.terminate()
         again.wait(timeout=30)
+
+
+async def test_tokens_outlive_a_restart_without_jwt_secret(
+    serve_env: dict[str, str], tmp_path: Path, engine: AsyncEngine
+) -> None:
+    env = {k: v for k, v in serve_env.items() if k != "JWT_SECRET"}
+    with spawn_serve(env, tmp_path, "first.log") as (url, first):
+        token = await admin_token(url, engine)
+        first.terminate()
+        first.wait(timeout=30)
+    secret = Path(env["AUDIO_STORAGE_ROOT"]) / "jwt-secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    with spawn_serve(env, tmp_path, "second.log") as (url, _):
+        async with httpx.AsyncClient(base_url=url) as client:
+            me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text  # the same secret signed it: still accepted

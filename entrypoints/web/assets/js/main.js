@@ -51,6 +51,10 @@ function markCapabilities() {
 
 setUpPlayer();
 onChange(markAdmin);
+// Signed out (a refused token too): the admin page shows the sign-in form again.
+onChange((now) => {
+  if (!now && route().name === "admin") show();
+});
 markAdmin();
 window.addEventListener("hashchange", show);
 show();
