@@ -84,15 +84,16 @@ def _remove_orphans() -> None:
     for owner in ROOT_FALLBACK.glob(f"*{OWNER_SUFFIX}"):
         cluster = owner.with_name(owner.name.removesuffix(OWNER_SUFFIX))
         link = Path(owner.read_text().strip())
-        if link.parent.exists() or not cluster.is_dir():
+        if link.parent.exists():
             continue
-        with pgserver_lock():
-            if live_users(cluster):
-                continue
-            with contextlib.suppress(subprocess.CalledProcessError):
-                stop_server(cluster)
-        log.warning("removing embedded Postgres %s: its data root %s is gone", cluster, link.parent)
-        shutil.rmtree(cluster, ignore_errors=True)
+        if cluster.is_dir():  # (else someone removed it already: only its owner file is left)
+            with pgserver_lock():
+                if live_users(cluster):
+                    continue
+                with contextlib.suppress(subprocess.CalledProcessError):
+                    stop_server(cluster)
+            log.warning("removing embedded Postgres %s: its data root %s is gone", cluster, link)
+            shutil.rmtree(cluster, ignore_errors=True)
         owner.unlink(missing_ok=True)
 
 

@@ -88,6 +88,9 @@ def test_a_server_whose_last_user_was_killed_stops(tmp_path: Path) -> None:
 def test_the_cluster_of_a_deleted_data_root_is_removed(tmp_path: Path) -> None:
     gone, kept = tmp_path / "gone", tmp_path / "kept"
     clusters: list[Path] = []
+    # A cluster someone removed by hand (a test's own server), its owner file left behind.
+    stray = ROOT_FALLBACK / f"0000{tmp_path.name[-12:]}{OWNER_SUFFIX}"
+    stray.write_text(f"{tmp_path / 'removed' / 'postgres'}\n")
     try:
         with user_of(gone / "postgres", stay=False):
             clusters.append((gone / "postgres").resolve())
@@ -98,7 +101,9 @@ def test_the_cluster_of_a_deleted_data_root_is_removed(tmp_path: Path) -> None:
             clusters.append((kept / "postgres").resolve())
         assert not clusters[0].exists(), "the deleted data root's cluster is still there"
         assert not clusters[0].with_name(clusters[0].name + OWNER_SUFFIX).exists()
+        assert not stray.exists()
         assert clusters[1].is_dir()  # a data root that exists keeps its cluster
     finally:
+        stray.unlink(missing_ok=True)
         for cluster in clusters:
             forget(cluster)
