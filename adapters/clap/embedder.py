@@ -67,11 +67,16 @@ class ClapEmbedder:
         if not chunks:
             empty = np.zeros((0, self._dimension), dtype=np.float32)
             return ChunkEmbeddings(empty, offsets, self._model_name)
+        windows = [chunk.samples for chunk in chunks]
         async with self._turn:
-            vectors = await asyncio.to_thread(
-                self.embed_windows, [chunk.samples for chunk in chunks]
-            )
-        return ChunkEmbeddings(vectors, offsets, self._model_name)
+            # A thread per batch, not per track: a cancelled caller (a server stopping)
+            # leaves after one batch, not after a whole long track's inference.
+            step = self._batch_size
+            parts = [
+                await asyncio.to_thread(self._embed_batch, windows[start : start + step])
+                for start in range(0, len(windows), step)
+            ]
+        return ChunkEmbeddings(np.concatenate(parts, axis=0), offsets, self._model_name)
 
     async def embed_text(self, text: str) -> npt.NDArray[np.float32]:
         async with self._turn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import cast
 
 import numpy as np
@@ -11,6 +10,7 @@ from transformers import ClapModel, ClapProcessor
 from transformers.utils import logging as transformers_logging
 
 from adapters.clap.embedder import ClapEmbedder
+from adapters.clap.hub import ModelSource, locate, route_library_logs, unavailable
 from adapters.clap.precision import finish, storage_dtype
 from domain.audio import EMBEDDING_RATE, PcmAudio
 from domain.errors import LaneUnavailable
@@ -22,13 +22,14 @@ WARM_UP_SECONDS = 5.0
 
 
 def load_embedder(
-    model: str = DEFAULT_MODEL,
+    model: str | ModelSource = DEFAULT_MODEL,
     threads: int = 1,
     device: str | None = None,
     batch_size: int = 8,
     precision: str = "auto",
 ) -> ClapEmbedder | None:
-    """Load CLAP from a Hugging Face id or a local directory and warm it up.
+    """Load CLAP from a Hugging Face id or a local directory and warm it up; `model` may
+    be already located (`hub.locate`, which fails fast without importing torch).
 
     Returns None when `model` is "none" (the vibe lane switched off on purpose). Raises
     LaneUnavailable, with the reason, when the weights cannot be loaded (no network, bad
@@ -42,32 +43,35 @@ def load_embedder(
     memory for a cosine of 0.99998 to float32 vectors; float32 elsewhere (see precision.py).
     An unknown precision raises ValueError; int8 on a GPU, LaneUnavailable.
     """
-    if model.strip().lower() in (DISABLED, ""):
+    if isinstance(model, str) and model.strip().lower() in (DISABLED, ""):
         return None
-    source = str(Path(model).expanduser()) if model.startswith("~") else model
-    if source.startswith(("/", ".")) and not Path(source).is_dir():
-        raise LaneUnavailable(
-            f"the vibe lane is unavailable: no model directory at {model!r}", {"model": model}
-        )
+    located = locate(model) if isinstance(model, str) else model
+    route_library_logs()
     torch.set_num_threads(max(1, threads))
     target = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     dtype = storage_dtype(precision, target)
     transformers_logging.disable_progress_bar()
     try:
         # cast: transformers' typing of `.to` confuses pyright; nn.Module's is exact.
-        network = cast(torch.nn.Module, ClapModel.from_pretrained(source))
+        only_cached = located.local_files_only
+        network = cast(
+            torch.nn.Module,
+            ClapModel.from_pretrained(located.source, local_files_only=only_cached),
+        )
         network = finish(network.to(target, dtype).eval(), precision)
-        processor = ClapProcessor.from_pretrained(source)
+        processor = ClapProcessor.from_pretrained(located.source, local_files_only=only_cached)
+    except LaneUnavailable:
+        raise
     except Exception as exc:  # from_pretrained fails in many ways (OSError, ValueError, ...)
-        raise LaneUnavailable(
-            f"the vibe lane is unavailable: cannot load the CLAP model {model!r} ({exc})",
-            {"model": model, "reason": type(exc).__name__},
-        ) from exc
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        cause = f"{type(exc).__name__}: {first_line}"
+        why = f"the CLAP model {located.name!r} cannot be loaded ({cause})"
+        raise unavailable(located.name, why, type(exc).__name__) from exc
     embedder = ClapEmbedder(
         network,
         processor.feature_extractor,
         processor.tokenizer,
-        model_name=model,
+        model_name=located.name,
         device=target,
         batch_size=batch_size,
     )

@@ -45,6 +45,7 @@ from adapters.lmdb_index.map_growth import (
     write_room_bytes,
 )
 from adapters.lmdb_index.snapshot import EMPTY, KEY_LIMIT, LmdbSnapshot
+from adapters.system.threads import write_in_thread
 from domain.exact.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import IndexSnapshot
 
@@ -125,7 +126,7 @@ class LmdbFingerprintIndex:
     async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         if len(fingerprint) and int(fingerprint.hashes.max()) >= KEY_LIMIT:
             raise ValueError("the LMDB index stores 32-bit hashes")
-        return await asyncio.to_thread(self._put, track_id, fingerprint)
+        return await write_in_thread(lambda: self._put(track_id, fingerprint))
 
     def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
         return self._write(
@@ -194,7 +195,7 @@ class LmdbFingerprintIndex:
         return len(entries)
 
     async def remove(self, track_id: UUID) -> None:
-        await asyncio.to_thread(self._remove, track_id)
+        await write_in_thread(lambda: self._remove(track_id))
 
     def _remove(self, track_id: UUID) -> None:
         entries = self._hash_count(track_id) or 0

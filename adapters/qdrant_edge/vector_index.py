@@ -22,6 +22,7 @@ from adapters.qdrant.points import (
 from adapters.qdrant_edge.disk_room import ensure_room, write_bytes
 from adapters.qdrant_edge.lifecycle import ShardLifecycle
 from adapters.qdrant_edge.shard import EdgeIndexBusy, EdgeIndexLocked
+from adapters.system.threads import write_in_thread
 from domain.ports.vector_index import ChunkHit, IndexDimensionMismatch
 from domain.vibe.embedding import ChunkEmbeddings
 
@@ -66,7 +67,8 @@ class QdrantEdgeIndex:
             ]
             stale = _track_filter(track_id, from_chunk=len(points))
             incoming = write_bytes(len(points), embeddings.dimension)
-            await asyncio.to_thread(_write, target.shard, points, stale, self.path, incoming)
+            shard = target.shard
+            await write_in_thread(lambda: _write(shard, points, stale, self.path, incoming))
             target.written += len(points)
 
     async def remove(self, track_id: UUID) -> None:
@@ -74,7 +76,8 @@ class QdrantEdgeIndex:
             if target.shard is not None:
                 operation = qe.UpdateOperation.delete_points_by_filter(_track_filter(track_id))
                 await asyncio.to_thread(ensure_room, self.path, write_bytes(1, target.dimension))
-                await asyncio.to_thread(target.shard.update, operation)
+                shard = target.shard
+                await write_in_thread(lambda: shard.update(operation))
 
     async def search(
         self,

@@ -27,7 +27,7 @@ ReadinessStatus = Literal["ready", "degraded", "not_ready"]
 class Check:
     state: CheckState
     required: bool  # when it is down the service is not ready
-    latency_ms: float
+    latency_ms: float | None  # None: nothing was asked (the model, a part switched off)
     detail: str | None = None
 
 
@@ -83,16 +83,17 @@ class CheckReadiness:
 
     async def _vector_index(self) -> Check:
         if not self._model.enabled:
-            return Check("disabled", False, 0.0)
+            return Check("disabled", False, None)
         return await _probe(False, lambda: self._vectors.chunk_count(_NOBODY))
 
     async def _clap_model(self) -> Check:
         model = self._model
+        # Loaded (or not) once at start: there is nothing to ask, so no latency.
         if not model.enabled:
-            return Check("disabled", False, 0.0)
+            return Check("disabled", False, None)
         if model.embedder is None:
-            return Check("down", False, 0.0, model.unavailable_reason)
-        return Check("ok", False, 0.0, model.embedder.model_name)
+            return Check("down", False, None, model.unavailable_reason)
+        return Check("ok", False, None, model.embedder.model_name)
 
 
 async def _probe(required: bool, call: Callable[[], Awaitable[object]]) -> Check:

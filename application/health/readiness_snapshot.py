@@ -50,7 +50,7 @@ class ReadinessSnapshot:
         age = self._clock() - self._taken
         report = self._report
         if age > self._max_age:
-            stale = Check("down", True, 0.0, f"readiness last checked {age:.1f} s ago")
+            stale = Check("down", True, None, f"readiness last checked {age:.1f} s ago")
             report = replace(
                 report, status="not_ready", checks={**report.checks, "snapshot": stale}
             )
@@ -58,5 +58,5 @@ class ReadinessSnapshot:
 
 
 _NOT_CHECKED = Readiness(
-    "not_ready", {"snapshot": Check("down", True, 0.0, "readiness not checked yet")}, None
+    "not_ready", {"snapshot": Check("down", True, None, "readiness not checked yet")}, None
 )

@@ -36,8 +36,8 @@ async def _all_or_none(work: list[Coroutine[object, object, T]]) -> list[T]:
         raise
 
 
-async def _skipped(kind: type[M]) -> tuple[list[M], LaneReport]:
-    return [], LaneReport(LaneState.SKIPPED)
+async def _skipped(kind: type[M], mode: SearchMode) -> tuple[list[M], LaneReport]:
+    return [], LaneReport(LaneState.SKIPPED, reason=f"not asked for (mode {mode.value})")
 
 
 class IdentifyClip:
@@ -86,10 +86,10 @@ class IdentifyClip:
         (exact, exact_report), (vibe, vibe_report) = await asyncio.gather(
             run_lane("exact", self._exact(exact_clip, limit), timeout)
             if mode.runs("exact")
-            else _skipped(ExactMatch),
+            else _skipped(ExactMatch, mode),
             run_lane("vibe", self._vibe_lane(decoded.get(EMBEDDING_RATE), limit + extra), timeout)
             if mode.runs("vibe")
-            else _skipped(VibeMatch),
+            else _skipped(VibeMatch, mode),
         )
         if exclude_exact_from_vibe:
             found = {m.track_id for m in exact}

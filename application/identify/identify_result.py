@@ -29,6 +29,9 @@ class LaneState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LaneReport:
+    """How a lane fared; every state but `ok` says why in `reason` (the CLI and the HTTP
+    API both show this, in the same words)."""
+
     state: LaneState
     duration_ms: float = 0.0
     reason: str | None = None

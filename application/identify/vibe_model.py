@@ -23,3 +23,12 @@ class VibeModel:
         if self.enabled:
             return (ProjectionName.FINGERPRINT, ProjectionName.EMBEDDING)
         return (ProjectionName.FINGERPRINT,)
+
+
+def vibe_state(model: VibeModel) -> tuple[str, str]:
+    """ "on", "off" (switched off on purpose) or "unavailable", with the reason for the last."""
+    if not model.enabled:
+        return "off", ""
+    if model.embedder is None:
+        return "unavailable", model.unavailable_reason
+    return "on", ""

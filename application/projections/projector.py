@@ -54,8 +54,12 @@ class Projector:
     def name(self) -> str:
         return self.projection.name
 
-    async def catch_up(self) -> int:
-        """Apply retried parked events, then everything new; returns events handled."""
+    async def catch_up(self, stop: asyncio.Event | None = None) -> int:
+        """Apply retried parked events, then everything new; returns events handled.
+
+        Once `stop` is set it returns after the event in hand (its checkpoint saved), so
+        a server stopping waits for one event, not for the whole backlog.
+        """
         handled = await self._retry_parked()
         while True:
             async with self._uow() as uow:
@@ -64,6 +68,8 @@ class Projector:
             if not batch:
                 return handled
             for stored in batch:
+                if stop is not None and stop.is_set():
+                    return handled
                 outcome = await self._apply(stored)
                 async with self._uow() as uow:
                     await self._record(uow, stored, outcome)

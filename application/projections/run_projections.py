@@ -66,7 +66,10 @@ class RunProjections:
         return RunProjections(chosen, self._lock, self._notifier, self._uow, self._poll_seconds)
 
     async def __call__(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
-        """Until `stop`. An outage (the database down, the locks lost with its sessions)
+        """Until `stop`, which ends it after the event in hand (see `Projector.catch_up`);
+        a caller in a hurry may cancel it too (waiting for a lock, a rebuild, one long
+        event): each event's checkpoint follows its write, so a cancelled event is applied
+        again next time. An outage (the database down, the locks lost with its sessions)
         ends the round: the locks are released, and taken again once it is back."""
         outages = 0
         while not stop.is_set():
@@ -87,23 +90,25 @@ class RunProjections:
                 ready.set()
             while not stop.is_set():
                 for projector in self._projectors:
+                    if stop.is_set():
+                        break
                     if not await self._lock.still_held(projector.name):
                         raise LockLost(f"the lock of projection {projector.name} was lost")
-                    await self._serve(projector)
+                    await self._serve(projector, stop)
                 waiter = asyncio.ensure_future(self._notifier.wait(self._poll_seconds))
                 stopper = asyncio.ensure_future(stop.wait())
                 await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
                 for task in (waiter, stopper):
                     task.cancel()
 
-    async def _serve(self, projector: Projector) -> None:
+    async def _serve(self, projector: Projector, stop: asyncio.Event) -> None:
         # A failing store must not stop the other projections; this one backs off and
         # resumes from its checkpoint, so nothing is skipped.
         if time.monotonic() < self._resume_at.get(projector.name, 0.0):
             return
         try:
             await self._rebuild_if_asked(projector)
-            await projector.catch_up()
+            await projector.catch_up(stop)
         except Exception:
             failures = self._failures.get(projector.name, 0) + 1
             self._failures[projector.name] = failures

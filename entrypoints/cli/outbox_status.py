@@ -17,7 +17,8 @@ from entrypoints.wiring.role import ProcessRole
 
 
 def as_json(report: StatusReport) -> dict[str, Any]:
-    """Head of the log, each projection's checkpoint and lag, parked events, rebuilds."""
+    """Head of the log, each projection's checkpoint and lag, parked events, rebuilds. A
+    projection switched off has no lag (null): nothing is meant to apply its events."""
     return {
         "head": report.head,
         "tracks": report.tracks,
@@ -25,8 +26,9 @@ def as_json(report: StatusReport) -> dict[str, Any]:
             {
                 "projection": state.name,
                 "checkpoint": state.checkpoint,
-                "lag_events": state.lag_events,
-                "lag_seconds": state.lag_seconds,
+                "switched_off": not state.kept,
+                "lag_events": state.lag_events if state.kept else None,
+                "lag_seconds": state.lag_seconds if state.kept else None,
                 "updated_at": state.updated_at.isoformat() if state.updated_at else None,
                 "parked": state.parked,
                 "rebuild": {"progress": state.rebuild.position, "target": state.rebuild.target}
@@ -61,11 +63,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(column)
     for row in report["projections"]:
         rebuild = row["rebuild"]
+        off = row["switched_off"]
         table.add_row(
             row["projection"],
             str(row["checkpoint"]),
-            str(row["lag_events"]),
-            f"{row['lag_seconds']:.0f}",
+            "switched off" if off else str(row["lag_events"]),
+            "" if off else f"{row['lag_seconds']:.0f}",
             str(row["parked"]),
             f"{rebuild['progress']}/{rebuild['target']}" if rebuild else "",
         )

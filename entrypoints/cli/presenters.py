@@ -65,7 +65,13 @@ def vibe_match(match: VibeMatch, track: Track) -> dict[str, Any]:
 
 
 def lane(report: LaneReport) -> dict[str, Any]:
-    return {"status": report.state.value, "reason": report.reason, "ms": report.duration_ms}
+    """The HTTP API's `lanes` entry, key for key: one vocabulary for how a lane fared."""
+    return {
+        "status": report.state.value,
+        "duration_ms": report.duration_ms,
+        "reason": report.reason,
+        "code": report.code.value if report.code else None,
+    }
 
 
 TRACK_COLUMNS: tuple[str, ...] = (

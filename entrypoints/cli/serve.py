@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import uvicorn
 
+from application.identify.vibe_model import VibeModel, vibe_state
+from entrypoints.cli import data_root_lock
+from entrypoints.cli.data_root_lock import DataRootBusy
+from entrypoints.cli.listening import Address, PortUnavailable, listening_socket
 from entrypoints.cli.tls import TlsFilesError, tls_files
 from entrypoints.http.app import create_app
 from entrypoints.http.header_deadline import with_header_deadline
 from entrypoints.http.providers import ServeOptions
+from entrypoints.logging_setup import announce
 from entrypoints.settings import Settings
 
 
@@ -48,11 +55,33 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     except TlsFilesError as error:
         print(f"audio-ident: {error}", file=sys.stderr)
         return 2
+    # Refused before anything starts: a second server on this data root, a port in use.
+    try:
+        with (
+            data_root_lock.serving(settings.audio_storage_root),
+            listening_socket(args.host, args.port or settings.service_port) as sock,
+        ):
+            address = Address(args.host, sock.getsockname()[1], certfile is not None)
+            return await _serve(args, settings, sock, address, certfile, keyfile)
+    except (DataRootBusy, PortUnavailable) as error:
+        print(f"audio-ident: {error}", file=sys.stderr)
+        return 1
+
+
+async def _serve(
+    args: argparse.Namespace,
+    settings: Settings,
+    sock: socket.socket,
+    address: Address,
+    certfile: str | None,
+    keyfile: str | None,
+) -> int:
     options = ServeOptions(run_projections=not args.no_worker, poll_seconds=args.poll)
+    app = create_app(settings, options)
     config = uvicorn.Config(
-        create_app(settings, options),
+        app,
         host=args.host,
-        port=args.port or settings.service_port,
+        port=address.port,
         lifespan="on",
         http=with_header_deadline(settings.header_timeout_seconds),  # slowloris headers
         log_config=None,  # our structlog set-up (every line carries the request id)
@@ -62,14 +91,49 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         ssl_certfile=certfile,
         ssl_keyfile=keyfile,
     )
-    server = uvicorn.Server(config)
+    root = settings.audio_storage_root
+    announce(
+        "starting",
+        f"serving {root} at {address.url} — starting (database, model, indexes)…",
+        url=address.url,
+        data_root=str(root),
+    )
+
+    async def ready() -> None:
+        model = await app.state.dishka_container.get(VibeModel)
+        vibe, reason = vibe_state(model)
+        said = {"on": "vibe lane on", "off": "vibe lane switched off"}.get(vibe, reason)
+        announce(
+            "ready",
+            f"ready: open {address.url} ({address.hint}{said}); Ctrl-C stops",
+            url=address.url,
+            vibe=vibe,
+            **({"vibe_reason": reason} if reason else {}),
+        )
+
+    server = _AnnouncingServer(config, ready)
     # SIGINT/SIGTERM: uvicorn stops accepting, finishes requests, then the lifespan stops
     # the projectors and closes the container. uvicorn then raises the signal again for
     # the handler it found; with the default SIGTERM action the process would die there,
     # skipping the exit hooks (the embedded Postgres stops in one). Ours just returns.
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
-        await server.serve()
+        await server.serve(sockets=[sock])  # Ctrl-C: uvicorn raises KeyboardInterrupt after
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if server.started:
+            announce("stopped", "stopped", url=address.url)
     return 0 if server.started else 1
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, saying when it accepts requests (after the lifespan started)."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], Awaitable[None]]) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            await self._on_ready()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 import structlog
 from dishka import Provider, Scope, provide
 
 from adapters.argon2.password_hasher import Argon2PasswordHasher
+from adapters.jwt.secret_file import kept_secret
 from adapters.jwt.token_issuer import JwtTokenIssuer
 from adapters.memory.login_failures import InMemoryLoginFailures
 from domain.ports.clock import Clock
@@ -36,8 +35,8 @@ class AccountsProvider(Provider):
     def tokens(self, settings: Settings, clock: Clock) -> TokenIssuer:
         secret = settings.jwt_secret
         if not secret:
-            # Development only (settings refuse production without one): tokens die with
-            # the process.
-            log.warning("JWT_SECRET is not set: using a random secret for this process")
-            secret = secrets.token_urlsafe(48)
+            # Development only (settings refuse production without one): a secret of the
+            # data root's own, so that tokens outlive a restart.
+            secret = kept_secret(settings.audio_storage_root)
+            log.info("JWT_SECRET is not set: tokens are signed with the data root's secret")
         return JwtTokenIssuer(secret, clock, settings.jwt_ttl_seconds)

@@ -51,7 +51,10 @@ class LanesProvider(Provider):
     @provide
     async def vibe_model(self, settings: Settings, role: ProcessRole) -> VibeModel:
         if role.loads_model or not settings.vibe_enabled:
-            embedder, reason = await load_clap(settings)
+            # Logged by a worker, whose vector index then falls behind; `serve` says it in
+            # its "ready" line, and the other commands report the lane themselves.
+            worker = role.runs_projections and not role.serves_requests
+            embedder, reason = await load_clap(settings, warn=worker)
         else:
             embedder, reason = None, "this command does not load the CLAP model"
         return VibeModel(settings.vibe_enabled, embedder, reason)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.service import ADMIN, PASSWORD, Service
 
@@ -37,3 +37,12 @@ def sign_in(page: Page, service: Service) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text(f"Signed in as {ADMIN} (admin)")).to_be_visible()
+
+
+def identified(page: Page, service: Service, clip: Path, title: str) -> Locator:
+    """Pick `clip` on the Listen page; its exact match, once it names `title`."""
+    open_view(page, service)
+    page.get_by_test_id("clip-file").set_input_files(clip)
+    match = page.get_by_test_id("exact-match")
+    expect(match.locator(".match-title")).to_have_text(title, timeout=60_000)
+    return match

@@ -52,7 +52,9 @@ def run_cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
     return done.stdout
 
 
-def start(env: dict[str, str], log: Path) -> Service:
+def start(env: dict[str, str], log: Path, caught_up: tuple[str, ...] | None = None) -> Service:
+    """`serve` on a free port, once ready and `caught_up` (default: every index) applied
+    the whole event log."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -65,15 +67,17 @@ def start(env: dict[str, str], log: Path) -> Service:
         )
     service = Service(f"http://127.0.0.1:{port}", process, log)
     try:
-        wait_caught_up(service, timeout=180)
+        wait_caught_up(service, timeout=180, projections=caught_up)
     except BaseException:
         service.stop()
         raise
     return service
 
 
-def wait_caught_up(service: Service, timeout: float) -> None:
-    """Until the service is ready and every index has applied the whole event log."""
+def wait_caught_up(
+    service: Service, timeout: float, projections: tuple[str, ...] | None = None
+) -> None:
+    """Until the service is ready and every index (or `projections`) applied the whole log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert service.process.poll() is None, service.log.read_text()[-4000:]
@@ -81,7 +85,9 @@ def wait_caught_up(service: Service, timeout: float) -> None:
             ready = httpx.get(f"{service.url}/health/ready", timeout=5)
             body = ready.json()
             if ready.status_code == 200 and all(
-                lag["lag_events"] == 0 for lag in body["projections"].values()
+                lag["lag_events"] == 0
+                for name, lag in body["projections"].items()
+                if projections is None or name in projections
             ):
                 return
         except httpx.HTTPError:

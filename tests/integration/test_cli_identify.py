@@ -7,8 +7,10 @@ from pathlib import Path
 
 from application.library.ingest_file import IngestFile
 from domain.audio import PcmAudio
+from entrypoints.settings import Settings
 from tests.support.audio_factory import synth_track, write_wav
 from tests.support.cli_runner import run_cli
+from tests.support.http_app import serve
 
 
 async def _indexed(ingest: IngestFile, env: dict[str, str], path: Path, song: PcmAudio) -> str:
@@ -139,3 +141,31 @@ async def test_a_number_of_matches_outside_1_to_50_is_refused(
         assert f"argument --top: must be between 1 and 50, not {top}" in err
     code, _, err = await run_cli(cli_env, "search-text", "--top", "0", "piano")
     assert code == 2 and "must be between 1 and 50, not 0" in err
+
+
+async def test_the_cli_and_the_api_say_how_each_lane_fared_in_the_same_words(
+    cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    # The same switched-off deployment (EMBEDDING_MODEL=none), asked through both doors.
+    clip = write_wav(audio_dir / "clip.wav", synth_track(4, 6.0))
+    settings = Settings.from_env(cli_env)
+    async with serve(settings, []) as client:
+        for mode in (None, "exact"):
+            form = {} if mode is None else {"mode": mode}
+            with clip.open("rb") as audio:
+                answer = await client.post(
+                    "/api/v1/search", files={"audio": ("clip.wav", audio)}, data=form
+                )
+            assert answer.status_code == 200, answer.text
+            api_lanes = answer.json()["lanes"]
+            asked = [] if mode is None else ["--mode", mode]
+            code, out, _ = await run_cli(cli_env, "identify", "--json", *asked, str(clip))
+            cli_lanes = json.loads(out)["lanes"]
+            assert code == 0
+            for lanes in (api_lanes, cli_lanes):
+                for lane in lanes.values():
+                    lane.pop("duration_ms")
+            assert cli_lanes == api_lanes
+            # Every lane that gave nothing says why, in the API's vocabulary.
+            assert all(lane["reason"] for lane in cli_lanes.values() if lane["status"] != "ok")
+    assert api_lanes["vibe"]["status"] == "skipped"  # mode exact: not asked for

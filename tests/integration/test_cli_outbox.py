@@ -32,6 +32,15 @@ async def test_status_replay_verify_and_retry(
     assert fingerprint["lag_events"] == 3
     assert fingerprint["lag_seconds"] >= 0
     assert status["parked_events"] == []
+    # EMBEDDING_MODEL=none here: nothing is meant to apply the embedding projection, so it
+    # is said to be switched off and has no lag (it used to grow forever).
+    embedding = next(p for p in status["projections"] if p["projection"] == "embedding")
+    assert not fingerprint["switched_off"]
+    assert embedding["switched_off"]
+    assert (embedding["lag_events"], embedding["lag_seconds"]) == (None, None)
+    code, out, _ = await run_cli(cli_env, "outbox", "status")
+    assert code == 0
+    assert "switched off" in out
 
     code, _, _ = await run_cli(cli_env, "outbox", "replay", "--projection", "fingerprint")
     assert code == 0

@@ -3,6 +3,7 @@ for the microphone), and a clear refusal of half a TLS set-up."""
 
 from __future__ import annotations
 
+import json
 import ssl
 import subprocess
 import sys
@@ -85,6 +86,11 @@ def test_serve_speaks_https(
     finally:
         process.terminate()
         process.wait(timeout=40)
+    # The log says which URL to open: https, since it serves TLS.
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    said = [json.loads(line) for line in lines if line.startswith("{")]
+    ready = next(line for line in said if line.get("event") == "ready")
+    assert ready["url"] == f"https://127.0.0.1:{unused_tcp_port}/"
 
 
 def _first_answer(url: str, process: subprocess.Popen[bytes], cert: Path) -> httpx.Response:

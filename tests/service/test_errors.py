@@ -213,7 +213,7 @@ async def test_vibe_unavailable_gives_exact_results_and_says_why(
         assert ready["checks"]["clap_model"] == {
             "status": "down",
             "required": False,
-            "latency_ms": 0.0,
+            "latency_ms": None,
             "detail": reason,
         }
 

@@ -25,7 +25,11 @@ async def test_liveness_readiness_and_version(client: Client) -> None:
     body = ready.json()
     assert body["status"] == "ready"
     assert set(body["checks"]) == {"postgres", "fingerprint_index", "vector_index", "clap_model"}
-    assert all(c["status"] == "ok" and c["latency_ms"] >= 0 for c in body["checks"].values())
+    assert all(c["status"] == "ok" for c in body["checks"].values())
+    # Probed stores answer with their latency; the model, loaded at start, is not asked.
+    probed = ("postgres", "fingerprint_index", "vector_index")
+    assert all(body["checks"][name]["latency_ms"] >= 0 for name in probed)
+    assert body["checks"]["clap_model"]["latency_ms"] is None
     assert body["checks"]["postgres"]["required"] and not body["checks"]["clap_model"]["required"]
     assert body["event_log_head"] == 0
     assert body["projections"] == {
@@ -147,3 +151,14 @@ async def test_readiness_answers_from_the_last_report_without_waiting_for_the_st
             "status": "down", "required": True, "latency_ms": down["latency_ms"],
             "detail": "timed out",
         }  # fmt: skip
+
+
+@pytest.mark.parametrize("settings_env", [{"EMBEDDING_MODEL": "none"}])
+async def test_a_lane_switched_off_on_purpose_is_ready_and_has_no_lag(client: Client) -> None:
+    ready = await client.get("/health/ready")
+    body = ready.json()
+    assert (ready.status_code, body["status"]) == (200, "ready")
+    # Off on purpose: nothing asked, so no latency; and no index left to lag behind.
+    off = {"status": "disabled", "required": False, "latency_ms": None, "detail": None}
+    assert body["checks"]["vector_index"] == body["checks"]["clap_model"] == off
+    assert set(body["projections"]) == {"fingerprint"}

@@ -30,11 +30,11 @@ def free_port() -> int:
 
 @contextmanager
 def spawn_serve(
-    serve_env: dict[str, str], tmp_path: Path
+    serve_env: dict[str, str], tmp_path: Path, log_name: str = "serve.log"
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A real `audio-ident serve` on a free port, ready; killed at the end."""
     port = free_port()
-    log = (tmp_path / "serve.log").open("w")
+    log = (tmp_path / log_name).open("w")
     command = [sys.executable, "-m", "entrypoints.cli.main", "--log-level", "INFO", "serve"]
     process = subprocess.Popen(
         [*command, "--port", str(port), "--poll", "0.5"], env=serve_env, stderr=log, stdout=log

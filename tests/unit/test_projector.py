@@ -15,6 +15,7 @@ from application.projections.projector import Projector, StoreUnavailable
 from application.projections.run_projections import RunProjections
 from application.projections.status import ProjectionStatus
 from domain.events import DomainEvent, TrackDeleted, TrackIngested, TrackRetitled
+from domain.projections.names import ProjectionName
 from tests.support.recording_projection import RecordingProjection
 
 
@@ -55,7 +56,7 @@ async def test_catch_up_applies_everything_and_saves_checkpoint_and_receipts(
     await _append(uow, TrackIngested(a, "a", 5), TrackIngested(b, "b", 5), TrackDeleted(a, "a"))
     projection = RecordingProjection()
     projector = _projector(projection, uow)
-    status = ProjectionStatus(uow, clock)
+    status = ProjectionStatus(uow, clock, kept=list(ProjectionName))
     assert (await status({"recording"})).of("recording").lag_events == 3
     assert await projector.catch_up() == 3
     assert projection.live == {b: 10}
@@ -76,6 +77,38 @@ async def test_a_crash_before_the_checkpoint_reapplies_one_event_idempotently(
     assert await _projector(projection, uow).catch_up() == 2
     assert projection.applied == [1, 1, 2]
     assert projection.live == {a: 10, b: 10}
+
+
+async def test_a_stop_ends_the_catch_up_after_the_event_in_hand(
+    uow: InMemoryUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    # A server stopping must not work through the whole backlog first.
+    await _append(uow, *(TrackIngested(uuid.uuid4(), f"t{n}", 5) for n in range(5)))
+    stop = asyncio.Event()
+
+    class StopsDuringTheSecond(RecordingProjection):
+        async def apply(self, stored):  # type: ignore[no-untyped-def]
+            if stored.position == 2:
+                stop.set()
+            return await super().apply(stored)
+
+    projection = StopsDuringTheSecond()
+    assert await _projector(projection, uow).catch_up(stop) == 2
+    assert projection.applied == [1, 2]
+    status = ProjectionStatus(uow, clock, kept=["recording"])
+    assert (await status()).of("recording").checkpoint == 2  # the second's checkpoint saved
+    assert await _projector(projection, uow).catch_up() == 3  # the rest, next time
+    assert projection.applied == [1, 2, 3, 4, 5]
+
+
+async def test_a_projection_not_kept_has_no_lag(
+    uow: InMemoryUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    await _append(uow, TrackIngested(uuid.uuid4(), "a", 5))
+    report = await ProjectionStatus(uow, clock, kept=[ProjectionName.FINGERPRINT])()
+    assert report.of(ProjectionName.FINGERPRINT).lag_events == 1
+    switched_off = report.of(ProjectionName.EMBEDDING)
+    assert (switched_off.kept, switched_off.lag_events, switched_off.lag_seconds) == (False, 0, 0)
 
 
 async def test_a_poison_event_is_parked_and_the_rest_goes_on(

@@ -16,11 +16,13 @@ class Liveness(msgspec.Struct, kw_only=True):
 
 
 class Check(msgspec.Struct, kw_only=True):
-    """`required`: when it is down the service is not ready (503)."""
+    """`required`: when it is down the service is not ready (503). `latency_ms` is null
+    for what was not asked this time: the CLAP model (loaded once, at start) and parts
+    switched off."""
 
     status: CheckStatus
     required: bool
-    latency_ms: float
+    latency_ms: float | None
     detail: str | None = None
 
     @classmethod

@@ -1,9 +1,20 @@
 // The HTTP API, same origin. Every failure becomes an ApiError carrying the envelope's code.
 
-import { token } from "./auth.js";
+import { signOut, token } from "./auth.js";
 import { ApiError } from "./errors.js";
+import { toast } from "./toast.js";
 
 const BASE = "/api/v1";
+
+const SIGNED_OUT = "You have been signed out: the server no longer accepts your sign-in. Sign in again.";
+
+/** A token the server refuses (it expired, or the server's secret changed): the page must
+ * not go on saying "Signed in as …" while every action fails. */
+function refused(status, sentToken) {
+  if (status !== 401 || !sentToken || token() !== sentToken) return;
+  signOut(SIGNED_OUT);
+  toast(SIGNED_OUT, { error: true });
+}
 
 function headers(extra = {}) {
   const bearer = token();
@@ -25,6 +36,7 @@ async function call(method, path, { body, query, signal } = {}) {
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
+  const sent = token();
   const init = { method, headers: headers(), signal };
   if (body instanceof FormData || body instanceof URLSearchParams) init.body = body;
   else if (body !== undefined) {
@@ -32,6 +44,7 @@ async function call(method, path, { body, query, signal } = {}) {
     init.headers["Content-Type"] = "application/json";
   }
   const response = await fetch(url, init);
+  refused(response.status, sent);
   // Readiness answers 503 with its full report when a required store is down.
   if (!response.ok && !(response.status === 503 && path === "/health/ready")) {
     throw await failure(response);
@@ -77,6 +90,7 @@ export function signIn(username, password) {
 export function ingest(file, onProgress) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
+    const sent = token();
     request.open("POST", `${BASE}/ingest`);
     for (const [name, value] of Object.entries(headers())) request.setRequestHeader(name, value);
     request.responseType = "json";
@@ -84,6 +98,7 @@ export function ingest(file, onProgress) {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
     request.addEventListener("load", () => {
+      refused(request.status, sent);
       const body = request.response;
       if (request.status < 300 && body) return resolve(body);
       const error = body?.error ?? { code: `HTTP_${request.status}`, message: request.statusText };

@@ -26,13 +26,21 @@ export function isAdmin() {
   return session()?.role === "admin";
 }
 
+let endedBecause = ""; // why the last session ended, when the person did not end it
+
+/** The sentence for a session the server ended (shown where one signs in again), or "". */
+export const whySignedOut = () => endedBecause;
+
 export function signedIn(token, user, expiresAt) {
+  endedBecause = "";
   const saved = { token, username: user.username, role: user.role, expiresAt };
   sessionStorage.setItem(KEY, JSON.stringify(saved));
   notify();
 }
 
-export function signOut() {
+/** `because`: a sentence when the server ended the session (a refused token). */
+export function signOut(because = "") {
+  endedBecause = because;
   if (sessionStorage.getItem(KEY) === null) return;
   sessionStorage.removeItem(KEY);
   notify();

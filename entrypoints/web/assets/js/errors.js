@@ -61,8 +61,8 @@ const SENTENCES = {
   RANGE_NOT_SATISFIABLE: () => "That part of the audio file is past its end. Reload the track and play it again.",
   TOO_MANY_ATTEMPTS: (d) =>
     `Too many failed sign-ins for this account or from this address. Try again ${retryIn(d.retry_after_seconds)}.`,
-  LANE_UNAVAILABLE: () =>
-    "Searching by sound is not available on this server right now (its CLAP model is not loaded).",
+  LANE_UNAVAILABLE: (d, message) =>
+    message ? asSentence(message) : "Searching by sound is not available on this server right now.",
   SEARCH_TIMEOUT: () => "The search took too long. Try again in a moment.",
   TOO_MANY_REQUESTS: () => "Too many requests at once. Wait a moment and try again.",
   OVERLOADED: (d) => `The service is busy right now. Try again ${retryIn(d.retry_after_seconds)}.`,
@@ -91,12 +91,19 @@ export function sentence(error, overrides = {}) {
   return error?.message ?? "Something went wrong.";
 }
 
+/** The server's own sentence ("the vibe lane is unavailable: …; set …"), capitalised. */
+function asSentence(text) {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** Why a search lane gave nothing, said in words (from the `lanes` part of a search). */
 export function laneSentence(name, lane) {
   const what = name === "exact" ? "Exact matching" : "Sounds-alike search";
   switch (lane.status) {
     case "unavailable":
-      return `${what} is not available on this server${lane.reason ? `: ${lane.reason}` : ""}.`;
+      return lane.reason ? asSentence(lane.reason) : `${what} is not available on this server.`;
     case "timeout":
       return `${what} took too long and was stopped; the other results are shown.`;
     case "failed":

@@ -2,6 +2,7 @@
 // A view's render(main, params, ...path) may return a cleanup function, run on leaving it.
 
 import { onChange, session } from "./auth.js";
+import { learn, vibeSwitchedOff } from "./capabilities.js";
 import { setUpPlayer } from "./player.js";
 import * as admin from "./views/admin.js";
 import * as describe from "./views/describe.js";
@@ -41,8 +42,20 @@ function markAdmin() {
   document.body.classList.toggle("signed-in", Boolean(session()));
 }
 
+/** A lane switched off on purpose: its menu entry goes; a page of it already open is redrawn. */
+function markCapabilities() {
+  const off = vibeSwitchedOff();
+  for (const link of document.querySelectorAll('nav [data-route="describe"]')) link.hidden = off;
+  if (off && route().name === "describe") show();
+}
+
 setUpPlayer();
 onChange(markAdmin);
+// Signed out (a refused token too): the admin page shows the sign-in form again.
+onChange((now) => {
+  if (!now && route().name === "admin") show();
+});
 markAdmin();
 window.addEventListener("hashchange", show);
 show();
+learn().then(markCapabilities);

@@ -1,6 +1,7 @@
 // Matches as the result, the describe page and the running list show them.
 
 import { alignmentPicture } from "./alignment.js";
+import { vibeSwitchedOff } from "./capabilities.js";
 import { h } from "./dom.js";
 import { byArtist, offset } from "./format.js";
 import { laneSentence } from "./errors.js";
@@ -114,9 +115,11 @@ export function vibeList(matches, heading = "Sounds like") {
   );
 }
 
-/** The lanes that gave nothing for a reason other than "no match", in words. */
+/** The lanes that gave nothing for a reason other than "no match", in words; a lane
+ * switched off on purpose is not news. */
 export function laneNotes(lanes) {
   const notes = Object.entries(lanes)
+    .filter(([name]) => !(name === "vibe" && vibeSwitchedOff()))
     .map(([name, lane]) => laneSentence(name, lane))
     .filter(Boolean);
   return notes.length

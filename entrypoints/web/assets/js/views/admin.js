@@ -2,7 +2,7 @@
 // each file's progress and outcome.
 
 import { ingest, me, signIn } from "../api.js";
-import { session, signOut, signedIn } from "../auth.js";
+import { session, signOut, signedIn, whySignedOut } from "../auth.js";
 import { h, pageHeading, replace } from "../dom.js";
 import { dropZone } from "../drop_zone.js";
 import { sentence } from "../errors.js";
@@ -13,16 +13,20 @@ const AT_ONCE = 2; // uploads in flight; the server ingests each file as it arri
 export function render(main) {
   const who = session();
   replace(main, pageHeading("Admin"), who ? signedInView(main, who) : signInForm(main));
+  // Is the token still accepted? A refused one signs out (api.js), and the form comes back.
+  if (who) me().catch(() => {});
 }
 
 function signInForm(main) {
   const username = h("input", { id: "username", name: "username", autocomplete: "username", required: true });
   const password = h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
   const message = h("p", { class: "error", role: "alert" });
+  const ended = whySignedOut();
   const form = h(
     "form",
     { class: "card sign-in" },
     h("h2", {}, "Sign in"),
+    ended ? h("p", { class: "notice", "data-testid": "signed-out" }, ended) : null,
     h("label", { for: "username" }, "Username"),
     username,
     h("label", { for: "password" }, "Password"),

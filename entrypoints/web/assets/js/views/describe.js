@@ -1,6 +1,7 @@
 // Describe a sound in words → tracks that sound like it (the CLAP text tower).
 
 import { searchText } from "../api.js";
+import { vibeSwitchedOff } from "../capabilities.js";
 import { h, pageHeading, replace } from "../dom.js";
 import { sentence } from "../errors.js";
 import { vibeList } from "../matches.js";
@@ -8,6 +9,14 @@ import { vibeList } from "../matches.js";
 let lastText = "";
 
 export function render(main) {
+  if (vibeSwitchedOff()) {
+    replace(
+      main,
+      pageHeading("Describe a sound"),
+      h("p", { class: "notice", "data-testid": "describe-off" }, "Searching by description is switched off on this server."),
+    );
+    return;
+  }
   const text = h("input", {
     type: "search",
     id: "describe-text",

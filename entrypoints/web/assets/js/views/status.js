@@ -57,7 +57,8 @@ function report(ready) {
                 "td",
                 {},
                 check.status === "ok" ? "working" : check.status,
-                check.status === "disabled" ? null : h("small", {}, `answered in ${check.latency_ms.toFixed(1)} ms`),
+                // null: not asked this time (the model is loaded once, at start)
+                check.latency_ms == null ? null : h("small", {}, `answered in ${check.latency_ms.toFixed(1)} ms`),
               ),
               h("td", {}, check.required ? "required" : "optional"),
             ),
