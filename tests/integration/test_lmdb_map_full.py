@@ -13,13 +13,13 @@ from adapters.filesystem.generations import current_directory
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.environment import close_environment, open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
-from adapters.lmdb_index.map_growth import IndexFull
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from application.identify.identify_exact import IdentifyExact
 from application.library.ingest_file import IngestFile
 from application.projections.fingerprint import FingerprintProjection
 from application.projections.projector import Projector, StoreUnavailable
 from application.projections.verify_projections import VerifyProjections
+from domain.errors import IndexFull
 from tests.support.exact_stack import ExactStack, exact_stack
 from tests.support.small_disk import fill, small_disk
 

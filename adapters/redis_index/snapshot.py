@@ -1,0 +1,167 @@
+"""The Redis index seen by one search: what the matcher asks of an index, read from the
+cluster in pipelines grouped per node.
+
+Redis Cluster has no snapshot across nodes, so a snapshot is made consistent by the
+order of writes (fingerprint_index.py) and by what it lets through:
+
+- it opens by reading, in one atomic call on the root slot, the live generation and its
+  publication sequence;
+- `postings` keeps only the entries of tracks whose row (numbers hash) exists when it is
+  read, after the postings, and whose publication came before the snapshot opened. A
+  track's postings are all written before its row is published, and its row is hidden
+  before any of its postings go, so an entry let through belongs to a track whose entries
+  were all there, under every hash, while they were read: a search never sees half a
+  track, nor a track published while it ran;
+- the same call says whether the generation has begun to be dropped (a rebuild replaced
+  it); then the snapshot is abandoned (`GenerationDropped`) and the search reads again;
+- `counts` only chooses which keys to read: it may include a track being written or
+  removed at that moment, as it would a moment later.
+
+Calls block the worker thread that runs the matcher; each runs its coroutine on the
+event loop that owns the cluster client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID
+
+import numpy as np
+import numpy.typing as npt
+from redis.asyncio.cluster import ClusterNode, RedisCluster
+
+from adapters.redis_index.client import master_of
+from adapters.redis_index.errors import GenerationDropped
+from adapters.redis_index.functions import LENGTHS, ROWS
+from adapters.redis_index.layout import (
+    ENTRY_BYTES,
+    HASH_LIMIT,
+    Keys,
+    Row,
+    number_field,
+    posting_keys,
+)
+
+T = TypeVar("T")
+U64 = npt.NDArray[np.uint64]
+VISIBLE_STATES = (b"live", b"retired")  # retired: swapped out, not yet being dropped
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The live generation when a snapshot opened."""
+
+    generation: int
+    seq: int  # publications up to this one are visible
+    frames: int
+    entries: int
+
+
+class ClusterReads:
+    """The snapshot's reads: one command per hash-tag group, sent to the group's master
+    directly (redis-py follows a MOVED or ASK itself, command by command)."""
+
+    def __init__(self, client: RedisCluster, keys: Keys, view: View) -> None:
+        self._client, self._keys, self._view = client, keys, view
+        self._prefixes = keys.group_prefixes(view.generation)
+
+    def _node(self, group: int) -> ClusterNode:
+        return master_of(self._client, self._prefixes[group])
+
+    async def lengths(self, hashes: U64) -> npt.NDArray[np.int64]:
+        """Bytes held under each hash."""
+        found = np.zeros(len(hashes), np.int64)
+        groups = posting_keys(self._prefixes, hashes)
+        pipe = self._client.pipeline()
+        for group, (_, keys) in groups.items():
+            pipe.execute_command(
+                "FCALL_RO", LENGTHS, len(keys), *keys, target_nodes=self._node(group)
+            )
+        for (at, _), sizes in zip(groups.values(), await pipe.execute(), strict=True):
+            found[at] = sizes
+        return found
+
+    async def values(self, hashes: U64) -> list[bytes | None]:
+        """The packed entries under each hash (None: none)."""
+        found: list[bytes | None] = [None] * len(hashes)
+        groups = posting_keys(self._prefixes, hashes)
+        pipe = self._client.pipeline()
+        for group, (_, keys) in groups.items():
+            pipe.execute_command("MGET", *keys, target_nodes=self._node(group))
+        for (at, _), got in zip(groups.values(), await pipe.execute(), strict=True):
+            for position, value in zip(at.tolist(), got, strict=True):
+                found[position] = value
+        return found
+
+    async def rows(self, numbers: list[int]) -> dict[int, Row]:
+        """The visible rows of these track numbers; raises GenerationDropped."""
+        keys = self._keys
+        generation = self._view.generation
+        reply: list[Any] = await self._client.execute_command(
+            "FCALL_RO",
+            ROWS,
+            2,
+            keys.root,
+            keys.numbers(generation),
+            generation,
+            *(number_field(n) for n in numbers),
+            target_nodes=master_of(self._client, keys.root),
+        )
+        if reply[0] not in VISIBLE_STATES:
+            raise GenerationDropped
+        rows = {n: Row.decode(raw) for n, raw in zip(numbers, reply[1:], strict=True) if raw}
+        return {n: row for n, row in rows.items() if row.seq <= self._view.seq}
+
+
+class RedisSnapshot:
+    """IndexSnapshot over one generation of the cluster (see the module's docstring)."""
+
+    def __init__(
+        self, reads: ClusterReads, view: View, call: Callable[[Awaitable[Any]], Any]
+    ) -> None:
+        self._reads, self._view, self._call = reads, view, call
+        self._rows: dict[int, Row | None] = {}
+
+    @property
+    def total_frames(self) -> int:
+        return self._view.frames
+
+    def counts(self, hashes: U64) -> npt.NDArray[np.int64]:
+        stored = hashes < np.uint64(HASH_LIMIT)
+        counts = np.zeros(len(hashes), np.int64)
+        if stored.any():
+            counts[stored] = self._call(self._reads.lengths(hashes[stored])) // ENTRY_BYTES
+        return counts
+
+    def postings(self, hashes: U64) -> tuple[U64, U64]:
+        hashes = hashes[hashes < np.uint64(HASH_LIMIT)]
+        found: list[bytes | None] = self._call(self._reads.values(hashes)) if len(hashes) else []
+        sizes = np.asarray([len(v) // ENTRY_BYTES if v else 0 for v in found], np.int64)
+        packed = b"".join(v for v in found if v)
+        values = np.frombuffer(packed, ">u8").astype(np.uint64)
+        entry_hashes = np.repeat(hashes, sizes)
+        numbers = values >> np.uint64(32)
+        held = np.unique(numbers).tolist()
+        if not held:
+            return entry_hashes, values
+        # Rows are read after the postings, every time (never from an earlier call): that
+        # order is what keeps a half-removed track out (see the module's docstring).
+        rows = self._call(self._reads.rows(held))
+        self._rows.update({n: rows.get(n) for n in held})
+        keep = np.isin(numbers, np.asarray(list(rows), np.uint64))
+        return entry_hashes[keep], values[keep]
+
+    def track_frames(self, number: int) -> int:
+        row = self._row(number)
+        return 0 if row is None else row.frames
+
+    def track_id(self, number: int) -> UUID | None:
+        row = self._row(number)
+        return None if row is None else row.track_id
+
+    def _row(self, number: int) -> Row | None:
+        if number not in self._rows:  # the matcher only asks of numbers postings returned
+            self._rows[number] = self._call(self._reads.rows([number])).get(number)
+        return self._rows[number]
