@@ -1,1 +1,1 @@
-"""FingerprintIndex on Redis Cluster: postings spread over the masters, read in pipelines per node."""
+"""FingerprintIndex on Redis Cluster: postings spread over the masters, read per node."""

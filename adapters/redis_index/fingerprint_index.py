@@ -43,6 +43,7 @@ from adapters.redis_index.errors import (
 )
 from adapters.redis_index.functions import APPEND, CUT, FRESH, HIDE, LIVE, OPEN, PUBLISH, SWAP
 from adapters.redis_index.generations import LEFT_OVER, drop_generation, generation_states
+from adapters.redis_index.groups import GroupCommand, run_grouped
 from adapters.redis_index.layout import (
     ENTRY_BYTES,
     HASH_LIMIT,
@@ -188,14 +189,12 @@ class RedisFingerprintIndex:
         packed = values.astype(">u8").tobytes()
         bounds = [*(starts * ENTRY_BYTES).tolist(), len(packed)]
         prefixes = self._keys.group_prefixes(generation)
-        pipe = client.pipeline()
+        commands: list[GroupCommand] = []
         for at, group_keys in posting_keys(prefixes, distinct).values():
             blocks = [packed[bounds[i] : bounds[i + 1]] for i in at.tolist()]
-            node = master_of(client, group_keys[0])
-            pipe.execute_command(
-                "FCALL", APPEND, len(group_keys), *group_keys, number, *blocks, target_nodes=node
-            )
-        await pipe.execute()
+            whole = ("FCALL", APPEND, len(group_keys), *group_keys, number, *blocks)
+            commands.append(GroupCommand(group_keys, whole, _one_append(number, blocks)))
+        await run_grouped(client, commands)
 
     async def remove(self, track_id: UUID) -> None:
         client = await self._ready()
@@ -212,13 +211,14 @@ class RedisFingerprintIndex:
         await self._fcall(
             client, HIDE, [keys.root, numbers], generation, number_field(record.number)
         )
-        pipe = client.pipeline()
-        for _, group_keys in posting_keys(keys.group_prefixes(generation), record.hashes).values():
-            node = master_of(client, group_keys[0])
-            pipe.execute_command(
-                "FCALL", CUT, len(group_keys), *group_keys, record.number, target_nodes=node
-            )
-        await pipe.execute()
+        number = record.number
+        groups = posting_keys(keys.group_prefixes(generation), record.hashes).values()
+        one = _one_cut(number)
+        commands = [
+            GroupCommand(group_keys, ("FCALL", CUT, len(group_keys), *group_keys, number), one)
+            for _, group_keys in groups
+        ]
+        await run_grouped(client, commands)
         await client.delete(keys.track(generation, track_id))
 
     async def _write_generation(self, client: RedisCluster) -> int:
@@ -357,6 +357,16 @@ class RedisFingerprintIndex:
         """Wait until the generations being dropped are gone (tests, tools)."""
         while self._drops:
             await asyncio.gather(*self._drops, return_exceptions=True)
+
+
+def _one_append(number: int, blocks: list[bytes]) -> Callable[[int, bytes], tuple[Any, ...]]:
+    """A group's append, for its key at `at` alone."""
+    return lambda at, key: ("FCALL", APPEND, 1, key, number, blocks[at])
+
+
+def _one_cut(number: int) -> Callable[[int, bytes], tuple[Any, ...]]:
+    """A group's removal, for one of its keys alone."""
+    return lambda at, key: ("FCALL", CUT, 1, key, number)
 
 
 async def _awaited(coroutine: Awaitable[T]) -> T:

@@ -44,15 +44,16 @@ async def drop_generation(client: RedisCluster, keys: Keys, generation: int) -> 
     for node in client.get_primaries():
         cursor = 0
         while True:
-            cursor, found = await client.execute_command(
+            cursors, found = await client.execute_command(
                 "SCAN", cursor, "MATCH", pattern, "COUNT", SCAN_BATCH, target_nodes=node
             )
+            cursor = int(cursors[node.name])  # redis-py answers a cursor per node scanned
             if found:
                 pipe = client.pipeline()
                 for key in found:
                     pipe.execute_command("UNLINK", key, target_nodes=node)
                 unlinked += sum(await pipe.execute())
-            if int(cursor) == 0:
+            if cursor == 0:
                 break
     await client.execute_command(
         "FCALL",

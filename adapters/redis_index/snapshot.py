@@ -30,11 +30,12 @@ from uuid import UUID
 
 import numpy as np
 import numpy.typing as npt
-from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.asyncio.cluster import RedisCluster
 
 from adapters.redis_index.client import master_of
 from adapters.redis_index.errors import GenerationDropped
 from adapters.redis_index.functions import LENGTHS, ROWS
+from adapters.redis_index.groups import GroupCommand, run_grouped
 from adapters.redis_index.layout import (
     ENTRY_BYTES,
     HASH_LIMIT,
@@ -61,36 +62,30 @@ class View:
 
 class ClusterReads:
     """The snapshot's reads: one command per hash-tag group, sent to the group's master
-    directly (redis-py follows a MOVED or ASK itself, command by command)."""
+    (groups.py: a moved slot is followed, a migrating one read key by key)."""
 
     def __init__(self, client: RedisCluster, keys: Keys, view: View) -> None:
         self._client, self._keys, self._view = client, keys, view
         self._prefixes = keys.group_prefixes(view.generation)
 
-    def _node(self, group: int) -> ClusterNode:
-        return master_of(self._client, self._prefixes[group])
-
     async def lengths(self, hashes: U64) -> npt.NDArray[np.int64]:
         """Bytes held under each hash."""
         found = np.zeros(len(hashes), np.int64)
-        groups = posting_keys(self._prefixes, hashes)
-        pipe = self._client.pipeline()
-        for group, (_, keys) in groups.items():
-            pipe.execute_command(
-                "FCALL_RO", LENGTHS, len(keys), *keys, target_nodes=self._node(group)
-            )
-        for (at, _), sizes in zip(groups.values(), await pipe.execute(), strict=True):
+        groups = posting_keys(self._prefixes, hashes).values()
+        commands = [
+            GroupCommand(keys, ("FCALL_RO", LENGTHS, len(keys), *keys), _strlen)
+            for _, keys in groups
+        ]
+        for (at, _), sizes in zip(groups, await run_grouped(self._client, commands), strict=True):
             found[at] = sizes
         return found
 
     async def values(self, hashes: U64) -> list[bytes | None]:
         """The packed entries under each hash (None: none)."""
         found: list[bytes | None] = [None] * len(hashes)
-        groups = posting_keys(self._prefixes, hashes)
-        pipe = self._client.pipeline()
-        for group, (_, keys) in groups.items():
-            pipe.execute_command("MGET", *keys, target_nodes=self._node(group))
-        for (at, _), got in zip(groups.values(), await pipe.execute(), strict=True):
+        groups = posting_keys(self._prefixes, hashes).values()
+        commands = [GroupCommand(keys, ("MGET", *keys), _get) for _, keys in groups]
+        for (at, _), got in zip(groups, await run_grouped(self._client, commands), strict=True):
             for position, value in zip(at.tolist(), got, strict=True):
                 found[position] = value
         return found
@@ -113,6 +108,14 @@ class ClusterReads:
             raise GenerationDropped
         rows = {n: Row.decode(raw) for n, raw in zip(numbers, reply[1:], strict=True) if raw}
         return {n: row for n, row in rows.items() if row.seq <= self._view.seq}
+
+
+def _strlen(at: int, key: bytes) -> tuple[str, bytes]:
+    return ("STRLEN", key)
+
+
+def _get(at: int, key: bytes) -> tuple[str, bytes]:
+    return ("GET", key)
 
 
 class RedisSnapshot:
@@ -144,10 +147,10 @@ class RedisSnapshot:
         entry_hashes = np.repeat(hashes, sizes)
         numbers = values >> np.uint64(32)
         held = np.unique(numbers).tolist()
-        if not held:
-            return entry_hashes, values
         # Rows are read after the postings, every time (never from an earlier call): that
-        # order is what keeps a half-removed track out (see the module's docstring).
+        # order is what keeps a half-removed track out (see the module's docstring). Read
+        # even when nothing was found: nothing may be all that is left of a dropped
+        # generation, and the call is what tells.
         rows = self._call(self._reads.rows(held))
         self._rows.update({n: rows.get(n) for n in held})
         keep = np.isin(numbers, np.asarray(list(rows), np.uint64))

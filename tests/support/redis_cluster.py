@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
+
 from adapters.redis_index.fingerprint_index import RedisFingerprintIndex
 
 START_SECONDS = 30.0
@@ -113,12 +115,17 @@ class LocalRedisCluster:
             ["redis-cli", "-p", str(node.port), *command],
             capture_output=True,
             text=True,
+            errors="backslashreplace",  # keys hold binary hashes
             timeout=10,
             check=False,
         )
         if check and (done.returncode != 0 or done.stdout.startswith("ERR")):
             raise RuntimeError(f"redis-cli {' '.join(command)}: {done.stdout}{done.stderr}")
         return done.stdout.strip()
+
+    def connection(self, node: RedisNode) -> redis.Redis:
+        """A plain (not cluster) connection to one node, for binary keys and admin commands."""
+        return redis.Redis(port=node.port, socket_timeout=10)
 
     def running(self) -> list[RedisNode]:
         return [n for n in self.nodes if n.process is not None and n.process.poll() is None]
