@@ -56,7 +56,12 @@ from adapters.redis_index.layout import (
     number_field,
     posting_keys,
 )
-from adapters.redis_index.snapshot import ClusterReads, RedisSnapshot, View
+from adapters.redis_index.snapshot import (
+    READ_ALL_BELOW_ENTRIES,
+    ClusterReads,
+    RedisSnapshot,
+    View,
+)
 from domain.errors import IndexFull, IndexUnavailable
 from domain.exact.empty_snapshot import EMPTY
 from domain.exact.fingerprint import LandmarkFingerprint
@@ -74,7 +79,8 @@ class RedisFingerprintIndex:
 
     Every process may read; one writes at a time (the projector, under its lock), though
     concurrent writers would not corrupt it. The client connects on first use; `close()`
-    waits for a generation being dropped in the background, then disconnects.
+    waits for a generation being dropped in the background, then disconnects. Below
+    `read_all_below_entries` a search reads its keys' entries in one pass (snapshot.py).
     """
 
     def __init__(
@@ -83,8 +89,10 @@ class RedisFingerprintIndex:
         namespace: str = DEFAULT_NAMESPACE,
         *,
         client_factory: Callable[[str], RedisCluster] = connect,
+        read_all_below_entries: int = READ_ALL_BELOW_ENTRIES,
     ) -> None:
         self._url, self._connect = url, client_factory
+        self._read_all_below = read_all_below_entries
         self._keys = Keys(check_namespace(namespace))
         self._client: RedisCluster | None = None
         self._functions_loaded = False
@@ -244,7 +252,8 @@ class RedisFingerprintIndex:
                 view = await self._view(client)
                 if view is None:
                     return await asyncio.to_thread(work, EMPTY)
-                snapshot = RedisSnapshot(ClusterReads(client, self._keys, view), view, call)
+                reads = ClusterReads(client, self._keys, view)
+                snapshot = RedisSnapshot(reads, view, call, self._read_all_below)
                 try:
                     return await asyncio.to_thread(work, snapshot)
                 except GenerationDropped:

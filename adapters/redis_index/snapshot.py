@@ -15,7 +15,9 @@ order of writes (fingerprint_index.py) and by what it lets through:
 - the same call says whether the generation has begun to be dropped (a rebuild replaced
   it); then the snapshot is abandoned (`GenerationDropped`) and the search reads again;
 - `counts` only chooses which keys to read: it may include a track being written or
-  removed at that moment, as it would a moment later.
+  removed at that moment, as it would a moment later. In a small index it reads the keys'
+  entries themselves (see READ_ALL_BELOW_ENTRIES) and `postings` takes them from there: the
+  rows are still read after every entry was.
 
 Calls block the worker thread that runs the matcher; each runs its coroutine on the
 event loop that owns the cluster client.
@@ -48,6 +50,12 @@ from adapters.redis_index.layout import (
 T = TypeVar("T")
 U64 = npt.NDArray[np.uint64]
 VISIBLE_STATES = (b"live", b"retired")  # retired: swapped out, not yet being dropped
+# Below this many entries (LMDB's threshold too, see adapters/lmdb_index/snapshot.py) no
+# key holds many, and `counts` reads every key's entries at once instead of asking each
+# key's length first: one pass over the keys instead of two (sending a key costs more than
+# the entries it brings back at this size). Above it, the commonest quarter of a query's
+# keys, which the matcher skips, holds most of the bytes: their lengths are asked first.
+READ_ALL_BELOW_ENTRIES = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +130,15 @@ class RedisSnapshot:
     """IndexSnapshot over one generation of the cluster (see the module's docstring)."""
 
     def __init__(
-        self, reads: ClusterReads, view: View, call: Callable[[Awaitable[Any]], Any]
+        self,
+        reads: ClusterReads,
+        view: View,
+        call: Callable[[Awaitable[Any]], Any],
+        read_all_below: int = READ_ALL_BELOW_ENTRIES,
     ) -> None:
         self._reads, self._view, self._call = reads, view, call
+        self._read_all = view.entries < read_all_below
+        self._early: dict[int, bytes | None] = {}  # values read by `counts`, by hash
         self._rows: dict[int, Row | None] = {}
 
     @property
@@ -134,13 +148,20 @@ class RedisSnapshot:
     def counts(self, hashes: U64) -> npt.NDArray[np.int64]:
         stored = hashes < np.uint64(HASH_LIMIT)
         counts = np.zeros(len(hashes), np.int64)
-        if stored.any():
+        if not stored.any():
+            return counts
+        if self._read_all:
+            asked = hashes[stored]
+            values: list[bytes | None] = self._call(self._reads.values(asked))
+            self._early = dict(zip(asked.tolist(), values, strict=True))
+            counts[stored] = [len(v) // ENTRY_BYTES if v else 0 for v in values]
+        else:
             counts[stored] = self._call(self._reads.lengths(hashes[stored])) // ENTRY_BYTES
         return counts
 
     def postings(self, hashes: U64) -> tuple[U64, U64]:
         hashes = hashes[hashes < np.uint64(HASH_LIMIT)]
-        found: list[bytes | None] = self._call(self._reads.values(hashes)) if len(hashes) else []
+        found = self._values(hashes)
         sizes = np.asarray([len(v) // ENTRY_BYTES if v else 0 for v in found], np.int64)
         packed = b"".join(v for v in found if v)
         values = np.frombuffer(packed, ">u8").astype(np.uint64)
@@ -155,6 +176,15 @@ class RedisSnapshot:
         self._rows.update({n: rows.get(n) for n in held})
         keep = np.isin(numbers, np.asarray(list(rows), np.uint64))
         return entry_hashes[keep], values[keep]
+
+    def _values(self, hashes: U64) -> list[bytes | None]:
+        """Each hash's packed entries: from what `counts` read, the rest read now."""
+        wanted = hashes.tolist()
+        missing = np.asarray([h not in self._early for h in wanted], np.bool_)
+        if missing.any():
+            fresh = self._call(self._reads.values(hashes[missing]))
+            self._early.update(zip(hashes[missing].tolist(), fresh, strict=True))
+        return [self._early[h] for h in wanted]
 
     def track_frames(self, number: int) -> int:
         row = self._row(number)

@@ -208,9 +208,12 @@ def wait_until(ready, what: str, seconds: float = START_SECONDS) -> None:
 
 
 @asynccontextmanager
-async def redis_index_on(cluster: LocalRedisCluster) -> AsyncIterator[RedisFingerprintIndex]:
+async def redis_index_on(
+    cluster: LocalRedisCluster, **options: int
+) -> AsyncIterator[RedisFingerprintIndex]:
     """A Redis index in a namespace of its own; the cluster is emptied afterwards."""
-    index = RedisFingerprintIndex(cluster.url, namespace=f"t{uuid.uuid4().hex[:12]}")
+    namespace = f"t{uuid.uuid4().hex[:12]}"
+    index = RedisFingerprintIndex(cluster.url, namespace=namespace, **options)
     try:
         yield index
     finally:
