@@ -212,22 +212,27 @@ async def run(args, printer, cluster: LocalRedisCluster, scratch: Path) -> str:
         f"| put, x real time (puts alone) | {stats['put_x_realtime']:.0f}x "
         f"| {audio_hours * 3600 / put_seconds:.0f}x |",
     ]
-    if args.scale_hours:
-        lines += ["", *await scale(args, cluster, redis, lmdb, prints, stats, ids, scratch)]
     await redis.close()
+    if args.scale_hours:
+        lines += ["", *await scale(args, cluster, prints, stats, ids, scratch)]
     return "\n".join(lines) + "\n"
 
 
-async def scale(args, cluster, redis, lmdb, prints, stats, ids, scratch: Path) -> list[str]:
-    """Both indexes filled with the same synthetic hours, then timed on the same clips."""
+async def scale(args, cluster, prints, stats, ids, scratch: Path) -> list[str]:
+    """Both indexes filled with the same synthetic hours, the corpus put after them (so its
+    tracks take the numbers after the fake ones), then timed on the same clips."""
     hours = args.scale_hours
     keys = np.concatenate([fp.hashes for fp in prints.values()])
     rates = corpus_rates(prints, stats["hashes_per_second_audio"])
+    redis = RedisFingerprintIndex(cluster.url, namespace="scale")
+    await redis.check()
     before = used_memory(cluster)
     began = time.perf_counter()
     _, entries = await fill_redis_synthetic(redis, hours, rates, keys)
     fill_seconds = time.perf_counter() - began
     redis_bytes = used_memory(cluster) - before
+    for track_id, fingerprint in prints.items():
+        await redis.put(track_id, fingerprint)
     clips = await _scale_clips(args.corpus, prints, ids, printer=CffiLandmarkFingerprinter())
     lines = [
         f"At {hours:g} h of synthetic entries ({entries} entries, written in "
@@ -237,6 +242,8 @@ async def scale(args, cluster, redis, lmdb, prints, stats, ids, scratch: Path) -
     ]
     for label, group in clips.items():
         lines.append("- Redis: " + (await time_group(redis, label, group))[2:])
+    await redis.close()
+    lines.append("")
     per_second = stats["hashes_per_second_audio"]
     for line in await scale_check(scratch / "scale", hours, per_second, prints, clips):
         lines.append(line.replace("- ", "- LMDB: ", 1) if line.startswith("- ") else line)

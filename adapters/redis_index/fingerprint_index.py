@@ -24,6 +24,7 @@ down, a failover, a lost connection) is `IndexUnavailable` (503), never a partia
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -71,14 +72,16 @@ from domain.ports.fingerprint_index import IndexSnapshot
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 READ_ATTEMPTS = 3  # a search that met a generation being dropped reads the new one
+CALL_SECONDS = 30.0  # one snapshot call at most: beyond every socket timeout and retry
 DEFAULT_NAMESPACE = "fp"
 
 
 class RedisFingerprintIndex:
     """FingerprintIndex in the Redis Cluster seeded by `url`, under `namespace`.
 
-    Every process may read; one writes at a time (the projector, under its lock), though
-    concurrent writers would not corrupt it. The client connects on first use; `close()`
+    Every process may read; one writes at a time (the projector, under its lock: two
+    writers putting one track at once could leave one put's entries behind, unseen but
+    held). Searches never see a write half done. The client connects on first use; `close()`
     waits for a generation being dropped in the background, then disconnects. Below
     `read_all_below_entries` a search reads its keys' entries in one pass (snapshot.py).
     """
@@ -109,7 +112,11 @@ class RedisFingerprintIndex:
             with cluster_errors("connecting"):
                 if self._client is None:
                     client = self._connect(self._url)
-                    await client.initialize()
+                    try:
+                        await client.initialize()
+                    except BaseException:
+                        await client.aclose()
+                        raise
                     self._client = client
                 if not self._functions_loaded:
                     await load_functions(self._client)
@@ -245,7 +252,12 @@ class RedisFingerprintIndex:
         loop = asyncio.get_running_loop()
 
         def call(coroutine: Awaitable[Any]) -> Any:
-            return asyncio.run_coroutine_threadsafe(_awaited(coroutine), loop).result()
+            running = asyncio.run_coroutine_threadsafe(_awaited(coroutine), loop)
+            try:  # bounded: a search thread never waits on a loop that stopped serving it
+                return running.result(timeout=CALL_SECONDS)
+            except concurrent.futures.TimeoutError as error:
+                running.cancel()
+                raise IndexUnavailable("the fingerprint index did not answer in time") from error
 
         with self._errors("searching"):
             for _ in range(READ_ATTEMPTS):

@@ -128,6 +128,11 @@ class Row:
         track, frames, entries, seq = _ROW.unpack(raw)
         return cls(UUID(bytes=track), frames, entries, seq)
 
+    @staticmethod
+    def seq_of(raw: bytes) -> int:
+        """The publication sequence alone, without decoding the rest."""
+        return int.from_bytes(raw[-4:], "big")
+
 
 @dataclass(frozen=True, slots=True)
 class TrackRecord:

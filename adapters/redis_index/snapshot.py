@@ -98,8 +98,9 @@ class ClusterReads:
                 found[position] = value
         return found
 
-    async def rows(self, numbers: list[int]) -> dict[int, Row]:
-        """The visible rows of these track numbers; raises GenerationDropped."""
+    async def rows(self, numbers: list[int]) -> dict[int, bytes]:
+        """The visible rows of these track numbers, undecoded (a search meets thousands
+        and decodes the few it scores); raises GenerationDropped."""
         keys = self._keys
         generation = self._view.generation
         reply: list[Any] = await self._client.execute_command(
@@ -114,8 +115,12 @@ class ClusterReads:
         )
         if reply[0] not in VISIBLE_STATES:
             raise GenerationDropped
-        rows = {n: Row.decode(raw) for n, raw in zip(numbers, reply[1:], strict=True) if raw}
-        return {n: row for n, row in rows.items() if row.seq <= self._view.seq}
+        seq = self._view.seq
+        return {
+            n: raw
+            for n, raw in zip(numbers, reply[1:], strict=True)
+            if raw and Row.seq_of(raw) <= seq
+        }
 
 
 def _strlen(at: int, key: bytes) -> tuple[str, bytes]:
@@ -139,7 +144,8 @@ class RedisSnapshot:
         self._reads, self._view, self._call = reads, view, call
         self._read_all = view.entries < read_all_below
         self._early: dict[int, bytes | None] = {}  # values read by `counts`, by hash
-        self._rows: dict[int, Row | None] = {}
+        self._rows: dict[int, bytes | None] = {}  # raw rows of the numbers met
+        self._decoded: dict[int, Row | None] = {}
 
     @property
     def total_frames(self) -> int:
@@ -174,6 +180,7 @@ class RedisSnapshot:
         # generation, and the call is what tells.
         rows = self._call(self._reads.rows(held))
         self._rows.update({n: rows.get(n) for n in held})
+        self._decoded.clear()
         keep = np.isin(numbers, np.asarray(list(rows), np.uint64))
         return entry_hashes[keep], values[keep]
 
@@ -197,4 +204,7 @@ class RedisSnapshot:
     def _row(self, number: int) -> Row | None:
         if number not in self._rows:  # the matcher only asks of numbers postings returned
             self._rows[number] = self._call(self._reads.rows([number])).get(number)
-        return self._rows[number]
+        if number not in self._decoded:
+            raw = self._rows[number]
+            self._decoded[number] = None if raw is None else Row.decode(raw)
+        return self._decoded[number]

@@ -59,7 +59,7 @@ class LocalRedisCluster:
             for node in self.nodes:
                 self.launch(node)
             for node in self.nodes:
-                wait_until(lambda n=node: self.cli(n, "PING", check=False) == "PONG", "PING")
+                wait_until(lambda n=node: self._answers(n), "PING")
             subprocess.run(
                 [
                     "redis-cli",
@@ -109,6 +109,13 @@ class LocalRedisCluster:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    def _answers(self, node: RedisNode) -> bool:
+        if node.process is not None and node.process.poll() is not None:
+            log = node.directory / "redis.log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise RuntimeError(f"redis-server on port {node.port} exited:\n{tail}")
+        return self.cli(node, "PING", check=False) == "PONG"
 
     def cli(self, node: RedisNode, *command: str, check: bool = True) -> str:
         done = subprocess.run(
