@@ -180,7 +180,7 @@ async def main() -> None:
         report = render_report(outcomes, stats, near, scale, args.corpus, args.quick)
     print(report)
     if args.write:
-        _write_section(args.write, report)
+        write_section(args.write, report)
 
 
 def _manifest(folder: Path, quick: bool) -> list[dict]:
@@ -236,10 +236,10 @@ def _live_bytes(path: Path) -> int:
     return pages * page_size
 
 
-def _write_section(path: Path, section: str) -> None:
-    """Put the report in place of the file's "## Exact lane" section (other lanes keep theirs)."""
+def write_section(path: Path, section: str, heading: str = "## Exact lane") -> None:
+    """Put the report in place of the file's `heading` section (other sections keep theirs)."""
     text = path.read_text() if path.exists() else "# Benchmark results\n\n"
-    start = text.find("## Exact lane")
+    start = text.find(heading)
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:

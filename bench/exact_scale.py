@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import lmdb
@@ -22,6 +23,7 @@ from adapters.lmdb_index.layout import FRAMES, HASHES, META, NEXT, NUMBERS, SHIF
 from application.identify.exact_lookup import match_exact
 from bench.exact_scale_triplets import triplet_chunks
 from domain.exact.fingerprint import SCALE_FREE, LandmarkFingerprint
+from domain.ports.fingerprint_index import FingerprintIndex
 
 TRACK_FRAMES = 240 * 125  # fake tracks of 4 minutes
 KEY_SPACE = 1 << 24
@@ -43,31 +45,52 @@ def key_weights(real_keys: np.ndarray) -> np.ndarray:
     return joint.reshape(KEY_SPACE)
 
 
-def fill_synthetic(
-    path: Path, hours: float, per_second: tuple[float, float], real_keys: np.ndarray
-) -> int:
-    """Bulk-load sorted synthetic entries (append mode), pairs then triplets at their own
-    rates (`per_second`); returns the number of fake tracks."""
+def fake_track_count(hours: float) -> int:
+    return max(1, int(hours * 3600 / 240))
+
+
+def synthetic_chunks(
+    hours: float, per_second: tuple[float, float], real_keys: np.ndarray, fake_tracks: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Synthetic entries as (keys, values) chunks, pairs then triplets at their own rates
+    (`per_second`): each chunk sorted and distinct, chunks in rising key order and never
+    sharing a key (what LMDB's append mode needs, and a store written key by key)."""
     pair_keys = real_keys[real_keys < SCALE_FREE]
     rng = np.random.default_rng(2026)
     total = hours * 3600 * per_second[0]
     expected = key_weights(pair_keys) * total
-    fake_tracks = max(1, int(hours * 3600 / 240))
-    env = open_environment(path, readonly=False)
-    db = env.open_db(HASHES, dupsort=True, dupfixed=True)
     for start in range(0, KEY_SPACE, CHUNK_KEYS):
         counts = rng.poisson(expected[start : start + CHUNK_KEYS])
         keys = np.repeat(np.arange(start, start + CHUNK_KEYS, dtype=np.uint32), counts)
         tracks = rng.integers(1, fake_tracks + 1, len(keys), dtype=np.uint64)
         times = rng.integers(0, TRACK_FRAMES, len(keys), dtype=np.uint64)
         values = (tracks << np.uint64(32)) | times
-        order = np.lexsort((values, keys))  # append mode needs (key, value) strictly rising
+        order = np.lexsort((values, keys))
         keys, values = keys[order], values[order]
         fresh = np.ones(len(keys), bool)
         fresh[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
-        _append(env, db, keys[fresh], values[fresh])
+        yield keys[fresh], values[fresh]
     triplets = real_keys[real_keys >= SCALE_FREE]
-    for keys, values in triplet_chunks(hours, per_second[1], triplets, fake_tracks):
+    yield from triplet_chunks(hours, per_second[1], triplets, fake_tracks)
+
+
+def corpus_rates(
+    real: dict[uuid.UUID, LandmarkFingerprint], per_second: float
+) -> tuple[float, float]:
+    """Pairs and triplets per second of audio, in the corpus's proportion."""
+    keys = np.concatenate([fp.hashes for fp in real.values()])
+    share = float(np.mean(keys >= SCALE_FREE))
+    return per_second * (1 - share), per_second * share
+
+
+def fill_synthetic(
+    path: Path, hours: float, per_second: tuple[float, float], real_keys: np.ndarray
+) -> int:
+    """Bulk-load the synthetic entries into LMDB (append mode); returns the fake tracks."""
+    fake_tracks = fake_track_count(hours)
+    env = open_environment(path, readonly=False)
+    db = env.open_db(HASHES, dupsort=True, dupfixed=True)
+    for keys, values in synthetic_chunks(hours, per_second, real_keys, fake_tracks):
         _append(env, db, keys, values)
     _register_fake_tracks(env, fake_tracks)
     return fake_tracks
@@ -104,9 +127,7 @@ async def scale_check(
     """Fill `hours` of synthetic entries, add the corpus, time each group of query prints."""
     started = time.perf_counter()
     keys = np.concatenate([fp.hashes for fp in real.values()])
-    share = float(np.mean(keys >= SCALE_FREE))
-    rates = (per_second * (1 - share), per_second * share)
-    fake = fill_synthetic(path, hours, rates, keys)
+    fake = fill_synthetic(path, hours, corpus_rates(real, per_second), keys)
     fill_seconds = time.perf_counter() - started
     index = LmdbFingerprintIndex(path, key_shift=0)
     for track_id, fingerprint in real.items():
@@ -118,7 +139,7 @@ async def scale_check(
         f"{size / 1e9:.2f} GB on disk = {size / 1e6 / hours:.1f} MB/h) + the corpus:"
     ]
     for label, group in queries.items():
-        lines.append(await _time_group(index, label, group))
+        lines.append(await time_group(index, label, group))
     close_environment(path)
     return lines
 
@@ -127,8 +148,8 @@ def _disk_bytes(path: Path) -> int:
     return sum(os.stat(p).st_blocks * 512 for p in path.rglob("*") if p.is_file())
 
 
-async def _time_group(
-    index: LmdbFingerprintIndex, label: str, queries: list[tuple[uuid.UUID, LandmarkFingerprint]]
+async def time_group(
+    index: FingerprintIndex, label: str, queries: list[tuple[uuid.UUID, LandmarkFingerprint]]
 ) -> str:
     for _, query in queries[:3]:
         await match_exact(index, query, 3)  # warm the page cache like a running service

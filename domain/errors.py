@@ -109,6 +109,12 @@ class ErrorCode(StrEnum):
         503,
         "the database is down; nothing was half-written",
     )
+    INDEX_UNAVAILABLE = (
+        "INDEX_UNAVAILABLE",
+        503,
+        "the fingerprint index cannot answer right now (a node down, a failover); no answer "
+        "was guessed",
+    )
     SEARCH_TIMEOUT = "SEARCH_TIMEOUT", 504, "the overall search deadline passed"
     STORAGE_FULL = "STORAGE_FULL", 507, "no disk space left for the upload or the stored original"
 
@@ -208,3 +214,16 @@ class StorageFull(ServiceUnavailable):
     """The disk (or quota) holding uploads, originals or an index has no room left."""
 
     code = ErrorCode.STORAGE_FULL
+
+
+class IndexFull(StorageFull):
+    """The fingerprint index cannot take this write: LMDB's map at its maximum or its disk
+    full, or a Redis Cluster at its memory limit. The store's `check()` says so until a
+    write fits again, so a projector parks nothing that more room would take."""
+
+
+class IndexUnavailable(ServiceUnavailable):
+    """The fingerprint index cannot be read or written right now (a node down, a failover
+    under way, a connection lost): the search fails rather than answer from part of it."""
+
+    code = ErrorCode.INDEX_UNAVAILABLE

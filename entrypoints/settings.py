@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from domain.vibe.embedding import EMBEDDING_PRECISIONS
 
@@ -61,6 +62,8 @@ class Settings:
     cpu_latency_budget: float = 3.0
     # The build's git commit, set by image builds; unset, the checkout's is asked of git
     git_sha: str | None = None
+    # A Redis Cluster (any node's redis:// URL) for the landmark index instead of LMDB
+    fingerprint_index_url: str | None = None
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -126,6 +129,9 @@ class Settings:
             ),
             cpu_latency_budget=reader.number("CPU_LATENCY_BUDGET", "3", float, 1.0, 1000),
             git_sha=reader.get("AUDIO_IDENT_GIT_SHA", "") or None,
+            fingerprint_index_url=reader.cluster_url(
+                "FINGERPRINT_INDEX_URL", instead_of=("FINGERPRINT_INDEX_PATH", "OLAF_LMDB_PATH")
+            ),
         )
         reader.check_http(settings)
         reader.raise_if_invalid()
@@ -178,6 +184,27 @@ class _Reader:
         scheme = value.split("://", 1)[0].split("+", 1)[0] if "://" in value else ""
         if scheme not in schemes:
             self._problems.append(f"{name} must be a URL starting with {' or '.join(schemes)}://")
+        return value
+
+    def cluster_url(self, name: str, instead_of: tuple[str, ...]) -> str | None:
+        """A Redis Cluster seed, redis://HOST:PORT (rediss:// for TLS); the settings it
+        replaces must not be set as well."""
+        value = self.get(name, "")
+        if not value:
+            return None
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in ("redis", "rediss") and bool(parts.hostname) and parts.port
+        except ValueError:  # a port that is not a number, or out of range
+            valid = False
+        if not valid:
+            self._problems.append(
+                f"{name}={value!r} must be a Redis Cluster node's URL: redis://HOST:PORT "
+                "(rediss:// for TLS)"
+            )
+        for other in instead_of:
+            if self.get(other, ""):
+                self._problems.append(f"set {name} or {other}, not both")
         return value
 
     def number(

@@ -4,6 +4,7 @@ pytest_plugins = [
     "tests.support.fixtures.database",
     "tests.support.fixtures.memory_app",
     "tests.support.fixtures.exact",
+    "tests.support.fixtures.redis",
     "tests.support.fixtures.vibe",
     "tests.support.fixtures.http",
     "tests.support.fixtures.integration",

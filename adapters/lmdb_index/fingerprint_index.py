@@ -36,7 +36,6 @@ from adapters.lmdb_index.layout import (
 )
 from adapters.lmdb_index.map_growth import (
     MAX_MAP_SIZE,
-    IndexFull,
     ensure_room,
     gate_of,
     grow,
@@ -44,8 +43,10 @@ from adapters.lmdb_index.map_growth import (
     transaction,
     write_room_bytes,
 )
-from adapters.lmdb_index.snapshot import EMPTY, KEY_LIMIT, LmdbSnapshot
+from adapters.lmdb_index.snapshot import KEY_LIMIT, LmdbSnapshot
 from adapters.system.threads import write_in_thread
+from domain.errors import IndexFull
+from domain.exact.empty_snapshot import EMPTY
 from domain.exact.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import IndexSnapshot
 

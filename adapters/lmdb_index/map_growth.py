@@ -18,7 +18,7 @@ from pathlib import Path
 import lmdb
 
 from adapters.filesystem.free_space import free_bytes
-from domain.errors import StorageFull
+from domain.errors import IndexFull
 
 MAX_MAP_SIZE = 1 << 40  # 1 TiB of address space: ~130,000 hours of audio at 8 MB/h
 
@@ -54,10 +54,6 @@ class Gate:
             with self._free:
                 self._resizing = False
                 self._free.notify_all()
-
-
-class IndexFull(StorageFull):
-    """The index cannot take this write: its map is at the maximum, or the disk is full."""
 
 
 def grow(env: lmdb.Environment, gate: Gate, seen_size: int, max_size: int) -> None:

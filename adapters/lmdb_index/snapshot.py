@@ -120,24 +120,3 @@ class LmdbSnapshot:
             order = np.argsort(full, kind="stable")
             full, values = full[order], values[order]
         return full, values
-
-
-class _Empty:
-    """IndexSnapshot of an index nothing was written to yet."""
-
-    total_frames = 0
-
-    def counts(self, hashes: U64) -> npt.NDArray[np.int64]:
-        return np.zeros(len(hashes), np.int64)
-
-    def postings(self, hashes: U64) -> tuple[U64, U64]:
-        return np.zeros(0, np.uint64), np.zeros(0, np.uint64)
-
-    def track_frames(self, number: int) -> int:
-        return 0
-
-    def track_id(self, number: int) -> UUID | None:
-        return None
-
-
-EMPTY = _Empty()

@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from application.identify.identify_result import LaneReport, LaneState
-from domain.errors import AudioIdentError, ErrorCode, LaneUnavailable
+from domain.errors import AudioIdentError, ErrorCode, LaneUnavailable, ServiceUnavailable
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -33,7 +33,9 @@ async def run_lane(
         return [], report(
             LaneState.TIMEOUT, f"no answer within {timeout:g} s", ErrorCode.SEARCH_TIMEOUT
         )
-    except LaneUnavailable as error:
+    except (LaneUnavailable, ServiceUnavailable) as error:
+        # A store that is down (e.g. INDEX_UNAVAILABLE) leaves the lane unavailable, not
+        # broken: the same search may succeed once the store is back.
         return [], report(LaneState.UNAVAILABLE, error.message, error.code)
     except AudioIdentError as error:
         return [], report(LaneState.FAILED, error.message, error.code)

@@ -35,6 +35,22 @@ def pack_entries(track: int, times: npt.NDArray[np.uint32]) -> npt.NDArray[np.ui
     return (np.uint64(track) << np.uint64(32)) | times.astype(np.uint64)
 
 
+def distinct_entries(
+    keys: npt.NDArray[np.uint64], values: npt.NDArray[np.uint64]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """Distinct (key, value) pairs, sorted by key then value: what an index stores.
+
+    Sorted as two integer columns, not as records: numpy compares records one by one with
+    the GIL held (60 ms for a 6-minute track, during which the service's event loop, and
+    with it /health, stood still); integer sorts release it and are six times faster.
+    """
+    order = np.lexsort((values, keys))
+    keys, values = keys[order], values[order]
+    first = np.ones(len(keys), np.bool_)
+    first[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
+    return keys[first], values[first]
+
+
 def query_keys(query: LandmarkFingerprint) -> npt.NDArray[np.uint64]:
     """The distinct hashes to look up, sorted."""
     return np.unique(query.hashes)

@@ -1,4 +1,5 @@
-"""The two search lanes' stores and models: landmarks in LMDB (exact), CLAP and Qdrant (vibe)."""
+"""The two search lanes' stores and models: landmarks in LMDB or Redis Cluster (exact), CLAP
+and Qdrant (vibe)."""
 
 from __future__ import annotations
 
@@ -25,10 +26,20 @@ class LanesProvider(Provider):
         return CffiLandmarkFingerprinter()
 
     @provide
-    def fingerprint_index(self, settings: Settings, role: ProcessRole) -> FingerprintIndex:
+    async def fingerprint_index(
+        self, settings: Settings, role: ProcessRole
+    ) -> AsyncIterator[FingerprintIndex]:
+        """A Redis Cluster when FINGERPRINT_INDEX_URL is set, else LMDB files."""
+        if settings.fingerprint_index_url:
+            from adapters.redis_index.fingerprint_index import RedisFingerprintIndex  # when used
+
+            shared = RedisFingerprintIndex(settings.fingerprint_index_url)
+            yield shared
+            await shared.close()
+            return
         # Readers in other processes see the writer's commits (and rebuilt generations).
         path = settings.fingerprint_index_path
-        return LmdbFingerprintIndex(path, readonly=not role.runs_projections)
+        yield LmdbFingerprintIndex(path, readonly=not role.runs_projections)
 
     @provide
     async def vector_index(self, settings: Settings) -> AsyncIterator[VectorIndex]:

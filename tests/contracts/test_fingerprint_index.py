@@ -1,4 +1,5 @@
-"""FingerprintIndex contract: the in-memory twin and LMDB (two key layouts) behave alike."""
+"""FingerprintIndex contract: the in-memory twin, LMDB (two key layouts) and Redis Cluster
+behave alike."""
 
 from __future__ import annotations
 

@@ -10,16 +10,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.filesystem.generations import current_directory
-from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.environment import close_environment, open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
-from adapters.lmdb_index.map_growth import IndexFull
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
-from application.identify.identify_exact import IdentifyExact
 from application.library.ingest_file import IngestFile
-from application.projections.fingerprint import FingerprintProjection
-from application.projections.projector import Projector, StoreUnavailable
+from application.projections.projector import StoreUnavailable
 from application.projections.verify_projections import VerifyProjections
+from domain.errors import IndexFull
 from tests.support.exact_stack import ExactStack, exact_stack
 from tests.support.small_disk import fill, small_disk
 
@@ -34,19 +31,11 @@ def stack(
     close_environment(storage_root / "lmdb")
 
 
-def _with_index(stack: ExactStack, index: LmdbFingerprintIndex) -> Projector:
-    stack.index = index
-    fingerprinter = CffiLandmarkFingerprinter()
-    stack.projection = FingerprintProjection(stack.storage, stack.decoder, fingerprinter, index)
-    stack.identify = IdentifyExact(fingerprinter, index)
-    return Projector(stack.projection, stack.uow, backoff_seconds=(0, 0))
-
-
 async def test_a_full_map_grows_and_nothing_is_parked(
     stack: ExactStack, storage_root: Path
 ) -> None:
     path = storage_root / "lmdb"
-    projector = _with_index(stack, LmdbFingerprintIndex(path, map_size=SMALL_MAP))
+    projector = stack.on(LmdbFingerprintIndex(path, map_size=SMALL_MAP))
     await stack.add_tracks(range(60, 64))
     assert await projector.catch_up() == 4
     async with stack.uow() as uow:
@@ -61,7 +50,7 @@ async def test_at_its_maximum_the_index_fails_clearly_and_parks_nothing(
 ) -> None:
     path = storage_root / "lmdb"
     capped = LmdbFingerprintIndex(path, map_size=SMALL_MAP, max_map_size=SMALL_MAP)
-    projector = _with_index(stack, capped)
+    projector = stack.on(capped)
     await stack.add_tracks(range(70, 74))
     with pytest.raises(StoreUnavailable, match="the fingerprint index is full"):
         await projector.catch_up()
@@ -72,7 +61,7 @@ async def test_at_its_maximum_the_index_fails_clearly_and_parks_nothing(
         await capped.check()
 
     # A bigger map: the same events go in, from the checkpoint.
-    projector = _with_index(stack, LmdbFingerprintIndex(path, map_size=SMALL_MAP))
+    projector = stack.on(LmdbFingerprintIndex(path, map_size=SMALL_MAP))
     assert await projector.catch_up() >= 1
     async with stack.uow() as uow:
         assert await uow.parked.list() == []
@@ -87,7 +76,7 @@ async def test_on_a_full_disk_the_index_refuses_with_a_reason_and_parks_nothing(
     the room is checked first: the write is refused, with how much is missing."""
     with small_disk(tmp_path / "disk", 16) as disk:
         index = LmdbFingerprintIndex(disk / "lmdb")
-        projector = _with_index(stack, index)
+        projector = stack.on(index)
         await stack.add_tracks([80])
         assert await projector.catch_up() == 1
         fill(disk, 200_000)

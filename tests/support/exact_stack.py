@@ -1,4 +1,5 @@
-"""The exact lane wired on real adapters for integration tests (Postgres, ffmpeg, LMDB, C)."""
+"""The exact lane wired on real adapters for integration tests (Postgres, ffmpeg, LMDB or
+another index, C)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from application.library.ingest_file import IngestFile
 from application.projections.fingerprint import FingerprintProjection
 from application.projections.projector import Projector
 from domain.audio import FINGERPRINT_RATE
+from domain.ports.fingerprint_index import FingerprintIndex
 from tests.support.audio_factory import synth_track, write_wav
 
 
@@ -24,12 +26,21 @@ class ExactStack:
     uow: PostgresUnitOfWorkFactory
     storage: FilesystemAudioStorage
     decoder: FfmpegAudioDecoder
-    index: LmdbFingerprintIndex
+    index: FingerprintIndex
     projection: FingerprintProjection
     projector: Projector
     ingest: IngestFile
     identify: IdentifyExact
     folder: Path
+
+    def on(self, index: FingerprintIndex) -> Projector:
+        """The lane and its projection moved onto another index; a projector feeding it."""
+        self.index = index
+        fingerprinter = CffiLandmarkFingerprinter()
+        self.projection = FingerprintProjection(self.storage, self.decoder, fingerprinter, index)
+        self.identify = IdentifyExact(fingerprinter, index)
+        self.projector = Projector(self.projection, self.uow, backoff_seconds=(0, 0))
+        return self.projector
 
     async def add_tracks(self, seeds: range, seconds: float = 20.0) -> list[UUID]:
         ids = []

@@ -66,6 +66,7 @@ def test_openapi_descriptions_name_each_code_of_a_status() -> None:
             ErrorCode.OVERLOADED,
             ErrorCode.SERVICE_UNAVAILABLE,
             ErrorCode.DATABASE_UNAVAILABLE,
+            ErrorCode.INDEX_UNAVAILABLE,
         )
     ]
     with pytest.raises(ValueError, match="418"):

@@ -29,6 +29,18 @@ def test_both_names_at_once_are_refused(tmp_path: Path) -> None:
         Settings.from_env(env)
 
 
+def test_a_redis_cluster_url_replaces_lmdb_and_is_checked() -> None:
+    assert Settings.from_env({}).fingerprint_index_url is None
+    chosen = Settings.from_env({"FINGERPRINT_INDEX_URL": "redis://10.0.0.5:7000"})
+    assert chosen.fingerprint_index_url == "redis://10.0.0.5:7000"
+    for wrong in ("http://10.0.0.5:7000", "redis://10.0.0.5", "redis://:7000", "redis://h:x"):
+        with pytest.raises(SettingsError, match="redis://HOST:PORT"):
+            Settings.from_env({"FINGERPRINT_INDEX_URL": wrong})
+    both = {"FINGERPRINT_INDEX_URL": "redis://h:7000", "FINGERPRINT_INDEX_PATH": "/x"}
+    with pytest.raises(SettingsError, match="FINGERPRINT_INDEX_URL or FINGERPRINT_INDEX_PATH"):
+        Settings.from_env(both)
+
+
 def test_admission_limits_default_to_the_cores_and_are_checked() -> None:
     settings = Settings.from_env({})
     assert settings.cpu_jobs == default_cpu_jobs() and settings.cpu_queue == settings.cpu_jobs

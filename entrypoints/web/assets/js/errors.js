@@ -69,6 +69,8 @@ const SENTENCES = {
   SERVICE_UNAVAILABLE: () => "The service is not ready yet. Try again in a moment.",
   DATABASE_UNAVAILABLE: () =>
     "The service's database is not answering right now; nothing was saved. Try again in a moment.",
+  INDEX_UNAVAILABLE: () =>
+    "The fingerprint index is not answering right now, so the exact search gave no answer. Try again in a moment.",
   STORAGE_FULL: () =>
     "The server has no disk space left, so the file could not be stored. Ask whoever runs it to free some space.",
   UNSUPPORTED_MEDIA_TYPE: () => "The browser sent something the service does not accept.",

@@ -1,0 +1,1 @@
+"""FingerprintIndex on Redis Cluster: postings spread over the masters, read per node."""
