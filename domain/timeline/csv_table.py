@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from domain.library.track import Track
+from domain.timeline.credit import Credit
 from domain.timeline.segments import Segment
 
 COLUMNS = ("file", "start", "end", "title", "artist", "track_id", "offset", "speed", "confidence")
@@ -28,7 +28,7 @@ def csv_header(clocked: bool = False) -> str:
 def csv_row(
     file: str,
     segment: Segment,
-    track: Track | None,
+    track: Credit | None,
     started_at: datetime | None = None,
     ended_at: datetime | None = None,
 ) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from domain.library.track import Track
+from domain.timeline.credit import Credit
 from domain.timeline.segments import Segment
 
 FRAMES_PER_SECOND = 75
@@ -33,7 +33,7 @@ def cue_file(name: str) -> str:
     return f'FILE "{_quoted(path.name)}" {_TYPES.get(path.suffix.lower(), "WAVE")}\n'
 
 
-def cue_track(number: int, segment: Segment, track: Track | None) -> str:
+def cue_track(number: int, segment: Segment, track: Credit | None) -> str:
     """One segment as `TRACK nn AUDIO` with its title, performer and start."""
     shown = track if segment.track_id is not None else None
     lines = [f"  TRACK {number:02d} AUDIO"]
@@ -44,7 +44,7 @@ def cue_track(number: int, segment: Segment, track: Track | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cue_sheet(name: str, segments: Iterable[tuple[Segment, Track | None]], first: int = 1) -> str:
+def cue_sheet(name: str, segments: Iterable[tuple[Segment, Credit | None]], first: int = 1) -> str:
     """A whole sheet for one input; `first` is its first track's number."""
     tracks = (cue_track(first + n, s, t) for n, (s, t) in enumerate(segments))
     return cue_file(name) + "".join(tracks)

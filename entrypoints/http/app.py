@@ -18,7 +18,17 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.lifespan import lifespan
 from entrypoints.http.providers import HttpProvider, ServeOptions
 from entrypoints.http.request_id import RequestIdMiddleware
-from entrypoints.http.routes import auth, health, ingest, listen, search, timeline, tracks
+from entrypoints.http.routes import (
+    auth,
+    health,
+    ingest,
+    listen,
+    search,
+    timeline,
+    timeline_export,
+    tracks,
+)
+from entrypoints.http.schemas.timeline import MAX_EXPORTED_SEGMENTS
 from entrypoints.settings import Settings
 from entrypoints.web.site import web_app_router
 from entrypoints.wiring.config import search_policy
@@ -26,6 +36,8 @@ from entrypoints.wiring.container import make_container
 
 # JSON bodies (sign-in, text search) are small; uploads get their own limits below.
 SMALL_BODY_BYTES = 64 * 1024
+# A timeline's segments sent back for export: its most segments, as full segment lines.
+EXPORT_BODY_BYTES = MAX_EXPORTED_SEGMENTS * 800
 API = "/api/v1"
 
 
@@ -59,6 +71,11 @@ def create_app(
                 API,
                 route_handlers=[timeline.timeline],
                 request_max_body_size=settings.timeline_max_upload_bytes,
+            ),
+            Router(
+                API,
+                route_handlers=[timeline_export.export_timeline],
+                request_max_body_size=EXPORT_BODY_BYTES,
             ),
             Router(
                 API,

@@ -7,8 +7,11 @@ for the fake microphone, one to upload, one of audio the library does not hold.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from domain.audio import PcmAudio
 from tests.support.audio_factory import encode, synth_track, write_wav
@@ -71,8 +74,52 @@ def write_library(folder: Path) -> list[Path]:
     return files
 
 
-def unknown_clip(path: Path) -> Path:
-    return write_wav(path, synth_track(999, 6.0, RATE))
+def unknown_clip(path: Path, seconds: float = 6.0) -> Path:
+    return write_wav(path, synth_track(999, seconds, RATE))
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """`seconds` of `song` from `start` in it, played `speed` times as fast (tempo and pitch
+    together, as a turntable does); `song` None: audio the library does not hold."""
+
+    song: Song | None
+    start: float
+    seconds: float
+    speed: float = 1.0
+
+
+# A set of four pieces back to back: three songs (the last one played 4 % fast) and an
+# unknown stretch, 75 s in all, so longer than a search clip (60 s). Each piece's start in
+# the mix: 0, 20, 45, 55 s.
+SET = (
+    Piece(SONGS[0], 5.0, 20.0),
+    Piece(SONGS[1], 0.0, 25.0),
+    Piece(None, 0.0, 10.0),
+    Piece(SONGS[2], 3.0, 20.0, speed=1.04),
+)
+
+
+def starts(pieces: Sequence[Piece]) -> list[float]:
+    """Where each piece begins in the mix."""
+    return [float(sum(p.seconds for p in pieces[:n])) for n in range(len(pieces))]
+
+
+def mix(path: Path, pieces: Sequence[Piece], suffix_options: Sequence[str] = ()) -> Path:
+    """The pieces cut from the originals, back to back, as WAV (or re-encoded by suffix)."""
+    parts = []
+    for piece in pieces:
+        audio = piece.song.audio() if piece.song else synth_track(999, 30.0, RATE)
+        # Sample n of the piece is the original's at start + n * speed (linear interpolation).
+        at = piece.start * RATE + np.arange(int(piece.seconds * RATE)) * piece.speed
+        parts.append(np.interp(at, np.arange(len(audio.samples)), audio.samples))
+    joined = PcmAudio(np.concatenate(parts).astype(np.float32), RATE)
+    if path.suffix == ".wav":
+        return write_wav(path, joined)
+    wav = write_wav(path.with_suffix(".source.wav"), joined)
+    encoded = encode(wav, path, *suffix_options)
+    wav.unlink()
+    return encoded
 
 
 def library_size() -> int:

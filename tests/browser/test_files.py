@@ -10,10 +10,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.browser.chromium import Viewport, chromium
-from tests.browser.library import RATE, SONGS, unknown_clip
+from tests.browser.library import SONGS, unknown_clip
 from tests.browser.pages import open_view, seconds_of, shoot
 from tests.browser.service import Service
-from tests.support.audio_factory import synth_track, write_wav
 
 
 def drop_file(page: Page, target: str, path: Path, mime: str) -> None:
@@ -114,14 +113,3 @@ def test_a_file_that_is_not_audio_is_explained(
         "OGG file."
     )
     refused_with(service, viewport, notes, said, screenshots / "result-not-audio")
-
-
-def test_a_whole_song_is_sent_to_the_timeline(
-    service: Service, viewport: Viewport, tmp_path: Path, screenshots: Path
-) -> None:
-    song = write_wav(tmp_path / "whole song.wav", synth_track(998, 75.0, RATE))
-    said = (
-        "That's longer than a clip (at most 60 seconds). For a whole song or a mix, use the "
-        "timeline to get its tracklist: what plays when."
-    )
-    refused_with(service, viewport, song, said, screenshots / "result-too-long")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,16 @@ async def test_a_recording_streams_back_its_segments_as_ndjson(
     assert segments[2]["confidence"] is None
     assert any(line["type"] == "progress" for line in lines)
     assert lines[-1] == {"type": "end", "seconds": pytest.approx(48.0, abs=0.2), "segments": 4}
+    # What a client holds can be saved as it came: the lines go back verbatim for export.
+    exported = await client.post(
+        "/api/v1/timeline/export?format=csv", json={"file": "mix.mp3", "segments": segments}
+    )
+    assert exported.status_code == 200, exported.text
+    rows = list(csv.DictReader(io.StringIO(exported.text, newline="")))
+    assert [r["title"] for r in rows] == [f"song{FIRST}", f"song{SECOND}", "", f"song{FIRST}"]
+    assert [float(r["start"]) for r in rows] == pytest.approx(
+        [s["start_seconds"] for s in segments], abs=0.001
+    )
 
 
 @pytest.mark.twins  # also on every port's in-memory twin
@@ -89,6 +101,8 @@ async def test_the_limits_and_the_search_rules_apply(
     too_big = await client.post("/api/v1/timeline", files=[upload(big)], headers=signed_in)
     assert too_big.status_code == 413
     assert error_of(too_big)["code"] == "FILE_TOO_LARGE"
+    export = await client.post("/api/v1/timeline/export?format=csv", json={"segments": []})
+    assert error_of(export)["code"] == "UNAUTHORIZED"
 
 
 async def test_the_microphone_websocket_pushes_segments_as_they_are_found(
@@ -135,6 +149,91 @@ async def test_the_websocket_says_why_it_refuses(
         [failure], code = until_closed(socket)
     assert failure["error"]["code"] == "UNSUPPORTED_FORMAT"
     assert code == 1003
+
+
+SONG_ID = "5d7c0b0e-8a57-4f0e-9c43-2f1f3c6f1a11"
+EXPORT = {
+    "file": "/home/me/Friday, live.mp3",
+    "segments": [
+        {
+            "type": "segment",  # as the timeline's line gave it: extra fields are ignored
+            "start_seconds": 0.0,
+            "end_seconds": 12.5,
+            "track": {"id": SONG_ID, "title": 'The "Long" Goodbye', "artist": "Band, Name",
+                      "album": None, "duration_seconds": 200.0},
+            "offset_seconds": 30.25,
+            "speed": 1.04,
+            "confidence": 0.99,
+        },
+        {"start_seconds": 12.5, "end_seconds": 20.0, "track": None, "offset_seconds": None,
+         "speed": None, "confidence": None},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.twins  # also on every port's in-memory twin
+async def test_segments_are_exported_as_csv_cue_and_json(client: Client) -> None:
+    as_csv = await client.post("/api/v1/timeline/export?format=csv", json=EXPORT)
+    assert as_csv.status_code == 200, as_csv.text
+    assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+    assert as_csv.headers["content-disposition"] == 'attachment; filename="Friday_ live.csv"'
+    known, unknown = csv.DictReader(io.StringIO(as_csv.text, newline=""))
+    assert known == {
+        "file": "/home/me/Friday, live.mp3",
+        "start": "0.000",
+        "end": "12.500",
+        "title": 'The "Long" Goodbye',
+        "artist": "Band, Name",
+        "track_id": SONG_ID,
+        "offset": "30.250",
+        "speed": "1.040",
+        "confidence": "0.9900",
+    }
+    assert unknown["title"] == unknown["track_id"] == unknown["offset"] == ""
+    as_cue = await client.post("/api/v1/timeline/export?format=cue", json=EXPORT)
+    assert as_cue.headers["content-type"] == "application/x-cue; charset=utf-8"
+    assert as_cue.text == (
+        'FILE "Friday, live.mp3" MP3\n'
+        "  TRACK 01 AUDIO\n"
+        "    TITLE \"The 'Long' Goodbye\"\n"
+        '    PERFORMER "Band, Name"\n'
+        "    INDEX 01 00:00:00\n"
+        "  TRACK 02 AUDIO\n"
+        '    TITLE "Unknown"\n'
+        "    INDEX 01 00:12:38\n"
+    )
+    as_json = await client.post("/api/v1/timeline/export?format=json", json=EXPORT)
+    assert as_json.headers["content-type"] == "application/json"
+    body = as_json.json()
+    assert body["file"] == EXPORT["file"]
+    first, second = body["segments"]
+    assert first["track"] == {"id": SONG_ID, "title": 'The "Long" Goodbye',
+                              "artist": "Band, Name", "album": None}  # fmt: skip
+    assert (first["start_seconds"], first["end_seconds"], first["speed"]) == (0.0, 12.5, 1.04)
+    assert "type" not in first and second["track"] is None
+
+
+@pytest.mark.twins  # also on every port's in-memory twin
+@pytest.mark.parametrize(
+    ("query", "body", "said"),
+    [
+        ("format=xml", EXPORT, "format"),
+        ("", EXPORT, "format"),
+        ("format=csv", {"file": "x.mp3"}, "segments"),
+        ("format=csv", {"segments": [{"start_seconds": 9.0, "end_seconds": 3.0}]}, "before"),
+        ("format=cue", {"segments": [{"start_seconds": -1.0, "end_seconds": 3.0}]}, ">= 0"),
+        ("format=csv", {"segments": [{"start_seconds": 0, "end_seconds": 1}] * 10_001}, "10000"),
+    ],
+    ids=["unknown-format", "no-format", "no-segments", "end-before-start", "negative", "too-many"],
+)
+async def test_a_bad_export_request_gets_the_error_envelope(
+    client: Client, query: str, body: dict[str, Any], said: str
+) -> None:
+    refused = await client.post(f"/api/v1/timeline/export?{query}", json=body)
+    assert refused.status_code == 400, refused.text
+    error = error_of(refused)
+    assert error["code"] == "VALIDATION_ERROR"
+    assert said in json.dumps(error), error
 
 
 def until_closed(socket: WebSocketTestSession) -> tuple[list[dict[str, Any]], int]:

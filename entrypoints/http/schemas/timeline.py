@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
 import msgspec
 from litestar.datastructures import UploadFile
 
 from application.timeline.updates import Progress, SegmentReport
 from domain.errors import AudioIdentError
+from domain.timeline.segments import Segment
 from entrypoints.http.schemas.errors import ErrorDetail
 from entrypoints.http.schemas.tracks import TrackSummary
 
@@ -111,3 +113,52 @@ class TimelineLines:
 
     def end(self) -> EndLine:
         return EndLine(seconds=self._analysed, segments=self._segments)
+
+
+ExportFormat = Literal["csv", "cue", "json"]
+MAX_EXPORTED_SEGMENTS = 10_000  # a 3 h timeline has far fewer: each segment is seconds long
+_Seconds = Annotated[float, msgspec.Meta(ge=0)]
+_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class ExportedTrack(msgspec.Struct, kw_only=True):
+    """The track a segment names, as a segment line gives it (its other fields may come
+    too and are ignored)."""
+
+    id: UUID
+    title: _Name
+    artist: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+    album: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+
+
+class ExportedSegment(msgspec.Struct, kw_only=True):
+    """A settled segment, as a `segment` line gives it (its `type` may come too)."""
+
+    start_seconds: _Seconds
+    end_seconds: _Seconds
+    track: ExportedTrack | None = None
+    offset_seconds: float | None = None
+    speed: Annotated[float, msgspec.Meta(gt=0)] | None = None
+    confidence: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.end_seconds < self.start_seconds:
+            raise ValueError("a segment's end_seconds is before its start_seconds")
+
+    def segment(self) -> Segment:
+        return Segment(
+            start_seconds=self.start_seconds,
+            end_seconds=self.end_seconds,
+            track_id=self.track.id if self.track else None,
+            offset_seconds=self.offset_seconds if self.track else None,
+            speed=self.speed if self.track else None,
+            confidence=self.confidence if self.track else None,
+        )
+
+
+class TimelineExport(msgspec.Struct, kw_only=True):
+    """A timeline's segments, to be written as CSV, a CUE sheet or JSON; `file` names the
+    recording they come from (the CSV's `file` column, the CUE sheet's `FILE`)."""
+
+    file: _Name = "recording"
+    segments: Annotated[list[ExportedSegment], msgspec.Meta(max_length=MAX_EXPORTED_SEGMENTS)]

@@ -2,6 +2,7 @@
 
 import { signOut, token } from "./auth.js";
 import { ApiError } from "./errors.js";
+import { ndjsonLines } from "./ndjson.js";
 import { toast } from "./toast.js";
 
 const BASE = "/api/v1";
@@ -31,24 +32,29 @@ async function failure(response) {
   }
 }
 
-async function call(method, path, { body, query, signal } = {}) {
+/** The response, once it is known to be no failure (or one of those `allowed` through). */
+async function request(method, path, { body, query, signal, allowed = () => false } = {}) {
   const url = new URL(path.startsWith("/") ? path : `${BASE}/${path}`, location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
-  const sent = token();
   const init = { method, headers: headers(), signal };
   if (body instanceof FormData || body instanceof URLSearchParams) init.body = body;
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";
   }
+  const sent = token();
   const response = await fetch(url, init);
   refused(response.status, sent);
+  if (!response.ok && !allowed(response)) throw await failure(response);
+  return response;
+}
+
+async function call(method, path, options = {}) {
   // Readiness answers 503 with its full report when a required store is down.
-  if (!response.ok && !(response.status === 503 && path === "/health/ready")) {
-    throw await failure(response);
-  }
+  const allowed = (response) => response.status === 503 && path === "/health/ready";
+  const response = await request(method, path, { ...options, allowed });
   return response.status === 204 ? null : response.json();
 }
 
@@ -64,6 +70,31 @@ export function search(blob, filename, { maxResults, signal } = {}) {
   return call("POST", "search", { body: form, signal });
 }
 
+/** What plays when in a whole recording: the timeline's NDJSON lines as they arrive
+ * (segment, progress, then end or error). An unusable upload throws before any line. */
+export async function* timeline(blob, filename, { signal } = {}) {
+  const form = new FormData();
+  form.append("audio", blob, filename);
+  const response = await request("POST", "timeline", { body: form, signal });
+  yield* ndjsonLines(response.body);
+}
+
+/** Settled segments as a download: "csv", "cue" or "json", written by the server (the
+ * same formats as the CLI's). Resolves to a Blob. */
+export async function exportTimeline(format, file, segments) {
+  const body = { file, segments };
+  return (await request("POST", "timeline/export", { body, query: { format } })).blob();
+}
+
+/** The live-listening WebSocket; a signed-in tab's token goes as the subprotocols
+ * `bearer, <token>` (a browser cannot set headers on a WebSocket; never in the URL). */
+export function listenSocket() {
+  const url = new URL(`${BASE}/listen`, location.origin);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  const bearer = token();
+  return bearer ? new WebSocket(url, ["bearer", bearer]) : new WebSocket(url);
+}
+
 export function searchText(text, maxResults) {
   const body = maxResults === undefined ? { text } : { text, max_results: maxResults };
   return call("POST", "search/text", { body });
@@ -75,11 +106,11 @@ export function tracks({ page = 1, pageSize = 20, q = "", sort } = {}, signal) {
 
 export const track = (id) => call("GET", `tracks/${id}`);
 export const deleteTrack = (id) => call("DELETE", `tracks/${id}`);
-/** Rename a track (admin): `names` holds any of title, artist, album; "" clears artist or album. */
-export const editTrack = (id, names) => call("PATCH", `tracks/${id}`, { body: names });
 export const me = () => call("GET", "auth/me");
 export const readiness = () => call("GET", "/health/ready");
 export const audioUrl = (id) => `${BASE}/tracks/${id}/audio`;
+/** Rename a track (admin): `names` holds any of title, artist, album; "" clears artist or album. */
+export const editTrack = (id, names) => call("PATCH", `tracks/${id}`, { body: names });
 
 export function signIn(username, password) {
   const form = new URLSearchParams({ username, password, grant_type: "password" });

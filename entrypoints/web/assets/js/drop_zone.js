@@ -1,8 +1,10 @@
 // A place to drop files, with a button for those who pick them instead (or use a keyboard).
+// `more`: other buttons, each picking files for its own purpose ({button, testId, onFiles});
+// a drop goes to `onFiles`.
 
 import { h } from "./dom.js";
 
-export function dropZone({ prompt, button, multiple = false, accept, testId, onFiles }) {
+function picker(label, testId, onFiles, { multiple, accept, quiet }) {
   const input = h("input", {
     type: "file",
     multiple,
@@ -14,12 +16,18 @@ export function dropZone({ prompt, button, multiple = false, accept, testId, onF
       input.value = "";
     },
   });
+  const button = h("button", { type: "button", class: quiet ? "quiet" : "secondary", onclick: () => input.click() }, label);
+  return [button, input];
+}
+
+export function dropZone({ prompt, button, multiple = false, accept, testId, onFiles, more = [] }) {
+  const options = { multiple, accept };
   const zone = h(
     "div",
     { class: "drop-zone", "data-testid": "drop-zone" },
     h("p", {}, prompt),
-    h("button", { type: "button", class: "secondary", onclick: () => input.click() }, button),
-    input,
+    picker(button, testId, onFiles, options),
+    more.map((other) => picker(other.button, other.testId, other.onFiles, { ...options, quiet: true })),
   );
   zone.addEventListener("dragover", (event) => {
     event.preventDefault();

@@ -20,6 +20,21 @@ export function duration(seconds) {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
+/** 83.4 → "1:23", 3725 → "1:02:05": a time in a recording, whole seconds. */
+export function clock(seconds) {
+  const whole = Math.max(0, Math.round(seconds));
+  const [hours, minutes, rest] = [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60];
+  const ss = String(rest).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${ss}` : `${minutes}:${ss}`;
+}
+
+/** A moment as local wall-clock time, with the date when it is not today. */
+export function heardAt(moment) {
+  const time = moment.toLocaleTimeString(undefined, { timeStyle: "medium" });
+  if (moment.toDateString() === new Date().toDateString()) return time;
+  return `${moment.toLocaleDateString(undefined, { day: "numeric", month: "short" })} ${time}`;
+}
+
 export function bytes(count) {
   const units = ["bytes", "KB", "MB", "GB"];
   let value = count;

@@ -1,4 +1,4 @@
-// The microphone: open it (with why it failed, in words), measure its level, record clips.
+// The microphone: open it (with why it failed, in words), measure its level, record it.
 
 export class MicrophoneError extends Error {}
 
@@ -47,7 +47,7 @@ function explain(error) {
   }
 }
 
-export function recordingType() {
+function recordingType() {
   return TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? "";
 }
 
@@ -84,31 +84,8 @@ export function watchLevel(stream, onLevel) {
   };
 }
 
-/** One clip of `seconds` from an open stream; onTick(secondsLeft) as it goes; abortable. */
-export function recordClip(stream, seconds, { onTick, signal } = {}) {
-  return new Promise((resolve, reject) => {
-    const type = recordingType();
-    const recorder = new MediaRecorder(stream, type ? { mimeType: type } : {});
-    const parts = [];
-    const started = performance.now();
-    const timer = setInterval(() => {
-      const left = seconds - (performance.now() - started) / 1000;
-      onTick?.(Math.max(0, left));
-      if (left <= 0 && recorder.state === "recording") recorder.stop();
-    }, 100);
-    const aborted = () => {
-      clearInterval(timer);
-      if (recorder.state !== "inactive") recorder.stop();
-      reject(new DOMException("stopped", "AbortError"));
-    };
-    signal?.addEventListener("abort", aborted, { once: true });
-    recorder.addEventListener("dataavailable", (event) => event.data.size && parts.push(event.data));
-    recorder.addEventListener("stop", () => {
-      clearInterval(timer);
-      signal?.removeEventListener("abort", aborted);
-      if (!signal?.aborted) resolve(new Blob(parts, { type: recorder.mimeType || type }));
-    });
-    recorder.start();
-    onTick?.(seconds);
-  });
+/** A MediaRecorder of `stream` in the first format the browser records of those the API reads. */
+export function newRecorder(stream) {
+  const type = recordingType();
+  return new MediaRecorder(stream, type ? { mimeType: type } : {});
 }
