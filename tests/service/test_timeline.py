@@ -213,6 +213,13 @@ async def test_segments_are_exported_as_csv_cue_and_json(client: Client) -> None
     assert "type" not in first and second["track"] is None
 
 
+async def test_the_schema_names_each_export_format_s_media_type(client: Client) -> None:
+    # Schema checkers (and generated clients) compare the Content-Type sent with these.
+    schema = (await client.get("/schema/openapi.json")).json()
+    answer = schema["paths"]["/api/v1/timeline/export"]["post"]["responses"]["200"]
+    assert set(answer["content"]) == {"text/csv", "application/x-cue", "application/json"}
+
+
 @pytest.mark.twins  # also on every port's in-memory twin
 @pytest.mark.parametrize(
     ("query", "body", "said"),

@@ -7,12 +7,14 @@ saved from the web app reads like one from `identify --timeline --format csv|cue
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Annotated
 
 import msgspec
 from litestar import Response, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import JSONBody, QueryParameter
 
 from domain.timeline.csv_table import csv_header, csv_row
@@ -33,6 +35,22 @@ MEDIA_TYPES: dict[ExportFormat, str] = {
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
+@dataclass
+class ExportOperation(Operation):
+    """The 200 answer lists each format's media type (a ResponseSpec names only one), so
+    clients and schema checkers know every Content-Type the endpoint sends."""
+
+    def __post_init__(self) -> None:
+        answer = (self.responses or {}).get("200")
+        if isinstance(answer, OpenAPIResponse):
+            text = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+            answer.content = {
+                "text/csv": text,
+                "application/x-cue": text,
+                "application/json": OpenAPIMediaType(schema=Schema(type=OpenAPIType.OBJECT)),
+            }
+
+
 @post(
     "/timeline/export",
     status_code=200,
@@ -50,6 +68,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
         f"are those sent. At most {MAX_EXPORTED_SEGMENTS} segments."
     ),
     guards=[readers],
+    operation_class=ExportOperation,
     responses={
         200: ResponseSpec(
             str,
