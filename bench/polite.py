@@ -4,7 +4,8 @@ retrying a refused one after its `Retry-After`, as HTTP asks of a client.
     .venv/bin/python -m bench.load --polite [--clients 64] [--searches 3] [--max-tries 10]
 
 One client alone first (`--solo` searches one after another: the goodput and the idle
-latency to compare with), then all clients at once, each with a connection of its own.
+latency to compare with), then all clients at once, each opening a connection per try
+(`Connection: close`).
 A search is answered (200), refused (503: sleep Retry-After, try again, at most
 `--max-tries` tries), given up (still refused after that many), or failed (any other
 status). An attempt that ends in a transport error (a broken pipe or a reset connection:
@@ -27,6 +28,9 @@ from bench.health_probe import HealthProbe
 
 BROKEN = {errno.EPIPE, errno.ECONNRESET}
 FORM = {"mode": "both", "max_results": "5"}
+# A connection per try, as urllib and many scripts do: the case where an answer sent
+# before the upload was read reset the connection under the client (issue 22).
+CLOSE = {"Connection": "close"}
 
 
 @dataclass(slots=True)
@@ -76,7 +80,9 @@ async def _search(
     for tries in range(1, max_tries + 1):
         sent = time.perf_counter()
         try:
-            response = await client.post("/api/v1/search", files=[("audio", query)], data=FORM)
+            response = await client.post(
+                "/api/v1/search", files=[("audio", query)], data=FORM, headers=CLOSE
+            )
         except httpx.HTTPError as error:
             if _broken(error):
                 run.broken += 1
