@@ -1,6 +1,6 @@
 """Admission of CPU-bound work (decoding, fingerprinting, CLAP): a bounded number run at
 once, a job waits its turn only when its expected latency stays within budget, and the
-next one is refused at once."""
+next one is refused without queueing, told a turn to come back at."""
 
 from __future__ import annotations
 
@@ -106,6 +106,21 @@ class CpuAdmission:
         turn = self._book()
         await asyncio.sleep(turn.hold_seconds)
         raise Overloaded(f"{why}; try again shortly", turn.retry_after_seconds)
+
+    def admits_arrival(self) -> bool:
+        """Whether a request arriving now may go on to its slot (asked before its body is
+        read). It may when the queue takes it, and it either takes a turn that has come
+        (a refused client back on time), finds a slot idle, or would start before the next
+        turn comes; a newcomer that would start later goes to the back of the line instead
+        of taking a returning client's place."""
+        now = self._clock()
+        returning = self._returns.claim(now)
+        if self.saturated:
+            return False
+        if returning or self._slot_free():
+            return True
+        turn = self._returns.next_turn(now)
+        return turn is None or now + self.expected_wait_seconds() <= turn
 
     @property
     def saturated(self) -> bool:

@@ -1,12 +1,21 @@
 """Turns for refused clients: each is told to come back one drain interval after the one
 told before it, so that a crowd refused together returns spread over the time the line
 takes to drain, in the order it was refused, instead of all in the same second (where
-whoever lands first after a slot frees wins, and the rest are refused again)."""
+whoever lands first after a slot frees wins, and the rest are refused again).
+
+A turn is kept until its client is back: the first request to arrive once a turn has come
+takes it (requests carry no name, so it is taken by count, and the returns are timed to the
+turn), and a newcomer that would start after a turn has come goes to the back of the line
+instead of taking the place the returning client was promised.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
+
+GRACE_SECONDS = 1.0  # a client later than this after its turn has lost it
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +36,10 @@ class Turn:
 class ReturnSchedule:
     """One per admission. Times are the caller's clock (seconds); nothing here sleeps."""
 
-    def __init__(self) -> None:
+    def __init__(self, grace_seconds: float = GRACE_SECONDS) -> None:
         self._booked_until = -math.inf  # the next free turn: one interval after the last
+        self._due: deque[float] = deque()  # when each client told is back, in order
+        self._grace = grace_seconds
 
     def book(self, now: float, free_in: float, interval: float) -> Turn:
         """A turn for a client refused at `now`.
@@ -44,9 +55,30 @@ class ReturnSchedule:
         self._booked_until = starts + interval
         wait = starts - interval - now
         if wait < 1:  # Retry-After is at least a second
-            return Turn(1, 0.0)
-        whole = math.floor(wait)
-        return Turn(whole, wait - whole)
+            turn = Turn(1, 0.0)
+        else:
+            whole = math.floor(wait)
+            turn = Turn(whole, wait - whole)
+        self._due.append(now + turn.hold_seconds + turn.retry_after_seconds)
+        return turn
+
+    def claim(self, now: float) -> bool:
+        """A request arriving at `now` takes the earliest turn that has come: True when
+        there was one (it is, by count, a client that was told to be back by now)."""
+        self._expire(now)
+        if self._due and self._due[0] <= now:
+            self._due.popleft()
+            return True
+        return False
+
+    def next_turn(self, now: float) -> float | None:
+        """When the earliest turn not yet taken comes (it may have come already)."""
+        self._expire(now)
+        return self._due[0] if self._due else None
+
+    def _expire(self, now: float) -> None:
+        while self._due and self._due[0] < now - self._grace:
+            self._due.popleft()
 
     def booked_ahead(self, now: float) -> float:
         """Seconds of turns already promised past `now` (0 when none)."""

@@ -29,11 +29,12 @@ async def readers(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHa
 
 
 async def cpu_capacity(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """503 OVERLOADED when the CPU queue is already full: the upload is read and dropped
-    first (never spooled), so the client reads the answer and its Retry-After."""
+    """503 OVERLOADED when the CPU queue is full, or a newcomer would take the place of a
+    refused client due back: the upload is read and dropped first (never spooled), so the
+    client reads the answer and its Retry-After."""
     container: AsyncContainer = connection.state.dishka_container
     admission = await container.get(CpuAdmission)
-    if admission.saturated:
+    if not admission.admits_arrival():
         await discard_body(connection)
         await admission.refuse()
 

@@ -126,3 +126,61 @@ async def test_a_refusal_is_held_so_that_whole_seconds_land_on_the_turn() -> Non
     assert admission.waiting == 1  # a held refusal takes no place in the queue
     release.set()
     await asyncio.gather(*holders)
+
+
+def test_a_turn_is_kept_for_its_client_then_lost_past_the_grace() -> None:
+    schedule = ReturnSchedule(grace_seconds=1.0)
+    turns = [schedule.book(NOW, free_in=3.0, interval=0.5) for _ in range(3)]
+    back = _returns(turns)  # 2.5, 3.0 and 3.5 s on
+    assert back == [NOW + 2.5, NOW + 3.0, NOW + 3.5]
+    assert not schedule.claim(NOW + 2.4)  # nobody is due yet: a newcomer
+    assert schedule.next_turn(NOW + 2.4) == NOW + 2.5
+    assert schedule.claim(NOW + 2.52)  # the first client, back on time
+    assert schedule.next_turn(NOW + 2.52) == NOW + 3.0
+    # The second never comes back: its turn is kept for the grace, then dropped.
+    assert schedule.next_turn(NOW + 3.9) == NOW + 3.0
+    assert schedule.next_turn(NOW + 4.1) == NOW + 3.5
+    assert schedule.claim(NOW + 4.1)  # the third, a little late
+    assert schedule.next_turn(NOW + 4.1) is None and not schedule.claim(NOW + 4.2)
+
+
+async def test_a_client_back_on_its_turn_goes_before_a_newcomer() -> None:
+    clock = _Clock()
+    policy = AdmissionPolicy(max_running=1, max_waiting=2, max_wait_seconds=30)
+    admission = CpuAdmission(policy, clock)
+    admission.times.recent, admission.times.alone, admission.times.timed = 0.5, 0.5, 10
+    release = asyncio.Event()
+
+    async def hold() -> None:
+        async with admission.slot():
+            await release.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(3)]  # one running, two queued
+    await asyncio.sleep(0.01)
+    assert admission.saturated and not admission.admits_arrival()
+    with pytest.raises(Overloaded) as refused:
+        await admission.refuse()  # its job would start in 1.5 s: asked back at 1.0 s
+    assert refused.value.retry_after_seconds == 1
+    release.set()  # the line drains meanwhile...
+    await asyncio.gather(*holders)
+    holders = [asyncio.create_task(hold()) for _ in range(1)]  # ...and someone else runs
+    release.clear()
+    await asyncio.sleep(0.01)
+    assert not admission.saturated
+    clock.now = NOW + 0.9  # a newcomer would start at 1.4 s, after the promised turn
+    assert not admission.admits_arrival()
+    clock.now = NOW + 1.02  # the refused client, back on its turn
+    assert admission.admits_arrival()
+    clock.now = NOW + 1.05  # no turn left: a newcomer queues like any other
+    assert admission.admits_arrival()
+    release.set()
+    await asyncio.gather(*holders)
+    assert admission.admits_arrival()  # a slot idle: nobody waits for anyone
+
+
+def test_the_hold_and_retry_after_bring_the_client_back_no_earlier_than_its_turn() -> None:
+    schedule = ReturnSchedule()
+    for at in (NOW, NOW + 0.37, NOW + 0.81):
+        turn = schedule.book(at, free_in=2.2, interval=0.3)
+        assert not schedule.claim(at + turn.hold_seconds + turn.retry_after_seconds - 0.01)
+        assert schedule.claim(at + turn.hold_seconds + turn.retry_after_seconds + 0.01)
