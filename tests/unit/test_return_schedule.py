@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from application.capacity.admission import AdmissionPolicy, CpuAdmission
+from application.capacity.admission import OVERBOOK, AdmissionPolicy, CpuAdmission
 from application.capacity.return_schedule import ReturnSchedule, Turn
 from domain.errors import Overloaded
 
@@ -89,14 +89,15 @@ async def test_the_admission_tells_each_refused_client_a_later_turn_at_the_measu
     await asyncio.sleep(0.01)
     assert (admission.running, admission.waiting) == (1, 1) and admission.saturated
     assert admission.drain_interval_seconds() == 0.25  # one slot, jobs of 0.25 s
+    assert OVERBOOK == 1.25  # turns 0.2 s apart: a quarter more than the slot drains
     told = []
     for _ in range(12):
         with pytest.raises(Overloaded) as refused:
             admission.refuse_if_saturated()
         told.append(refused.value.retry_after_seconds)
-    # The queue ahead drains in 0.5 s, then one turn every 0.25 s; each client is asked back
-    # one turn early (0.25, 0.5, ... 3.0 s), rounded up to whole seconds: four a second.
-    assert told == [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]
+    # The queue ahead drains in 0.5 s, then one turn every 0.2 s; each client is asked back
+    # one turn early (0.3, 0.5, ... 2.5 s), rounded up to whole seconds: five a second.
+    assert told == [1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3]
     assert admission.refused == 12
     release.set()
     await asyncio.gather(*holders)
@@ -117,12 +118,12 @@ async def test_a_refusal_is_held_so_that_whole_seconds_land_on_the_turn() -> Non
     loop = asyncio.get_running_loop()
     began = loop.time()
     # Its job would start in 2.6 s (one running, one queued, 1.3 s each), so it is asked
-    # back one job earlier, at 1.3 s: Retry-After 1, the answer held 0.3 s.
+    # back one turn (1.04 s) earlier, at 1.56 s: Retry-After 1, the answer held 0.56 s.
     with pytest.raises(Overloaded) as refused:
         await admission.refuse()
     held = loop.time() - began
     assert refused.value.retry_after_seconds == 1
-    assert 0.25 <= held < 0.6, held
+    assert 0.5 <= held < 0.8, held
     assert admission.waiting == 1  # a held refusal takes no place in the queue
     release.set()
     await asyncio.gather(*holders)
@@ -158,8 +159,11 @@ async def test_a_client_back_on_its_turn_goes_before_a_newcomer() -> None:
     holders = [asyncio.create_task(hold()) for _ in range(3)]  # one running, two queued
     await asyncio.sleep(0.01)
     assert admission.saturated and not admission.admits_arrival()
+    # Refused 0.1 s before NOW: its job would start 1.5 s later, so it is asked back one
+    # 0.4 s turn early, at NOW + 1.0 (Retry-After 1, the answer held 0.1 s).
+    clock.now = NOW - 0.1
     with pytest.raises(Overloaded) as refused:
-        await admission.refuse()  # its job would start in 1.5 s: asked back at 1.0 s
+        await admission.refuse()
     assert refused.value.retry_after_seconds == 1
     release.set()  # the line drains meanwhile...
     await asyncio.gather(*holders)
