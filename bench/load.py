@@ -356,7 +356,10 @@ async def run_polite(
     assert server.pid is not None
     rows, notes = [], []
     clients = args.clients or [64]
+    served, wall = cpu_seconds(server.pid), time.perf_counter()
     solo = await polite.solo_run(server.url, queries, args.solo)
+    served, wall = cpu_seconds(server.pid) - served, time.perf_counter() - wall
+    notes += [f"One client alone: wall {wall:.1f} s; CPU: serve {served:.1f} s.", ""]
     print(polite.solo_row(solo), flush=True)
     for count in clients:
         served, mine, wall = cpu_seconds(server.pid), time.process_time(), time.perf_counter()
