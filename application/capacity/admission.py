@@ -58,7 +58,8 @@ class CpuAdmission:
     The queue is served in arrival order, and a refused client is given a turn after those
     refused before it (`ReturnSchedule`): its Retry-After is when the queue ahead and the
     clients already told to come back will have drained, at the measured drain rate, so a
-    crowd refused together comes back spread out and in order instead of in one second.
+    crowd refused together comes back spread out and in order instead of in one second. At
+    the door (`admits_arrival`) a client back on its turn goes before a newcomer.
 
     One instance per process, shared by every use case that burns CPU.
     """
@@ -104,8 +105,8 @@ class CpuAdmission:
 
     async def refuse(self, why: str = "the service is at capacity") -> NoReturn:
         """Raise `Overloaded` with the next turn, the answer held (under a second) so that
-        the client's return lands on it. For a caller that found `saturated` and has a
-        request to answer (its body read and discarded first)."""
+        the client's return lands on it. For a caller that has a request to answer, not
+        admitted at the door (its body read and dropped first) or past its queue deadline."""
         self.refused += 1
         turn = self._book()
         await asyncio.sleep(turn.hold_seconds)
