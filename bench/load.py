@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.load [--clients 1,4,16,64] [--requests 300] [--seconds 60]
                                    [--soak-seconds 600] [--unbounded] [--write bench/RESULTS.md]
+    .venv/bin/python -m bench.load --polite [--clients 64] [--searches 3] [--max-tries 10]
 
 Starts `serve` on 127.0.0.1 (embedded Postgres, LMDB, embedded Qdrant; storage under
 bench/out/load/, kept between runs), ingests the dev corpus's reference tracks over HTTP
@@ -13,6 +14,10 @@ honour Retry-After on 503, as HTTP asks (`--ignore-retry-after` hammers instead)
 asks `/health` and `/health/ready` every 100 ms throughout, from a process of its own
 (bench/health_probe.py). `--unbounded` sets the CPU
 queue out of reach, to see the service without backpressure.
+
+`--polite` runs the polite-client mode instead (bench/polite.py): one client alone, then
+`--clients` (default 64) clients at once, each sending `--searches` clip searches and
+retrying a refused one after its Retry-After, at most `--max-tries` tries.
 
 The soak runs `--soak-seconds` at 4 clients and samples the serve process: RSS against the
 request count (the slope in MB per 1,000 requests), open file descriptors, child
@@ -36,6 +41,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from bench import polite
 from bench.health_probe import HealthProbe
 from bench.http_api import (
     ROOT,
@@ -326,6 +332,95 @@ def render(cells: list[Cell], soaked: tuple[Cell, list[Sample]] | None, notes: l
     return "\n".join(lines)
 
 
+def machine() -> str:
+    """The CPU model and how many cores, for the report."""
+    cpuinfo = Path("/proc/cpuinfo")
+    models = [
+        line.split(":", 1)[1].strip()
+        for line in (cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
+        if line.startswith("model name")
+    ]
+    return f"{models[0] if models else 'unknown CPU'}, {os.cpu_count()} cores"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process and its children so far."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+async def run_polite(
+    args: argparse.Namespace, server: Server, queries: list[tuple[str, bytes]]
+) -> str:
+    """One client alone, then each number of polite clients; the report's subsection."""
+    assert server.pid is not None
+    rows, notes = [], []
+    clients = args.clients or [64]
+    served, wall = cpu_seconds(server.pid), time.perf_counter()
+    solo = await polite.solo_run(server.url, queries, args.solo)
+    served, wall = cpu_seconds(server.pid) - served, time.perf_counter() - wall
+    notes += [f"One client alone: wall {wall:.1f} s; CPU: serve {served:.1f} s.", ""]
+    print(polite.solo_row(solo), flush=True)
+    for count in clients:
+        served, mine, wall = cpu_seconds(server.pid), time.process_time(), time.perf_counter()
+        run = await polite.polite_run(server.url, queries, count, args.searches, args.max_tries)
+        served, mine = cpu_seconds(server.pid) - served, time.process_time() - mine
+        wall = time.perf_counter() - wall
+        rows.append(polite.polite_row(run, solo))
+        print(rows[-1], flush=True)
+        notes += [
+            f"{count} clients: wall {wall:.1f} s; CPU: serve {served:.1f} s, the clients "
+            f"{mine:.1f} s (of {os.cpu_count()} cores × {wall:.1f} s = "
+            f"{(os.cpu_count() or 1) * wall:.0f} core-seconds).",
+            "",
+            *polite.verdicts(run, solo),
+            "",
+        ]
+    load = os.getloadavg()
+    return "\n".join(
+        [
+            f"### Polite clients, {time.strftime('%Y-%m-%d %H:%M')} UTC",
+            "",
+            "    .venv/bin/python -m bench.load " + " ".join(sys.argv[1:]),
+            "",
+            f"Machine: {machine()}, shared by the clients, the server and other work (load "
+            f"average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}). Each client "
+            f"sends {args.searches} clip searches (`mode=both`, 5-10 s WAV) one after "
+            f"another, a connection per try (`Connection: close`), and retries a 503 "
+            f"after its Retry-After, at most {args.max_tries} tries; a transport error is "
+            "retried after 1 s.",
+            "",
+            *polite.solo_header(),
+            polite.solo_row(solo),
+            "",
+            *polite.polite_header(),
+            *rows,
+            "",
+            *notes,
+        ]
+    )
+
+
+async def library_holds(server: Server, corpus: Path) -> bool:
+    """The kept storage holds the corpus already, indexed (searches need no track ids, so
+    the polite mode skips uploading it all again to find duplicates)."""
+    tracks = sum(1 for p in (corpus / "tracks").rglob("*") if p.is_file())
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+        listed = (await client.get("/api/v1/tracks", params={"page_size": "1"})).json()
+        ready = (await client.get("/health/ready")).json()
+    caught_up = all(p["lag_events"] == 0 for p in ready["projections"].values())
+    return listed["total"] >= tracks and caught_up
+
+
+def write_subsection(path: Path, text: str) -> None:
+    """Put a polite run's subsection first among the section's runs (the others stay)."""
+    whole = path.read_text()
+    start = whole.index(SECTION + "\n")
+    first_run = whole.find("\n### ", start)
+    at = first_run + 1 if first_run != -1 else len(whole)
+    path.write_text(whole[:at] + text.rstrip("\n") + "\n\n" + whole[at:])
+
+
 async def run(args: argparse.Namespace) -> str:
     corpus = Path(args.corpus)
     env, note = serve_env(OUT / "storage", args.model)
@@ -335,13 +430,17 @@ async def run(args: argparse.Namespace) -> str:
     server.start()
     try:
         token = _admin_token(server, env)
+        if args.polite and await library_holds(server, corpus):
+            return await run_polite(args, server, load_queries(corpus, 300))
         began = time.perf_counter()
         ids, new = await ingest(server, token, corpus)
         print(f"{len(ids)} tracks ({new} new) ready in {time.perf_counter() - began:.0f} s")
+        if args.polite:
+            return await run_polite(args, server, load_queries(corpus, 300))
         traffic = Traffic(corpus, token, ids)
         honour = not args.ignore_retry_after
         cells = []
-        for clients in args.clients:
+        for clients in args.clients or [1, 4, 16, 64]:
             cell = await run_cell(server, traffic, clients, args.requests, args.seconds, honour)
             print(cell_row(cell), flush=True)
             cells.append(cell)
@@ -369,8 +468,13 @@ def main() -> None:
     default_corpus = os.environ.get("AUDIO_IDENT_CORPUS", "/var/tmp/audio-ident-corpus")
     parser.add_argument("--corpus", default=default_corpus)
     parser.add_argument(
-        "--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16, 64]
-    )
+        "--clients", type=lambda s: [int(x) for x in s.split(",")], default=None,
+        help="default 1,4,16,64 (mixed traffic), 64 (--polite)",
+    )  # fmt: skip
+    parser.add_argument("--polite", action="store_true", help="polite clients (bench/polite.py)")
+    parser.add_argument("--searches", type=int, default=3, help="--polite: per client")
+    parser.add_argument("--max-tries", type=int, default=10, help="--polite: per search")
+    parser.add_argument("--solo", type=int, default=48, help="--polite: one client's searches")
     parser.add_argument("--requests", type=int, default=300, help="per cell, at most")
     parser.add_argument("--seconds", type=float, default=60, help="per cell, at most")
     parser.add_argument("--soak-seconds", type=float, default=0)
@@ -381,7 +485,9 @@ def main() -> None:
     args = parser.parse_args()
     report = asyncio.run(run(args))
     print(report)
-    if args.write:
+    if args.write and args.polite:
+        write_subsection(args.write, report)
+    elif args.write:
         write_section(args.write, report, SECTION)
 
 

@@ -1,6 +1,6 @@
 """Admission of CPU-bound work (decoding, fingerprinting, CLAP): a bounded number run at
 once, a job waits its turn only when its expected latency stays within budget, and the
-next one is refused at once."""
+next one is refused without queueing, told a turn to come back at."""
 
 from __future__ import annotations
 
@@ -8,14 +8,21 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import NoReturn
 
+from application.capacity.return_schedule import ReturnSchedule, Turn
 from application.capacity.service_times import ServiceTimes
 from domain.errors import Overloaded
 
 ASSUMED_SECONDS = 1.0  # a job's duration until one has been timed
+_AT_CAPACITY = "the service is at capacity; try again shortly"
+# Turns come this much faster than the measured drain rate. Jobs vary in length: paced at
+# exactly the mean rate, a short job leaves the slot idle until the next client is due,
+# while after a long one the next finds the queue full and loses its turn (booked again).
+OVERBOOK = 1.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +55,24 @@ class CpuAdmission:
       run at once: slots = max_running / slowdown, at least one. Fewer jobs beside each
       other finish sooner, and the rest are refused fast instead of slowing them all.
 
-    One instance per process, shared by every use case that burns CPU. Retry-After is the
-    expected wait of the queue ahead.
+    The queue is served in arrival order, and a refused client is given a turn after those
+    refused before it (`ReturnSchedule`): its Retry-After is when the queue ahead and the
+    clients already told to come back will have drained, at the measured drain rate, so a
+    crowd refused together comes back spread out and in order instead of in one second. At
+    the door (`admits_arrival`) a client back on its turn goes before a newcomer.
+
+    One instance per process, shared by every use case that burns CPU.
     """
 
-    def __init__(self, policy: AdmissionPolicy) -> None:
+    def __init__(
+        self, policy: AdmissionPolicy, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._policy = policy
+        self._clock = clock
         self._running = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._times = ServiceTimes.assumed(ASSUMED_SECONDS)
+        self._returns = ReturnSchedule()
         self.refused = 0
 
     @property
@@ -80,10 +96,36 @@ class CpuAdmission:
         return max(1, min(limit, math.floor(limit / self._times.slowdown + 1e-9)))
 
     def refuse_if_saturated(self) -> None:
-        """Raise `Overloaded` if a new job would be refused now (a caller can then refuse
-        before reading a request body)."""
+        """Raise `Overloaded` at once if a new job would be refused now (a stream that is
+        refused as it opens; Retry-After rounded up to the turn)."""
         if self.saturated:
-            self._refuse("the service is at capacity")
+            self.refused += 1
+            turn = self._book()
+            raise Overloaded(_AT_CAPACITY, turn.rounded_up)
+
+    async def refuse(self, why: str = "the service is at capacity") -> NoReturn:
+        """Raise `Overloaded` with the next turn, the answer held (under a second) so that
+        the client's return lands on it. For a caller that has a request to answer, not
+        admitted at the door (its body read and dropped first) or past its queue deadline."""
+        self.refused += 1
+        turn = self._book()
+        await asyncio.sleep(turn.hold_seconds)
+        raise Overloaded(f"{why}; try again shortly", turn.retry_after_seconds)
+
+    def admits_arrival(self) -> bool:
+        """Whether a request arriving now may go on to its slot (asked before its body is
+        read). It may when the queue takes it, and it either takes a turn that has come
+        (a refused client back on time), finds a slot idle, or would start before the next
+        turn comes; a newcomer that would start later goes to the back of the line instead
+        of taking a returning client's place."""
+        now = self._clock()
+        returning = self._returns.claim(now)
+        if self.saturated:
+            return False
+        if returning or self._slot_free():
+            return True
+        turn = self._returns.next_turn(now)
+        return turn is None or now + self.expected_wait_seconds() <= turn
 
     @property
     def saturated(self) -> bool:
@@ -103,8 +145,14 @@ class CpuAdmission:
             return 0.0
         return (len(self._waiters) + 1) / (self.slots or 1) * self._times.recent
 
-    def retry_after_seconds(self) -> int:
-        return max(1, math.ceil(self.expected_wait_seconds()))
+    def drain_interval_seconds(self) -> float:
+        """Seconds between two jobs starting while a line drains: the recent job duration
+        over the slots (the inverse of the drain rate, measured as jobs finish)."""
+        return self._times.recent / (self.slots or 1)
+
+    def _book(self) -> Turn:
+        spacing = self.drain_interval_seconds() / OVERBOOK
+        return self._returns.book(self._clock(), self.expected_wait_seconds(), spacing)
 
     @asynccontextmanager
     async def slot(self, refusable: bool = True) -> AsyncGenerator[None]:
@@ -127,8 +175,8 @@ class CpuAdmission:
         if self._slot_free():
             self._running += 1
             return self._running == 1
-        if refusable:
-            self.refuse_if_saturated()
+        if refusable and self.saturated:
+            await self.refuse()
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(turn)
         try:
@@ -137,15 +185,16 @@ class CpuAdmission:
         except TimeoutError:
             if turn.done() and not turn.cancelled():
                 return False  # handed the slot just as the time ran out: keep it
-            self._refuse("no capacity freed up in time")
         except asyncio.CancelledError:
             if turn.done() and not turn.cancelled():
                 self._leave()  # the slot was handed over just as the caller gave up
             raise
+        else:
+            return False
         finally:
             if turn in self._waiters:
                 self._waiters.remove(turn)
-        return False
+        await self.refuse("no capacity freed up in time")  # out of the queue while held
 
     def _slot_free(self) -> bool:
         """A job asked for now would start at once: a slot is free and nobody is in line."""
@@ -162,7 +211,3 @@ class CpuAdmission:
             if not turn.done():
                 self._running += 1
                 turn.set_result(None)  # the slot passes straight to the next in line
-
-    def _refuse(self, why: str) -> None:
-        self.refused += 1
-        raise Overloaded(f"{why}; try again shortly", self.retry_after_seconds())

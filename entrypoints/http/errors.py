@@ -9,7 +9,7 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from domain.errors import AudioIdentError, ErrorCode, RetryLater
+from domain.errors import AudioIdentError, ErrorCode, Overloaded, RetryLater
 from entrypoints.http.schemas.errors import ErrorBody, ErrorDetail
 
 log = structlog.get_logger(__name__)
@@ -67,6 +67,10 @@ def on_domain_error(request: Request[Any, Any, Any], error: AudioIdentError) -> 
     headers = {"WWW-Authenticate": "Bearer"} if error.code.status == 401 else {}
     if isinstance(error, RetryLater):
         headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, Overloaded):
+        # The body may be unread (Expect: 100-continue, or past the discard bound), and a
+        # client that waits seconds should not find the kept-alive connection closing.
+        headers["Connection"] = "close"
     return error_response(error.code, error.message, error.details, headers or None)
 
 

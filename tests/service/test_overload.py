@@ -1,5 +1,7 @@
-"""Backpressure: past the CPU queue a search or an ingest is refused at once with 503
-OVERLOADED and Retry-After, before its upload is read; health and readiness still answer.
+"""Backpressure: past the CPU queue a search or an ingest is refused with 503 OVERLOADED
+and Retry-After; its upload is read to the end and dropped first (never spooled), so the
+client reads the answer, or not asked for at all when the client sent `Expect:
+100-continue`; the connection is closed after it. Health and readiness still answer.
 
 The test client runs the app in its own event loop (a blocking portal) and serves one
 request at a time, so the job that fills the queue is started in that loop directly.
@@ -48,12 +50,16 @@ async def test_past_the_queue_requests_are_refused_at_once(
     assert refused.status_code == 503
     assert error_of(refused)["code"] == "OVERLOADED"
     assert int(refused.headers["retry-after"]) >= 1
+    assert refused.headers["connection"] == "close"
     assert error_of(refused)["details"]["retry_after_seconds"] >= 1
     ingest = await client.post("/api/v1/ingest", files=[upload(path, "files")], headers=admin)
     assert ingest.status_code == 503 and error_of(ingest)["code"] == "OVERLOADED"
     pieces = multipart_pieces("audio", "big.wav", megabytes=4)
     status, read = await post_in_pieces(client.app, "/api/v1/search", pieces, [MULTIPART])
-    assert (status, read) == (503, 0)  # not a byte of the upload was read
+    assert (status, read) == (503, len(pieces) + 1)  # every piece, then the client's close
+    expecting = [MULTIPART, (b"expect", b"100-continue")]
+    status, read = await post_in_pieces(client.app, "/api/v1/search", pieces, expecting)
+    assert (status, read) == (503, 0)  # answered before the body was asked for
     assert (await client.get("/health")).status_code == 200
     assert (await client.get("/health/ready")).status_code == 200
 
@@ -61,7 +67,7 @@ async def test_past_the_queue_requests_are_refused_at_once(
     await busy
     answered = await client.post("/api/v1/search", files=[upload(path)], data={"mode": "exact"})
     assert answered.status_code == 200, answered.text
-    assert admission.refused == 3 and (admission.running, admission.waiting) == (0, 0)
+    assert admission.refused == 4 and (admission.running, admission.waiting) == (0, 0)
 
 
 @pytest.mark.parametrize("settings_env", [{"CPU_JOBS": "1", "CPU_QUEUE": "0"}])
@@ -76,7 +82,7 @@ async def test_timelines_are_refused_like_searches_when_the_cpu_is_saturated(
     assert error_of(refused)["code"] == "OVERLOADED" and int(refused.headers["retry-after"]) >= 1
     pieces = multipart_pieces("audio", "big.wav", megabytes=4)
     status, read = await post_in_pieces(client.app, "/api/v1/timeline", pieces, [MULTIPART])
-    assert (status, read) == (503, 0)  # refused before the upload was read
+    assert (status, read) == (503, len(pieces) + 1)  # read to the end and dropped
     with await client.websocket_connect("/api/v1/listen") as socket:
         refusal = socket.receive_json(timeout=30)
         with pytest.raises(WebSocketDisconnect) as closed:

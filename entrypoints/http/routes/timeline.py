@@ -49,7 +49,7 @@ log = structlog.get_logger(__name__)
         "input broke off or passed the length limit, after the segments before it. A file "
         "that is not audio, or whose header says it is too long, gets the usual error "
         "response instead, before any line; so does a busy service (503 OVERLOADED with "
-        "Retry-After, before the upload is read)."
+        "Retry-After; the upload is read and dropped, not kept)."
     ),
     guards=[readers, cpu_capacity],
     responses={

@@ -1,7 +1,7 @@
 // The HTTP API, same origin. Every failure becomes an ApiError carrying the envelope's code.
 
 import { signOut, token } from "./auth.js";
-import { ApiError } from "./errors.js";
+import { ApiError, retryIn } from "./errors.js";
 import { ndjsonLines } from "./ndjson.js";
 import { toast } from "./toast.js";
 
@@ -32,6 +32,35 @@ async function failure(response) {
   }
 }
 
+// A busy service (503 with Retry-After) is asked once more after the wait it names, when
+// that is short enough to wait for with the page open; a second refusal is shown.
+const RETRY_WITHIN_SECONDS = 30;
+
+/** The seconds a refusal asks the page to wait before its one retry, or null: none. */
+function retryAfter(response) {
+  if (response.status !== 503) return null;
+  const header = response.headers.get("Retry-After") ?? "";
+  const seconds = Number(header);
+  if (!/^\d+$/.test(header) || seconds > RETRY_WITHIN_SECONDS) return null;
+  return seconds;
+}
+
+/** Wait `seconds`; an abort (the person dropped another file) ends the wait at once. */
+function pause(seconds, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, seconds * 1000);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
 /** The response, once it is known to be no failure (or one of those `allowed` through). */
 async function request(method, path, { body, query, signal, allowed = () => false } = {}) {
   const url = new URL(path.startsWith("/") ? path : `${BASE}/${path}`, location.origin);
@@ -45,7 +74,13 @@ async function request(method, path, { body, query, signal, allowed = () => fals
     init.headers["Content-Type"] = "application/json";
   }
   const sent = token();
-  const response = await fetch(url, init);
+  let response = await fetch(url, init);
+  const wait = retryAfter(response);
+  if (wait !== null) {
+    toast(`The service is busy: trying again ${retryIn(wait)}…`);
+    await pause(wait, signal);
+    response = await fetch(url, init);
+  }
   refused(response.status, sent);
   if (!response.ok && !allowed(response)) throw await failure(response);
   return response;

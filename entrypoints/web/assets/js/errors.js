@@ -13,7 +13,7 @@ export class ApiError extends Error {
 }
 
 /** When to try again, from a Retry-After in seconds: "in 30 seconds", "in 15 minutes". */
-function retryIn(seconds) {
+export function retryIn(seconds) {
   if (!(seconds > 0)) return "in a moment";
   if (seconds < 60) return `in ${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
