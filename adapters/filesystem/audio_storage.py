@@ -19,10 +19,15 @@ _INCOMING = ".incoming-"
 
 
 class FilesystemAudioStorage:
-    """Files under `root/blobs/<aa>/<sha256><suffix>`, written via a temp file + rename."""
+    """Files under `root/blobs/<aa>/<sha256><suffix>`, written via a temp file + rename.
 
-    def __init__(self, root: Path) -> None:
-        self._blobs = root / "blobs"
+    `blobs` puts them in another folder instead: one every serving node mounts (NFS, a
+    shared volume), since any node may ingest and every node's projections read them. The
+    rename is atomic on a shared file system too, so a node never reads half a file.
+    """
+
+    def __init__(self, root: Path, blobs: Path | None = None) -> None:
+        self._blobs = root / "blobs" if blobs is None else blobs
 
     async def inspect(self, source: Path) -> SourceFile:
         return await asyncio.to_thread(self._inspect, source)
