@@ -62,7 +62,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(json.dumps(report) + "\n")
         return 0
     console = Console()
-    table = Table(title=f"event log head {report['head']} · {report['tracks']} tracks")
+    table = Table(
+        title=f"event log head {report['head']} · {report['tracks']} tracks",
+        caption="* the copy this node reads",
+    )
     columns = ("projection", "node", "checkpoint", "lag (events)", "lag (s)", "parked", "rebuild")
     for column in columns:
         table.add_column(column)
@@ -71,7 +74,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         off = row["switched_off"]
         table.add_row(
             row["projection"],
-            row["node"] + (" (this node)" if row["this_node"] else ""),
+            row["node"] + ("*" if row["this_node"] else ""),
             str(row["checkpoint"]),
             "switched off" if off else str(row["lag_events"]),
             "" if off else f"{row['lag_seconds']:.0f}",
