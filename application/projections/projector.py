@@ -57,6 +57,7 @@ class Projector:
         self._uow = uow
         self._batch_size = batch_size
         self._backoff = tuple(backoff_seconds)  # one retry per delay
+        self._adoption_checked = False
 
     @property
     def name(self) -> str:
@@ -68,6 +69,9 @@ class Projector:
         Once `stop` is set it returns after the event in hand (its checkpoint saved), so
         a server stopping waits for one event, not for the whole backlog.
         """
+        if not self._adoption_checked:
+            await self._adopt_copied_store()
+            self._adoption_checked = True
         handled = await self._retry_parked()
         while True:
             async with self._uow() as uow:
@@ -84,6 +88,29 @@ class Projector:
                     await uow.checkpoints.save(self.key, stored.position)
                     await uow.commit()
                 handled += 1
+
+    async def _adopt_copied_store(self) -> None:
+        """A copy that never saved a checkpoint, on a store that says how far into the log
+        it holds (a new node started on a copy of a peer's index), resumes from there: its
+        checkpoint is that position and its receipts what the store holds, instead of
+        replaying the whole log into a store that has it already."""
+        async with self._uow() as uow:
+            if self.key in await uow.checkpoints.all():
+                return
+            head = await uow.events.head()
+        position = await self.projection.applied_position()
+        if position <= 0:
+            return
+        if position > head:  # a store from another log: replay into it instead
+            log.warning("%s: its store says event %s, the log ends at %s", self.key, position, head)
+            return
+        held = await self.projection.track_counts()
+        async with self._uow() as uow:
+            for track_id, items in held.items():
+                await uow.receipts.record(self.key, track_id, items, position)
+            await uow.checkpoints.save(self.key, position)
+            await uow.commit()
+        log.info("%s: resuming at event %s, where its copied store ends", self.key, position)
 
     async def rebuild(self, progress: Progress | None = None) -> int:
         """Replay the whole log into a fresh store and swap it in; returns the new checkpoint.

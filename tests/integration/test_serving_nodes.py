@@ -2,13 +2,15 @@
 the folder of stored audio: a track ingested through any node is answered by every node
 within a bound; a node killed with SIGKILL and started again is ready only once it has
 caught up, and then answers what was ingested while it was down; a fourth node started
-empty replays the log from the start; `outbox status` lists every node's copy."""
+empty replays the log from the start, and a fifth started on a copy of the fourth's index
+resumes where that copy ends; `outbox status` lists every node's copy."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import shutil
 import signal
 import time
 from contextlib import ExitStack
@@ -150,3 +152,16 @@ async def test_three_nodes_each_follow_the_log_into_their_own_index(
                     "c": (head, False),
                     "d": (head, False),
                 }
+
+            # A fifth node starts on a copy of node d's index (d stopped): the index says
+            # which event it holds the log up to, and node e resumes there, replaying nothing.
+            shutil.copytree(tmp_path / "node-d" / "lmdb", tmp_path / "node-e" / "lmdb")
+            e_env = _node_env(database_url, tmp_path, "e")
+            with spawn_serve(e_env, tmp_path, "e.log") as (e_url, _):
+                async with httpx.AsyncClient(timeout=30) as client:
+                    for track_id, clip in {**clips, **late}.items():
+                        assert await _found(client, e_url, clip) == track_id
+            log = (tmp_path / "e.log").read_text()
+            assert f"fingerprint@e: resuming at event {head}" in log
+            code, out, _ = await run_cli(e_env, "outbox", "verify", "--json")
+            assert code == 0 and json.loads(out)["drift"] == [], out

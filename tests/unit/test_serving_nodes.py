@@ -130,3 +130,29 @@ async def test_a_rebuild_reaches_the_named_running_node_and_waits_for_it(
         assert (await unit.replays.pending(c_key)) is not None
     stop.set()
     await asyncio.wait_for(b_task, 5)
+
+
+async def test_a_node_started_on_a_copied_store_resumes_where_the_copy_ends(
+    clock: FixedClock,
+) -> None:
+    uow = InMemoryUnitOfWorkFactory(InMemoryDatabase(), clock)
+    tracks = [uuid.uuid4() for _ in range(3)]
+    await _append(uow, *(TrackIngested(t, f"k{n}", 5) for n, t in enumerate(tracks)))
+    copied = RecordingProjection("fingerprint")
+    copied.live = {tracks[0]: 10, tracks[1]: 10}  # a peer's index, holding the log up to 2
+    copied.copied_up_to = 2
+    assert await Projector(copied, uow, node="e").catch_up() == 1
+    assert copied.applied == [3]  # events 1 and 2 are not applied again
+    key = ProjectionKey(FINGERPRINT, "e")
+    async with uow() as unit:
+        assert await unit.checkpoints.get(key) == 3
+        assert await unit.receipts.for_projection(key) == dict.fromkeys(tracks, 10)
+
+    # A store that claims more of the log than there is came from elsewhere: replay into it.
+    stranger = RecordingProjection("fingerprint")
+    stranger.copied_up_to = 99
+    assert await Projector(stranger, uow, node="f").catch_up() == 3
+    # And a copy that saved a checkpoint already is never adopted again.
+    again = RecordingProjection("fingerprint")
+    again.copied_up_to = 1
+    assert await Projector(again, uow, node="e").catch_up() == 0
