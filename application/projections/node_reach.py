@@ -31,13 +31,15 @@ class NodeReach:
 
     async def keys(self, names: Iterable[str], nodes: Collection[str] | None) -> set[ProjectionKey]:
         """The copies of `names` on `nodes` (None: this node only; empty: every node that
-        saved a checkpoint, and this one). A shared projection has one copy whatever the node."""
+        saved a checkpoint of one of them, or this one when none has). A shared projection
+        has one copy whatever the node."""
         names = set(names)
         if nodes is None:
             return {self.nodes.key(name) for name in names}
         async with self._uow() as uow:
             saved = await uow.checkpoints.all()
-        chosen = set(nodes) or {self.nodes.node, *(key.node for key in saved)}
+        # Not this node unless it is one: a command run elsewhere must not start a copy.
+        chosen = set(nodes) or {k.node for k in saved if k.name in names} or {self.nodes.node}
         return {
             self.nodes.key(name) if name in self.nodes.shared else ProjectionKey(name, node)
             for name in names
