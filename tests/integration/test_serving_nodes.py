@@ -153,6 +153,16 @@ async def test_three_nodes_each_follow_the_log_into_their_own_index(
                     "d": (head, False),
                 }
 
+            # `outbox replay` run on node a reaches node b, which rebuilds its own index
+            # while it serves; node d, stopped, gets the request for when it starts.
+            rebuild = ("outbox", "replay", "--projection", "fingerprint", "--from-scratch", "--yes")
+            code, _, err = await run_cli(envs["a"], *rebuild, "--node", "b")
+            assert code == 0 and f"fingerprint@b: rebuilt up to event {head}" in err, err
+            code, _, err = await run_cli(envs["a"], *rebuild, "--node", "d")
+            assert code == 0 and "fingerprint@d: node d is not running" in err, err
+            async with httpx.AsyncClient(timeout=30) as client:
+                assert await _found(client, urls["b"], late[second[0]]) == second[0]
+
             # A fifth node starts on a copy of node d's index (d stopped): the index says
             # which event it holds the log up to, and node e resumes there, replaying nothing.
             shutil.copytree(tmp_path / "node-d" / "lmdb", tmp_path / "node-e" / "lmdb")
