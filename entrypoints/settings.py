@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from domain.projections.nodes import DEFAULT_NODE, NODE_ID_PATTERN
 from domain.vibe.embedding import EMBEDDING_PRECISIONS
 
 T = TypeVar("T")
@@ -64,6 +65,13 @@ class Settings:
     git_sha: str | None = None
     # A Redis Cluster (any node's redis:// URL) for the landmark index instead of LMDB
     fingerprint_index_url: str | None = None
+    # This serving node's name: its own projections' checkpoints, locks and parked events
+    node_id: str = DEFAULT_NODE
+    # The stored originals (content-addressed); a folder every node mounts when several serve
+    audio_files_path: Path | None = None  # None: AUDIO_STORAGE_ROOT/blobs
+    # This node's own projection further behind than this (its oldest unapplied event's age)
+    # makes it not ready
+    ready_max_lag_seconds: float = 30.0
 
     @property
     def embedded_postgres_dir(self) -> Path:
@@ -132,6 +140,9 @@ class Settings:
             fingerprint_index_url=reader.cluster_url(
                 "FINGERPRINT_INDEX_URL", instead_of=("FINGERPRINT_INDEX_PATH", "OLAF_LMDB_PATH")
             ),
+            node_id=reader.node_id("NODE_ID"),
+            audio_files_path=reader.optional_path("AUDIO_FILES_PATH"),
+            ready_max_lag_seconds=reader.number("READY_MAX_LAG_SECONDS", "30", float, 0, 7 * 86400),
         )
         reader.check_http(settings)
         reader.raise_if_invalid()
@@ -177,6 +188,10 @@ class _Reader:
             self._problems.append(f"set {name} or {former_name}, not both")
         return Path(value).expanduser().absolute() if value else default
 
+    def optional_path(self, name: str) -> Path | None:
+        value = self.get(name, "")
+        return Path(value).expanduser().absolute() if value else None
+
     def optional_url(self, name: str, schemes: tuple[str, ...]) -> str | None:
         value = self._env.get(name, "").strip()
         if not value:
@@ -205,6 +220,16 @@ class _Reader:
         for other in instead_of:
             if self.get(other, ""):
                 self._problems.append(f"set {name} or {other}, not both")
+        return value
+
+    def node_id(self, name: str) -> str:
+        value = self.get(name, DEFAULT_NODE)
+        if not NODE_ID_PATTERN.fullmatch(value):
+            self._problems.append(
+                f"{name}={value!r} must be 1-63 lower-case letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit"
+            )
+            return DEFAULT_NODE
         return value
 
     def number(

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -16,13 +17,19 @@ from domain.library.source_file import SourceFile
 
 _CHUNK = 1 << 20
 _INCOMING = ".incoming-"
+_HOST = socket.gethostname().replace("-", "_").replace("/", "_") or "localhost"
 
 
 class FilesystemAudioStorage:
-    """Files under `root/blobs/<aa>/<sha256><suffix>`, written via a temp file + rename."""
+    """Files under `root/blobs/<aa>/<sha256><suffix>`, written via a temp file + rename.
 
-    def __init__(self, root: Path) -> None:
-        self._blobs = root / "blobs"
+    `blobs` puts them in another folder instead: one every serving node mounts (NFS, a
+    shared volume), since any node may ingest and every node's projections read them. The
+    rename is atomic on a shared file system too, so a node never reads half a file.
+    """
+
+    def __init__(self, root: Path, blobs: Path | None = None) -> None:
+        self._blobs = root / "blobs" if blobs is None else blobs
 
     async def inspect(self, source: Path) -> SourceFile:
         return await asyncio.to_thread(self._inspect, source)
@@ -53,7 +60,8 @@ class FilesystemAudioStorage:
         except OSError as error:
             raise _storage_error(error) from error
         try:
-            prefix = f"{_INCOMING}{os.getpid()}-"  # whose copy it is, for stored_keys()
+            # Whose copy it is (process and machine: the folder may be shared), for stored_keys()
+            prefix = f"{_INCOMING}{os.getpid()}@{_HOST}-"
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix)
         except OSError as error:
             raise _storage_error(error) from error
@@ -89,8 +97,7 @@ class FilesystemAudioStorage:
             if not path.name.startswith(_INCOMING):
                 keys.append(f"{path.parent.name}/{path.name}")
                 continue
-            owner = path.name.removeprefix(_INCOMING).split("-", 1)[0]
-            if owner.isdigit() and not psutil.pid_exists(int(owner)):
+            if _abandoned(path.name):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()  # a copy its killed process never finished
         return keys
@@ -100,6 +107,15 @@ class FilesystemAudioStorage:
         if self._blobs.resolve() not in path.parents:
             raise ValueError(f"storage key escapes the storage root: {key!r}")
         return path
+
+
+def _abandoned(name: str) -> bool:
+    """A copy in progress whose process, on this machine, is gone. Another machine's copies
+    in a shared folder are left to that machine (its pids mean nothing here)."""
+    owner = name.removeprefix(_INCOMING).rsplit("-", 1)[0]  # mkstemp's suffix has no "-"
+    pid, _, host = owner.partition("@")
+    mine = host in ("", _HOST)  # no host: written before copies named their machine
+    return mine and pid.isdigit() and not psutil.pid_exists(int(pid))
 
 
 def _storage_error(error: OSError) -> Exception:

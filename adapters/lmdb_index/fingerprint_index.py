@@ -17,6 +17,7 @@ from adapters.lmdb_index.environment import (
     open_environment,
 )
 from adapters.lmdb_index.layout import (
+    APPLIED,
     FRAMES,
     HASHES,
     MAX_SHIFT,
@@ -124,15 +125,20 @@ class LmdbFingerprintIndex:
         assert opened is not None
         return opened
 
-    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint, position: int = 0) -> int:
         if len(fingerprint) and int(fingerprint.hashes.max()) >= KEY_LIMIT:
             raise ValueError("the LMDB index stores 32-bit hashes")
-        return await write_in_thread(lambda: self._put(track_id, fingerprint))
+        return await write_in_thread(lambda: self._put(track_id, fingerprint, position))
 
-    def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
-        return self._write(
-            lambda txn, dbs: self._put_in(txn, dbs, track_id, fingerprint), len(fingerprint)
-        )
+    def _put(self, track_id: UUID, fingerprint: LandmarkFingerprint, position: int) -> int:
+        def work(txn: lmdb.Transaction, dbs: dict[bytes, Any]) -> int:
+            stored = self._put_in(txn, dbs, track_id, fingerprint)
+            # In the same transaction as the entries: a copy never claims more than it holds.
+            if position > _applied(txn, dbs):
+                txn.put(APPLIED, u64(position), db=dbs[META])
+            return stored
+
+        return self._write(work, len(fingerprint))
 
     def _write(self, work: Callable[[lmdb.Transaction, dict[bytes, Any]], T], entries: int) -> T:
         """One write transaction of about `entries` entries; a full map is grown and the
@@ -237,6 +243,17 @@ class LmdbFingerprintIndex:
         with transaction(env) as txn:
             return work(LmdbSnapshot(txn, dbs, self._shift(txn, dbs)))
 
+    async def applied_position(self) -> int:
+        return await asyncio.to_thread(self._applied_position)
+
+    def _applied_position(self) -> int:
+        opened = self._open()
+        if opened is None:
+            return 0
+        env, dbs = opened
+        with transaction(env) as txn:
+            return _applied(txn, dbs)
+
     async def hash_count(self, track_id: UUID) -> int | None:
         return await asyncio.to_thread(self._hash_count, track_id)
 
@@ -310,3 +327,7 @@ class LmdbFingerprintIndex:
             self._dbs.pop(building, None)
             await asyncio.to_thread(close_environment, building)
             await asyncio.to_thread(discard, self._base, building)
+
+
+def _applied(txn: lmdb.Transaction, dbs: dict[bytes, Any]) -> int:
+    return int.from_bytes(txn.get(APPLIED, bytes(8), db=dbs[META]), "big")

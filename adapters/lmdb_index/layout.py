@@ -11,7 +11,8 @@
   followed by the track's distinct hashes (u32 BE): exactly what deletion must visit.
 - `numbers`: key = track number (u32 BE); value = UUID (16 bytes) + frames (u32 BE).
 - `meta`: b"next" = next track number (u32 BE); b"frames" = frames indexed (u64 BE);
-  b"shift" = the key shift chosen when the index was created (u32 BE).
+  b"shift" = the key shift chosen when the index was created (u32 BE); b"applied" = the
+  highest event position a put applied (u64 BE), written in that put's transaction.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy.typing as npt
 from domain.exact.hits import distinct_entries
 
 HASHES, TRACKS, NUMBERS, META = b"hashes", b"tracks", b"numbers", b"meta"
-NEXT, FRAMES, SHIFT = b"next", b"frames", b"shift"
+NEXT, FRAMES, SHIFT, APPLIED = b"next", b"frames", b"shift", b"applied"
 MAX_SHIFT = 8
 MAX_TRACKS = 1 << 24
 ENTRY = np.dtype([("key", ">u4"), ("value", ">u8")])

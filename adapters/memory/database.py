@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.events import StoredEvent
 from domain.library.track import Track
+from domain.projections.nodes import ProjectionKey
 from domain.projections.records import ParkedEvent, ReplayRequest
 
 
@@ -17,13 +18,15 @@ class InMemoryDatabase:
     tracks: dict[UUID, Track] = field(default_factory=dict[UUID, Track])
     terms: dict[int, set[UUID]] = field(default_factory=dict[int, set[UUID]])
     events: list[StoredEvent] = field(default_factory=list[StoredEvent])
-    checkpoints: dict[str, tuple[int, datetime]] = field(
-        default_factory=dict[str, tuple[int, datetime]]
+    checkpoints: dict[ProjectionKey, tuple[int, datetime]] = field(
+        default_factory=dict[ProjectionKey, tuple[int, datetime]]
     )
-    parked: dict[tuple[str, int], ParkedEvent] = field(
-        default_factory=dict[tuple[str, int], ParkedEvent]
+    parked: dict[tuple[ProjectionKey, int], ParkedEvent] = field(
+        default_factory=dict[tuple[ProjectionKey, int], ParkedEvent]
     )
-    receipts: dict[str, dict[UUID, int]] = field(default_factory=dict[str, dict[UUID, int]])
+    receipts: dict[ProjectionKey, dict[UUID, int]] = field(
+        default_factory=dict[ProjectionKey, dict[UUID, int]]
+    )
     replays: dict[int, ReplayRequest] = field(default_factory=dict[int, ReplayRequest])
     catalog_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     waiters: list[asyncio.Event] = field(default_factory=list[asyncio.Event])

@@ -26,6 +26,7 @@ class _Generation:
         default_factory=dict[int, list[tuple[int, int]]]
     )
     next_number: int = 1
+    applied: int = 0
 
 
 class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
@@ -39,9 +40,10 @@ class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
     def __init__(self) -> None:
         super().__init__(_Generation)
 
-    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint, position: int = 0) -> int:
         await self.remove(track_id)
         state = self._target
+        state.applied = max(state.applied, position)
         number = state.next_number
         state.next_number += 1
         values = pack_entries(number, fingerprint.times)
@@ -55,6 +57,9 @@ class InMemoryFingerprintIndex(InMemoryGenerations[_Generation]):
         state.frames[number] = fingerprint.span_frames
         state.entries[number] = entries
         return len(entries)
+
+    async def applied_position(self) -> int:
+        return self._live.applied
 
     async def remove(self, track_id: UUID) -> None:
         state = self._target

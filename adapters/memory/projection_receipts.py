@@ -4,6 +4,7 @@ from uuid import UUID
 
 from adapters.memory.database import InMemoryDatabase
 from adapters.memory.staged import Staged
+from domain.projections.nodes import ProjectionKey
 
 
 class InMemoryProjectionReceipts(Staged):
@@ -12,7 +13,7 @@ class InMemoryProjectionReceipts(Staged):
         self._db = db
 
     async def record(
-        self, projection: str, track_id: UUID, items: int | None, position: int
+        self, projection: ProjectionKey, track_id: UUID, items: int | None, position: int
     ) -> None:
         def write() -> None:
             held = self._db.receipts.setdefault(projection, {})
@@ -23,8 +24,8 @@ class InMemoryProjectionReceipts(Staged):
 
         self.stage(write)
 
-    async def for_projection(self, projection: str) -> dict[UUID, int]:
+    async def for_projection(self, projection: ProjectionKey) -> dict[UUID, int]:
         return dict(self._db.receipts.get(projection, {}))
 
-    async def clear(self, projection: str) -> None:
+    async def clear(self, projection: ProjectionKey) -> None:
         self.stage(lambda: self._db.receipts.pop(projection, None))  # type: ignore[func-returns-value]

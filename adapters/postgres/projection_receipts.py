@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.tables import projection_receipts as table
+from domain.projections.nodes import ProjectionKey
+
+
+def _of(projection: ProjectionKey) -> ColumnElement[bool]:
+    return (table.c.projection == projection.name) & (table.c.node == projection.node)
 
 
 class PostgresProjectionReceipts:
@@ -14,18 +19,23 @@ class PostgresProjectionReceipts:
         self._conn = connection
 
     async def record(
-        self, projection: str, track_id: UUID, items: int | None, position: int
+        self, projection: ProjectionKey, track_id: UUID, items: int | None, position: int
     ) -> None:
-        key = (table.c.projection == projection) & (table.c.track_id == track_id)
         if items is None:
-            await self._conn.execute(table.delete().where(key))
+            await self._conn.execute(
+                table.delete().where(_of(projection), table.c.track_id == track_id)
+            )
             return
         statement = insert(table).values(
-            projection=projection, track_id=track_id, items=items, position=position
+            projection=projection.name,
+            node=projection.node,
+            track_id=track_id,
+            items=items,
+            position=position,
         )
         await self._conn.execute(
             statement.on_conflict_do_update(
-                index_elements=[table.c.projection, table.c.track_id],
+                index_elements=[table.c.projection, table.c.node, table.c.track_id],
                 set_={
                     "items": statement.excluded["items"],
                     "position": statement.excluded.position,
@@ -33,9 +43,9 @@ class PostgresProjectionReceipts:
             )
         )
 
-    async def for_projection(self, projection: str) -> dict[UUID, int]:
-        query = select(table.c.track_id, table.c["items"]).where(table.c.projection == projection)
+    async def for_projection(self, projection: ProjectionKey) -> dict[UUID, int]:
+        query = select(table.c.track_id, table.c["items"]).where(_of(projection))
         return {row.track_id: row.items for row in await self._conn.execute(query)}
 
-    async def clear(self, projection: str) -> None:
-        await self._conn.execute(table.delete().where(table.c.projection == projection))
+    async def clear(self, projection: ProjectionKey) -> None:
+        await self._conn.execute(table.delete().where(_of(projection)))

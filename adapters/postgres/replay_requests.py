@@ -6,6 +6,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.tables import replay_requests as table
+from domain.projections.nodes import ProjectionKey
 from domain.projections.records import ReplayRequest
 
 
@@ -17,12 +18,14 @@ class PostgresReplayRequests:
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
 
-    async def request(self, projection: str) -> int:
+    async def request(self, projection: ProjectionKey) -> int:
         waiting = await self.pending(projection)
         if waiting is not None:
             return waiting.id
         created = await self._conn.execute(
-            insert(table).values(projection=projection).returning(table.c.id)
+            insert(table)
+            .values(projection=projection.name, node=projection.node)
+            .returning(table.c.id)
         )
         return int(created.scalar_one())
 
@@ -30,10 +33,14 @@ class PostgresReplayRequests:
         row = (await self._conn.execute(select(table).where(table.c.id == request_id))).first()
         return _request(row) if row else None
 
-    async def pending(self, projection: str) -> ReplayRequest | None:
+    async def pending(self, projection: ProjectionKey) -> ReplayRequest | None:
         query = (
             select(table)
-            .where(table.c.projection == projection, table.c.finished_at.is_(None))
+            .where(
+                table.c.projection == projection.name,
+                table.c.node == projection.node,
+                table.c.finished_at.is_(None),
+            )
             .order_by(table.c.id)
             .limit(1)
         )

@@ -72,6 +72,7 @@ projection_checkpoints = Table(
     "projection_checkpoints",
     metadata,
     Column("name", Text, primary_key=True),
+    Column("node", Text, primary_key=True),  # migration 0005: one copy per serving node
     Column("position", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -91,6 +92,7 @@ parked_events = Table(
     "parked_events",
     metadata,
     Column("projection", Text, primary_key=True),
+    Column("node", Text, primary_key=True),
     Column("position", BigInteger, primary_key=True),
     Column("error", Text, nullable=False),
     Column("attempts", Integer, nullable=False),
@@ -102,6 +104,7 @@ projection_receipts = Table(
     "projection_receipts",
     metadata,
     Column("projection", Text, primary_key=True),
+    Column("node", Text, primary_key=True),
     Column("track_id", UUID(as_uuid=True), primary_key=True),
     Column("items", Integer, nullable=False),
     Column("position", BigInteger, nullable=False),
@@ -112,6 +115,7 @@ replay_requests = Table(
     metadata,
     Column("id", BigInteger, Identity(always=True), primary_key=True),
     Column("projection", Text, nullable=False),
+    Column("node", Text, nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),

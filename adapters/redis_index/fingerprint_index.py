@@ -155,7 +155,9 @@ class RedisFingerprintIndex:
 
     # Writes
 
-    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint, position: int = 0) -> int:
+        # One index shared by every node: one copy of the projection, nothing to bootstrap
+        # from, so the position is not kept.
         if len(fingerprint) and int(fingerprint.hashes.max()) >= HASH_LIMIT:
             raise ValueError("the Redis index stores 32-bit hashes")
         client = await self._ready()
@@ -210,6 +212,9 @@ class RedisFingerprintIndex:
             whole = ("FCALL", APPEND, len(group_keys), *group_keys, number, *blocks)
             commands.append(GroupCommand(group_keys, whole, _one_append(number, blocks)))
         await run_grouped(client, commands)
+
+    async def applied_position(self) -> int:
+        return 0
 
     async def remove(self, track_id: UUID) -> None:
         client = await self._ready()

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
+from application.health.first_catch_up import FirstCatchUp
 from application.identify.vibe_model import VibeModel
 from application.projections.status import ProjectionState, ProjectionStatus, StatusReport
 from domain.ports.fingerprint_index import FingerprintIndex
 from domain.ports.vector_index import VectorIndex
 from domain.projections.names import ProjectionName
+from domain.projections.nodes import NodeProjections
 
 PROBE_TIMEOUT_SECONDS = 2.0
 _NOBODY = UUID(int=0)  # a lookup that touches the store and finds nothing
@@ -32,18 +34,32 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadinessPolicy:
+    """A node's own copy of a projection that has not reached the log's head since the
+    process started (a new node replaying the log, one back from a crash), or that is
+    further behind than `max_lag_seconds` (the age of the oldest event it has not applied),
+    makes the node not ready for that lane: it would answer from half an index. An ingest
+    the node keeps up with stays well within it."""
+
+    max_lag_seconds: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
 class Readiness:
     status: ReadinessStatus  # degraded: only optional checks are down
     checks: dict[str, Check]
     head: int | None  # None (and no projections) when Postgres did not answer
     projections: list[ProjectionState] = field(default_factory=list[ProjectionState])
+    node: str = ""
 
 
 class CheckReadiness:
     """Postgres and the fingerprint index are required: without them nothing can be
     identified. The vector index and the CLAP model only serve the vibe lane, which
     degrades on its own (searches report it in `lanes`), so they are reported, not required.
-    Every probe is bounded by a timeout and reports a failure instead of raising.
+    So is each lane's projection on this node: the fingerprint copy lagging past the policy
+    makes the node not ready, the embedding one degraded. Every probe is bounded by a
+    timeout and reports a failure instead of raising.
     """
 
     def __init__(
@@ -53,9 +69,13 @@ class CheckReadiness:
         vectors: VectorIndex,
         model: VibeModel,
         kept: Sequence[ProjectionName],
+        nodes: NodeProjections,
+        policy: ReadinessPolicy,
+        first: FirstCatchUp,
     ) -> None:
         self._status, self._fingerprints, self._vectors = status, fingerprints, vectors
         self._model, self._kept = model, tuple(kept)
+        self._nodes, self._policy, self._first = nodes, policy, first
 
     async def __call__(self) -> Readiness:
         reports: list[StatusReport] = []
@@ -71,15 +91,36 @@ class CheckReadiness:
             self._clap_model(),
         )
         checks: dict[str, Check] = dict(zip(names, results, strict=True))
+        here = reports[0].here if reports else []
+        checks["fingerprint_lag"] = self._lag(here, ProjectionName.FINGERPRINT, required=True)
+        checks["embedding_lag"] = self._lag(here, ProjectionName.EMBEDDING, required=False)
         status: ReadinessStatus = "ready"
         if any(c.required and c.state == "down" for c in checks.values()):
             status = "not_ready"
         elif any(c.state == "down" for c in checks.values()):
             status = "degraded"
+        node = self._nodes.node
         if not reports:
-            return Readiness(status, checks, None)
-        kept = [state for state in reports[0].projections if state.name in self._kept]
-        return Readiness(status, checks, reports[0].head, kept)
+            return Readiness(status, checks, None, node=node)
+        kept = [state for state in here if state.name in self._kept]
+        return Readiness(status, checks, reports[0].head, kept, node)
+
+    def _lag(self, here: list[ProjectionState], name: str, required: bool) -> Check:
+        if name not in self._kept:
+            return Check("disabled", required, None)
+        state = next((s for s in here if s.name == name), None)
+        if state is None:  # the log could not be read: the postgres check says why
+            return Check("down", required, None, "the event log could not be read")
+        reached = self._first.observe(name, state.lag_events)
+        late = not reached or state.lag_seconds > self._policy.max_lag_seconds
+        if not state.lag_events:
+            return Check("ok", required, None)
+        doing = "catching up" if not reached else "behind"
+        detail = (
+            f"{state.key} {doing}: {state.lag_events} events to apply, the oldest "
+            f"{state.lag_seconds:.0f} s old"
+        )
+        return Check("down" if late else "ok", required, None, detail)
 
     async def _vector_index(self) -> Check:
         if not self._model.enabled:

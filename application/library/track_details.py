@@ -13,6 +13,7 @@ from domain.library.track import Track
 from domain.library.track_query import TrackPage, TrackQuery
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from domain.projections.names import ProjectionName
+from domain.projections.nodes import NodeProjections
 
 
 class IndexState(StrEnum):
@@ -38,11 +39,17 @@ class ListTracks:
 
 
 class GetTrack:
-    """One track, and for each projection whether it has caught up with that track."""
+    """One track, and for each projection whether this node's copy has caught up with it."""
 
-    def __init__(self, uow: UnitOfWorkFactory, projections: Sequence[ProjectionName]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        projections: Sequence[ProjectionName],
+        nodes: NodeProjections,
+    ) -> None:
         self._uow = uow
         self._projections = tuple(projections)
+        self._nodes = nodes
 
     async def __call__(self, track_id: UUID) -> TrackDetails:
         async with self._uow() as uow:
@@ -52,7 +59,7 @@ class GetTrack:
             latest = await uow.events.last_position_of(track_id, INDEXING_EVENTS) or 0
             states = {
                 name: IndexState.INDEXED
-                if await uow.checkpoints.get(name) >= latest
+                if await uow.checkpoints.get(self._nodes.key(name)) >= latest
                 else IndexState.PENDING
                 for name in self._projections
             }

@@ -41,7 +41,7 @@ class EmbeddingProjection(TrackAudioProjection):
     def sample_rate(self) -> int:
         return EMBEDDING_RATE
 
-    async def index_audio(self, track_id: UUID, audio: PcmAudio) -> int:
+    async def index_audio(self, track_id: UUID, audio: PcmAudio, position: int) -> int:
         embeddings = await self._embedder.embed_audio(audio)
         # The upsert replaces the track's chunks with exactly these, so they are its count.
         await self._index.upsert(track_id, embeddings)

@@ -36,6 +36,9 @@ class FingerprintProjection(TrackAudioProjection):
     def sample_rate(self) -> int:
         return FINGERPRINT_RATE
 
-    async def index_audio(self, track_id: UUID, audio: PcmAudio) -> int:
+    async def index_audio(self, track_id: UUID, audio: PcmAudio, position: int) -> int:
         (print_,) = await self._fingerprinter.prints(audio, [INDEXED])
-        return await self._index.put(track_id, print_)
+        return await self._index.put(track_id, print_, position)
+
+    async def applied_position(self) -> int:
+        return await self._index.applied_position()

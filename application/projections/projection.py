@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Protocol
+from uuid import UUID
 
 from domain.events import StoredEvent
 from domain.projections.records import Applied
@@ -23,6 +24,15 @@ class Projection(Protocol):
 
         Returns what it now holds for the event's track, or None for events it ignores.
         """
+        ...
+
+    async def applied_position(self) -> int:
+        """How far into the log the store says it holds (0: it does not say). A store
+        copied from a peer node says so; its new node adopts that position."""
+        ...
+
+    async def track_counts(self) -> dict[UUID, int]:
+        """What the store holds per track (the receipts of an adopted copy)."""
         ...
 
     async def check(self) -> None:

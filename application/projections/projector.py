@@ -12,6 +12,7 @@ from application.projections.projection import Projection
 from domain.events import INDEXING_EVENTS, StoredEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.projections.nodes import ProjectionKey
 from domain.projections.records import Applied
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ class Projector:
     that keeps failing while the store itself is fine is parked (dead-lettered) and the
     projection goes on; if the store is down, nothing is parked and the caller retries
     later. The caller must hold the projection's lock (ProjectionLock).
+
+    `node` says whose copy of the projection this is: the checkpoint, receipts and parked
+    events are that copy's (a node's own index, or `DEFAULT_NODE` for a shared store).
     """
 
     def __init__(
@@ -44,11 +48,16 @@ class Projector:
         uow: UnitOfWorkFactory,
         batch_size: int = 100,
         backoff_seconds: Sequence[float] = (0.2, 1.0),
+        node: str | None = None,
     ) -> None:
         self.projection = projection
+        self.key = (
+            ProjectionKey(projection.name) if node is None else ProjectionKey(projection.name, node)
+        )
         self._uow = uow
         self._batch_size = batch_size
         self._backoff = tuple(backoff_seconds)  # one retry per delay
+        self._adoption_checked = False
 
     @property
     def name(self) -> str:
@@ -60,10 +69,13 @@ class Projector:
         Once `stop` is set it returns after the event in hand (its checkpoint saved), so
         a server stopping waits for one event, not for the whole backlog.
         """
+        if not self._adoption_checked:
+            await self._adopt_copied_store()
+            self._adoption_checked = True
         handled = await self._retry_parked()
         while True:
             async with self._uow() as uow:
-                position = await uow.checkpoints.get(self.name)
+                position = await uow.checkpoints.get(self.key)
                 batch = await uow.events.read_after(position, self._batch_size)
             if not batch:
                 return handled
@@ -73,9 +85,32 @@ class Projector:
                 outcome = await self._apply(stored)
                 async with self._uow() as uow:
                     await self._record(uow, stored, outcome)
-                    await uow.checkpoints.save(self.name, stored.position)
+                    await uow.checkpoints.save(self.key, stored.position)
                     await uow.commit()
                 handled += 1
+
+    async def _adopt_copied_store(self) -> None:
+        """A copy that never saved a checkpoint, on a store that says how far into the log
+        it holds (a new node started on a copy of a peer's index), resumes from there: its
+        checkpoint is that position and its receipts what the store holds, instead of
+        replaying the whole log into a store that has it already."""
+        async with self._uow() as uow:
+            if self.key in await uow.checkpoints.all():
+                return
+            head = await uow.events.head()
+        position = await self.projection.applied_position()
+        if position <= 0:
+            return
+        if position > head:  # a store from another log: replay into it instead
+            log.warning("%s: its store says event %s, the log ends at %s", self.key, position, head)
+            return
+        held = await self.projection.track_counts()
+        async with self._uow() as uow:
+            for track_id, items in held.items():
+                await uow.receipts.record(self.key, track_id, items, position)
+            await uow.checkpoints.save(self.key, position)
+            await uow.commit()
+        log.info("%s: resuming at event %s, where its copied store ends", self.key, position)
 
     async def rebuild(self, progress: Progress | None = None) -> int:
         """Replay the whole log into a fresh store and swap it in; returns the new checkpoint.
@@ -91,14 +126,14 @@ class Projector:
             await self.projection.abort_rebuild()
             raise
         async with self._uow() as uow:
-            await uow.receipts.clear(self.name)
+            await uow.receipts.clear(self.key)
             for applied in receipts.values():
-                await uow.receipts.record(self.name, applied.track_id, applied.items, position)
-            for old in await uow.parked.list(self.name):
-                await uow.parked.resolve(self.name, old.position)
+                await uow.receipts.record(self.key, applied.track_id, applied.items, position)
+            for old in await uow.parked.list(self.key):
+                await uow.parked.resolve(self.key, old.position)
             for at, error in parked:
-                await uow.parked.park(self.name, at, error, self._attempts)
-            await uow.checkpoints.save(self.name, position)
+                await uow.parked.park(self.key, at, error, self._attempts)
+            await uow.checkpoints.save(self.key, position)
             await uow.commit()
         return position
 
@@ -157,14 +192,14 @@ class Projector:
 
     async def _record(self, uow: UnitOfWork, stored: StoredEvent, outcome: _Outcome) -> None:
         if outcome.error is not None:
-            await uow.parked.park(self.name, stored.position, outcome.error, self._attempts)
+            await uow.parked.park(self.key, stored.position, outcome.error, self._attempts)
         elif outcome.applied is not None:
             applied = outcome.applied
-            await uow.receipts.record(self.name, applied.track_id, applied.items, stored.position)
+            await uow.receipts.record(self.key, applied.track_id, applied.items, stored.position)
 
     async def _retry_parked(self) -> int:
         async with self._uow() as uow:
-            wanted = [p for p in await uow.parked.list(self.name) if p.retry_requested]
+            wanted = [p for p in await uow.parked.list(self.key) if p.retry_requested]
         for parked in wanted:
             async with self._uow() as uow:
                 [stored] = await uow.events.read_after(parked.position - 1, 1)
@@ -173,7 +208,7 @@ class Projector:
             outcome = _Outcome() if superseded else await self._apply(stored)
             async with self._uow() as uow:
                 if outcome.error is None:
-                    await uow.parked.resolve(self.name, parked.position)
+                    await uow.parked.resolve(self.key, parked.position)
                 await self._record(uow, stored, outcome)
                 await uow.commit()
         return len(wanted)

@@ -85,15 +85,15 @@ class RunProjections:
     async def _run_holding_locks(self, stop: asyncio.Event, ready: asyncio.Event | None) -> None:
         async with AsyncExitStack() as stack:
             for projector in self._projectors:
-                await stack.enter_async_context(self._lock.hold(projector.name))
+                await stack.enter_async_context(self._lock.hold(projector.key))
             if ready is not None:
                 ready.set()
             while not stop.is_set():
                 for projector in self._projectors:
                     if stop.is_set():
                         break
-                    if not await self._lock.still_held(projector.name):
-                        raise LockLost(f"the lock of projection {projector.name} was lost")
+                    if not await self._lock.still_held(projector.key):
+                        raise LockLost(f"the lock of projection {projector.key} was lost")
                     await self._serve(projector, stop)
                 waiter = asyncio.ensure_future(self._notifier.wait(self._poll_seconds))
                 stopper = asyncio.ensure_future(stop.wait())
@@ -120,7 +120,7 @@ class RunProjections:
 
     async def _rebuild_if_asked(self, projector: Projector) -> None:
         async with self._uow() as uow:
-            request = await uow.replays.pending(projector.name)
+            request = await uow.replays.pending(projector.key)
         if request is None:
             return
 
@@ -129,7 +129,7 @@ class RunProjections:
                 await uow.replays.progress(request.id, position, target)
                 await uow.commit()
 
-        log.info("rebuilding projection %s from the event log", projector.name)
+        log.info("rebuilding projection %s from the event log", projector.key)
         try:
             await projector.rebuild(progress)
         except Exception as error:

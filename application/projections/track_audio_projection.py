@@ -41,8 +41,9 @@ class TrackAudioProjection(abc.ABC):
     def sample_rate(self) -> int: ...
 
     @abc.abstractmethod
-    async def index_audio(self, track_id: UUID, audio: PcmAudio) -> int:
-        """Replace what the store holds for the track; returns the items now stored."""
+    async def index_audio(self, track_id: UUID, audio: PcmAudio, position: int) -> int:
+        """Replace what the store holds for the track (applying the event at `position`);
+        returns the items now stored."""
 
     async def apply(self, stored: StoredEvent) -> Applied | None:
         event = stored.event
@@ -54,11 +55,18 @@ class TrackAudioProjection(abc.ABC):
             except (FileNotFoundError, DecodingFailed) as exc:
                 log.warning("%s: skipping track %s (%s)", self.name, request.track_id, exc)
                 return Applied(request.track_id, None)
-            return Applied(request.track_id, await self.index_audio(request.track_id, audio))
+            items = await self.index_audio(request.track_id, audio, stored.position)
+            return Applied(request.track_id, items)
         if isinstance(event, TrackDeleted):
             await self._store.remove(event.track_id)
             return Applied(event.track_id, None)
         return None
+
+    async def applied_position(self) -> int:
+        return 0  # unless the store keeps it (the fingerprint index)
+
+    async def track_counts(self) -> dict[UUID, int]:
+        return await self._store.track_counts()
 
     async def check(self) -> None:
         await self._store.check()

@@ -12,6 +12,7 @@ from domain.library.track import TrackKey
 from domain.ports.projection_store import ProjectionStore
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from domain.projections.drift import Drift, DriftKind, find_drift
+from domain.projections.nodes import NodeProjections
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +32,29 @@ class VerifyProjections:
 
     With `repair`, appends the events that heal each drift — TrackReindexRequested for a
     missing or miscounted track, TrackDeleted for one the store should not hold — and never
-    touches a store directly: the projectors apply them like any other event. Reads only
-    the stores (`stores`: each projection's, by name), so no model needs to be loaded.
+    touches a store directly: the projectors apply them like any other event (on every
+    node: re-indexing a track a node holds already changes nothing). Reads only the stores
+    (`stores`: each projection's, by name), so no model needs to be loaded. It checks this
+    node's copies; run it on each node to check theirs.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, stores: Mapping[str, ProjectionStore]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        stores: Mapping[str, ProjectionStore],
+        nodes: NodeProjections,
+    ) -> None:
         self._uow = uow
         self._stores = dict(stores)
+        self._nodes = nodes
 
     async def __call__(self, repair: bool = False) -> VerifyReport:
         async with self._uow() as uow:
             library = await uow.tracks.keys()
             latest = await uow.events.latest_positions(INDEXING_EVENTS)
-            checkpoints = {name: await uow.checkpoints.get(name) for name in self._stores}
-            receipts = {name: await uow.receipts.for_projection(name) for name in self._stores}
+            keys = {name: self._nodes.key(name) for name in self._stores}
+            checkpoints = {name: await uow.checkpoints.get(key) for name, key in keys.items()}
+            receipts = {name: await uow.receipts.for_projection(key) for name, key in keys.items()}
         drift: list[Drift] = []
         unverifiable: dict[str, str] = {}
         for name, store in self._stores.items():

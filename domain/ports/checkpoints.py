@@ -3,16 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from domain.projections.nodes import ProjectionKey
+
 
 class ProjectionCheckpoints(Protocol):
-    """The last event position each projection has applied."""
+    """The last event position each copy of a projection (per node) has applied."""
 
-    async def get(self, projection: str) -> int:
-        """0 when the projection has never run."""
+    async def get(self, projection: ProjectionKey) -> int:
+        """0 when that copy has never run (a new node starts from the log's beginning)."""
         ...
 
-    async def save(self, projection: str, position: int) -> None: ...
+    async def save(self, projection: ProjectionKey, position: int) -> None: ...
 
-    async def all(self) -> dict[str, tuple[int, datetime]]:
-        """Every projection's checkpoint and when it last moved."""
+    async def all(self) -> dict[ProjectionKey, tuple[int, datetime]]:
+        """Every node's checkpoint of every projection, and when it last moved."""
         ...

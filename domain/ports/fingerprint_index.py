@@ -69,13 +69,23 @@ class FingerprintIndex(ProjectionStore, Protocol):
     """The inverted index of landmark hashes (a projection of the event log): storage only;
     what matches is decided by domain.exact.matcher over a snapshot."""
 
-    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint) -> int:
+    async def put(self, track_id: UUID, fingerprint: LandmarkFingerprint, position: int = 0) -> int:
         """Index a track, replacing whatever it had before (idempotent); returns the number
-        of entries now stored for it (what `hash_count` will report once it is live)."""
+        of entries now stored for it (what `hash_count` will report once it is live).
+
+        `position`: the event this write applies. An index of one node's own (LMDB) keeps
+        the highest in the same transaction as the entries, so a copy of it says how far
+        into the log it goes (`applied_position`); a shared one may ignore it."""
         ...
 
     async def read(self, work: Callable[[IndexSnapshot], T]) -> T:
         """`work` over one consistent snapshot of the live index, run off the event loop."""
+        ...
+
+    async def applied_position(self) -> int:
+        """The highest event position a `put` into the live index applied (0: unknown, or
+        an index that does not keep it). A new node started on a copy of a peer's index
+        resumes the log from there instead of replaying it."""
         ...
 
     async def hash_count(self, track_id: UUID) -> int | None:

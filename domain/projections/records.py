@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.projections.nodes import DEFAULT_NODE, ProjectionKey
+
 
 @dataclass(frozen=True, slots=True)
 class ParkedEvent:
@@ -17,11 +19,17 @@ class ParkedEvent:
     attempts: int
     parked_at: datetime
     retry_requested: bool = False
+    node: str = DEFAULT_NODE
+
+    @property
+    def key(self) -> ProjectionKey:
+        return ProjectionKey(self.projection, self.node)
 
 
 @dataclass(frozen=True, slots=True)
 class ReplayRequest:
-    """A request to rebuild a projection from the whole log, and how far it got."""
+    """A request to rebuild one node's copy of a projection from the whole log, and how far
+    it got."""
 
     id: int
     projection: str
@@ -31,6 +39,11 @@ class ReplayRequest:
     progress_position: int = 0
     target_position: int = 0
     error: str | None = None
+    node: str = DEFAULT_NODE
+
+    @property
+    def key(self) -> ProjectionKey:
+        return ProjectionKey(self.projection, self.node)
 
     @property
     def done(self) -> bool:

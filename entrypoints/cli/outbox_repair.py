@@ -6,13 +6,21 @@ import argparse
 import json
 import sys
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from application.identify.vibe_model import VibeModel
 from application.projections.request_replay import RequestReplay
 from application.projections.retry_parked import RetryParked
 from application.projections.verify_projections import VerifyProjections
 from domain.projections.names import ProjectionName
+from domain.projections.nodes import ProjectionKey
 from entrypoints.cli.console import console as soft_wrapped
 from entrypoints.settings import Settings
 from entrypoints.wiring.container import command_scope
@@ -23,7 +31,8 @@ console = soft_wrapped(stderr=True)
 
 async def replay(args: argparse.Namespace, settings: Settings) -> int:
     names: set[str] = set(ProjectionName) if args.projection == "all" else {args.projection}
-    if args.from_scratch and not args.yes and not _confirmed(names):
+    nodes: list[str] | None = [] if args.all_nodes else [args.node] if args.node else None
+    if args.from_scratch and not args.yes and not _confirmed(names, nodes):
         return 2
     role = ProcessRole(runs_projections=True, loads_model=ProjectionName.EMBEDDING in names)
     async with command_scope(settings, role) as scope:
@@ -37,8 +46,9 @@ async def replay(args: argparse.Namespace, settings: Settings) -> int:
             )
             return 1
         if not args.from_scratch:
-            target = await use_case.catch_up(names)
-            console.print(f"caught up to event {target}", highlight=False)
+            caught = await use_case.catch_up(names, nodes)
+            console.print(f"caught up to event {caught.target}", highlight=False)
+            _say_idle(caught.idle, "catches up")
             return 0
         with Progress(
             TextColumn("[bold]rebuilding {task.description}"),
@@ -48,26 +58,39 @@ async def replay(args: argparse.Namespace, settings: Settings) -> int:
             console=console,
             disable=not console.is_terminal,
         ) as bar:
-            tasks = {name: bar.add_task(name, total=None) for name in sorted(names)}
+            tasks: dict[ProjectionKey, TaskID] = {}
 
-            def progressed(name: str, position: int, target: int) -> None:
-                bar.update(tasks[name], completed=position, total=target)
+            def progressed(key: ProjectionKey, position: int, target: int) -> None:
+                if key not in tasks:
+                    tasks[key] = bar.add_task(str(key), total=None)
+                bar.update(tasks[key], completed=position, total=target)
 
-            outcome = await use_case.from_scratch(names, progressed)
-    failed = {n: s.error for n, s in outcome.items() if s.error}
-    for name, state in outcome.items():
-        if name in failed:
-            console.print(f"[red]{name}: rebuild failed:[/] {failed[name]}", highlight=False)
+            outcome = await use_case.from_scratch(names, nodes, progressed)
+    failed = {key: s.error for key, s in outcome.finished.items() if s.error}
+    for key, state in outcome.finished.items():
+        if key in failed:
+            console.print(f"[red]{key}: rebuild failed:[/] {failed[key]}", highlight=False)
         else:
-            console.print(f"{name}: rebuilt up to event {state.progress_position}", highlight=False)
+            console.print(f"{key}: rebuilt up to event {state.progress_position}", highlight=False)
+    _say_idle(outcome.queued, "rebuilds it")
     return 1 if failed else 0
 
 
-def _confirmed(names: set[str]) -> bool:
+def _say_idle(keys: list[ProjectionKey], does: str) -> None:
+    for key in keys:
+        console.print(
+            f"{key}: node {key.node} is not running; it {does} when it starts", highlight=False
+        )
+
+
+def _confirmed(names: set[str], nodes: list[str] | None) -> bool:
     if not sys.stdin.isatty():
         console.print("refusing to rebuild without --yes (no terminal to ask on)")
         return False
-    answer = console.input(f"Rebuild {', '.join(sorted(names))} from the event log? [y/N] ")
+    where = "this node" if nodes is None else "every node" if not nodes else f"node {nodes[0]}"
+    answer = console.input(
+        f"Rebuild {', '.join(sorted(names))} on {where} from the event log? [y/N] "
+    )
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -114,7 +137,7 @@ async def retry(args: argparse.Namespace, settings: Settings) -> int:
     needs_model = args.projection != ProjectionName.FINGERPRINT
     role = ProcessRole(runs_projections=True, loads_model=needs_model)
     async with command_scope(settings, role) as scope:
-        outcome = await (await scope.get(RetryParked))(args.projection, args.event)
+        outcome = await (await scope.get(RetryParked))(args.projection, args.event, args.node)
     if not outcome.marked:
         console.print("no parked events to retry", highlight=False)
         return 1 if args.event is not None else 0
@@ -122,4 +145,5 @@ async def retry(args: argparse.Namespace, settings: Settings) -> int:
         f"retried {outcome.marked} parked events; {outcome.still_parked} still parked",
         highlight=False,
     )
+    _say_idle(outcome.idle, "retries them")
     return 1 if outcome.still_parked else 0

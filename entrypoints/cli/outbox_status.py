@@ -17,14 +17,17 @@ from entrypoints.wiring.role import ProcessRole
 
 
 def as_json(report: StatusReport) -> dict[str, Any]:
-    """Head of the log, each projection's checkpoint and lag, parked events, rebuilds. A
-    projection switched off has no lag (null): nothing is meant to apply its events."""
+    """Head of the log, each node's copy of each projection: its checkpoint and lag, parked
+    events, rebuilds (`this_node`: the copy this node reads). A projection switched off has
+    no lag (null): nothing is meant to apply its events."""
     return {
         "head": report.head,
         "tracks": report.tracks,
         "projections": [
             {
                 "projection": state.name,
+                "node": state.node,
+                "this_node": state.here,
                 "checkpoint": state.checkpoint,
                 "switched_off": not state.kept,
                 "lag_events": state.lag_events if state.kept else None,
@@ -40,6 +43,7 @@ def as_json(report: StatusReport) -> dict[str, Any]:
         "parked_events": [
             {
                 "projection": p.projection,
+                "node": p.node,
                 "position": p.position,
                 "error": p.error,
                 "attempts": p.attempts,
@@ -58,14 +62,19 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(json.dumps(report) + "\n")
         return 0
     console = Console()
-    table = Table(title=f"event log head {report['head']} · {report['tracks']} tracks")
-    for column in ("projection", "checkpoint", "lag (events)", "lag (s)", "parked", "rebuild"):
+    table = Table(
+        title=f"event log head {report['head']} · {report['tracks']} tracks",
+        caption="* the copy this node reads",
+    )
+    columns = ("projection", "node", "checkpoint", "lag (events)", "lag (s)", "parked", "rebuild")
+    for column in columns:
         table.add_column(column)
     for row in report["projections"]:
         rebuild = row["rebuild"]
         off = row["switched_off"]
         table.add_row(
             row["projection"],
+            row["node"] + ("*" if row["this_node"] else ""),
             str(row["checkpoint"]),
             "switched off" if off else str(row["lag_events"]),
             "" if off else f"{row['lag_seconds']:.0f}",
@@ -75,7 +84,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     console.print(table)
     for parked in report["parked_events"]:
         console.print(
-            f"[red]parked[/] {parked['projection']} event {parked['position']} "
+            f"[red]parked[/] {parked['projection']}@{parked['node']} event {parked['position']} "
             f"after {parked['attempts']} attempts: {parked['error']}",
             highlight=False,
         )

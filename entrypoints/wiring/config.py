@@ -9,6 +9,8 @@ from dishka import Provider, Scope, from_context, provide
 
 from application.accounts.login_throttle import LoginPolicy
 from application.capacity.admission import AdmissionPolicy, CpuAdmission
+from application.health.check_readiness import ReadinessPolicy
+from application.health.first_catch_up import FirstCatchUp
 from application.identify.search_policy import SearchPolicy
 from application.library.ingest_policy import IngestPolicy
 from application.timeline.policy import TimelinePolicy
@@ -58,6 +60,12 @@ class ConfigProvider(Provider):
     @provide
     def ingest_policy(self, settings: Settings) -> IngestPolicy:
         return IngestPolicy(max_seconds=settings.max_audio_seconds)
+
+    first_catch_up = provide(FirstCatchUp)
+
+    @provide
+    def readiness_policy(self, settings: Settings) -> ReadinessPolicy:
+        return ReadinessPolicy(max_lag_seconds=settings.ready_max_lag_seconds)
 
     @provide
     def timeline_policy(self, settings: Settings) -> TimelinePolicy:

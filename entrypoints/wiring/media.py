@@ -38,7 +38,7 @@ class MediaProvider(Provider):
 
     @provide
     def storage(self, settings: Settings) -> AudioStorage:
-        return FilesystemAudioStorage(settings.audio_storage_root)
+        return FilesystemAudioStorage(settings.audio_storage_root, settings.audio_files_path)
 
     @provide
     async def decoder(self) -> AudioDecoder:

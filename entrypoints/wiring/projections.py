@@ -1,4 +1,4 @@
-"""The projections this process runs, and the stores each one keeps."""
+"""The projections this process runs, whose copy (which node's) each is, and their stores."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from domain.ports.projection_store import ProjectionStore
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
 from domain.ports.vector_index import VectorIndex
 from domain.projections.names import ProjectionName
+from domain.projections.nodes import NodeProjections
+from entrypoints.settings import Settings
 from entrypoints.wiring.role import ProcessRole
 
 
@@ -29,6 +31,21 @@ class ProjectionsProvider(Provider):
     @provide
     def kept(self, model: VibeModel) -> Sequence[ProjectionName]:
         return model.kept_projections
+
+    @provide
+    def nodes(self, settings: Settings) -> NodeProjections:
+        """A projection on a store every node reaches (a Redis Cluster, a Qdrant server) is
+        one copy for the deployment; one in an embedded store (LMDB, the embedded Qdrant
+        engine) is this node's own."""
+        shared = [
+            name
+            for name, url in (
+                (ProjectionName.FINGERPRINT, settings.fingerprint_index_url),
+                (ProjectionName.EMBEDDING, settings.qdrant_url),
+            )
+            if url
+        ]
+        return NodeProjections.of(settings.node_id, shared)
 
     @provide
     def stores(
@@ -50,6 +67,7 @@ class ProjectionsProvider(Provider):
         fingerprints: FingerprintIndex,
         vectors: VectorIndex,
         model: VibeModel,
+        nodes: NodeProjections,
     ) -> RunProjections:
         """Every projection this process can run. Without a loaded CLAP model the embedding
         projection cannot run here; its checkpoint then lags (see `outbox status`) until a
@@ -59,5 +77,8 @@ class ProjectionsProvider(Provider):
         ]
         if model.embedder is not None:
             projections.append(EmbeddingProjection(storage, decoder, model.embedder, vectors))
-        projectors = [Projector(projection, uow) for projection in projections]
+        projectors = [
+            Projector(projection, uow, node=nodes.key(projection.name).node)
+            for projection in projections
+        ]
         return RunProjections(projectors, lock, notifier, uow, role.poll_seconds)

@@ -24,6 +24,7 @@ from application.library.orphan_blobs import SweepOrphanBlobs
 from application.library.track_audio import TrackAudio
 from application.library.track_details import GetTrack, ListTracks
 from application.projections.drive_projections import DriveProjections
+from application.projections.node_reach import NodeReach
 from application.projections.request_replay import RequestReplay
 from application.projections.retry_parked import RetryParked
 from application.projections.status import ProjectionStatus
@@ -84,6 +85,7 @@ class UseCasesProvider(Provider):
     status = provide(ProjectionStatus)
     readiness = provide(CheckReadiness)
     drive = provide(DriveProjections)
+    reach = provide(NodeReach)
     replay = provide(RequestReplay)
     retry = provide(RetryParked)
     verify = provide(VerifyProjections)

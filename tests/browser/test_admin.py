@@ -89,6 +89,8 @@ def test_sign_in_refused_then_the_status_page(
         page.get_by_role("link", name="Service status").click()
         expect(page.get_by_test_id("overall")).to_have_text("Ready: everything works.")
         expect(page.get_by_text("Database (Postgres)")).to_be_visible()
+        expect(page.get_by_text("Fingerprint index caught up (this node)")).to_be_visible()
+        expect(page.get_by_text("this is node main.")).to_be_visible()
         expect(page.get_by_test_id("lag-fingerprint")).to_have_text("up to date")
         expect(page.get_by_test_id("lag-embedding")).to_have_text("up to date")
         shoot(page, screenshots, "status")

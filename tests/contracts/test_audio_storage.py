@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,24 @@ async def test_copies_a_killed_process_left_unfinished_are_removed(tmp_path: Pat
         path.write_bytes(b"half a file")
     assert await storage.stored_keys() == []
     assert not abandoned.exists() and in_progress.exists()
+
+
+async def test_a_shared_folder_keeps_other_machines_copies_in_progress(tmp_path: Path) -> None:
+    # Several serving nodes share one folder: a pid from another machine means nothing here.
+    shared = tmp_path / "shared-blobs"
+    one, other = (
+        FilesystemAudioStorage(tmp_path / "one", shared),
+        FilesystemAudioStorage(tmp_path / "two", shared),
+    )
+    source = tmp_path / "song.wav"
+    source.write_bytes(b"RIFF a song")
+    key = await one.put(source, "cd" + "0" * 62, ".WAV")
+    assert (shared / key).read_bytes() == b"RIFF a song" and not (tmp_path / "one").exists()
+    dead = await asyncio.create_subprocess_exec("true")
+    await dead.wait()
+    elsewhere = shared / "cd" / f".incoming-{dead.pid}@another_host-k5m6"
+    here = shared / "cd" / f".incoming-{dead.pid}@{socket.gethostname().replace('-', '_')}-p7q8"
+    for path in (elsewhere, here):
+        path.write_bytes(b"half a file")
+    assert await other.stored_keys() == [key]
+    assert elsewhere.exists() and not here.exists()

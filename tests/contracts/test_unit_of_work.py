@@ -15,6 +15,7 @@ from domain.events import INDEXING_EVENTS, TrackDeleted, TrackIngested, TrackRet
 from domain.exact.fingerprint import Chromaprint
 from domain.library.track_query import TrackQuery, TrackSort
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+from domain.projections.nodes import ProjectionKey
 from tests.support.factories import make_track, random_print
 
 
@@ -38,11 +39,11 @@ async def test_leaving_without_commit_keeps_nothing(uow_factory: UnitOfWorkFacto
     async with uow_factory() as uow:
         await uow.tracks.add(track)
         await uow.events.append(TrackIngested(track.id, track.storage_key, 1.0))
-        await uow.checkpoints.save("fingerprint", 7)
+        await uow.checkpoints.save(ProjectionKey("fingerprint"), 7)
     async with uow_factory() as uow:
         assert await uow.tracks.get(track.id) is None
         assert await uow.events.head() == 0
-        assert await uow.checkpoints.get("fingerprint") == 0
+        assert await uow.checkpoints.get(ProjectionKey("fingerprint")) == 0
 
 
 async def test_same_content_twice_is_refused(uow_factory: UnitOfWorkFactory) -> None:
@@ -108,21 +109,39 @@ async def test_events_read_back_in_order_after_a_position(uow_factory: UnitOfWor
 
 
 async def test_checkpoints_move_and_are_listed(uow_factory: UnitOfWorkFactory) -> None:
+    fingerprint, embedding = ProjectionKey("fingerprint"), ProjectionKey("embedding")
     async with uow_factory() as uow:
-        await uow.checkpoints.save("fingerprint", 3)
+        await uow.checkpoints.save(fingerprint, 3)
         await uow.commit()
     async with uow_factory() as uow:
-        await uow.checkpoints.save("fingerprint", 9)
-        await uow.checkpoints.save("embedding", 2)
+        await uow.checkpoints.save(fingerprint, 9)
+        await uow.checkpoints.save(embedding, 2)
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.checkpoints.get("fingerprint") == 9
-        assert await uow.checkpoints.get("never-ran") == 0
+        assert await uow.checkpoints.get(fingerprint) == 9
+        assert await uow.checkpoints.get(ProjectionKey("never-ran")) == 0
         listed = await uow.checkpoints.all()
-    assert {name: position for name, (position, _) in listed.items()} == {
-        "fingerprint": 9,
-        "embedding": 2,
+    assert {key: position for key, (position, _) in listed.items()} == {
+        fingerprint: 9,
+        embedding: 2,
     }
+
+
+async def test_each_node_keeps_its_own_checkpoint(uow_factory: UnitOfWorkFactory) -> None:
+    # A new node's copy starts at 0 however far the others got: it replays the whole log.
+    main, b, c = (ProjectionKey("fingerprint", node) for node in ("main", "b", "c"))
+    async with uow_factory() as uow:
+        await uow.checkpoints.save(main, 40)
+        await uow.checkpoints.save(b, 12)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.checkpoints.get(c) == 0
+        await uow.checkpoints.save(b, 13)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.checkpoints.get(main), await uow.checkpoints.get(b)) == (40, 13)
+        listed = await uow.checkpoints.all()
+    assert {key: position for key, (position, _) in listed.items()} == {main: 40, b: 13}
 
 
 async def test_search_filters_sorts_and_pages(uow_factory: UnitOfWorkFactory) -> None:

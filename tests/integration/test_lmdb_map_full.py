@@ -17,8 +17,11 @@ from application.library.ingest_file import IngestFile
 from application.projections.projector import StoreUnavailable
 from application.projections.verify_projections import VerifyProjections
 from domain.errors import IndexFull
+from domain.projections.nodes import NodeProjections, ProjectionKey
 from tests.support.exact_stack import ExactStack, exact_stack
 from tests.support.small_disk import fill, small_disk
+
+FINGERPRINT = ProjectionKey("fingerprint")
 
 SMALL_MAP = 64 * 1024  # a few tracks' worth of landmarks
 
@@ -41,7 +44,9 @@ async def test_a_full_map_grows_and_nothing_is_parked(
     async with stack.uow() as uow:
         assert await uow.parked.list() == []
     assert open_environment(path, readonly=False).info()["map_size"] > SMALL_MAP
-    assert (await VerifyProjections(stack.uow, {"fingerprint": stack.index})()).clean
+    assert (
+        await VerifyProjections(stack.uow, {"fingerprint": stack.index}, NodeProjections())()
+    ).clean
     assert [a for a in await stack.answers(range(60, 64)) if a is None] == []
 
 
@@ -56,7 +61,7 @@ async def test_at_its_maximum_the_index_fails_clearly_and_parks_nothing(
         await projector.catch_up()
     async with stack.uow() as uow:
         assert await uow.parked.list() == []  # a bigger map would take them: none parked
-        assert await uow.checkpoints.get("fingerprint") < 4
+        assert await uow.checkpoints.get(FINGERPRINT) < 4
     with pytest.raises(Exception, match="full"):
         await capped.check()
 
@@ -65,8 +70,10 @@ async def test_at_its_maximum_the_index_fails_clearly_and_parks_nothing(
     assert await projector.catch_up() >= 1
     async with stack.uow() as uow:
         assert await uow.parked.list() == []
-        assert await uow.checkpoints.get("fingerprint") == 4
-    assert (await VerifyProjections(stack.uow, {"fingerprint": stack.index})()).clean
+        assert await uow.checkpoints.get(FINGERPRINT) == 4
+    assert (
+        await VerifyProjections(stack.uow, {"fingerprint": stack.index}, NodeProjections())()
+    ).clean
 
 
 async def test_on_a_full_disk_the_index_refuses_with_a_reason_and_parks_nothing(
@@ -85,7 +92,7 @@ async def test_on_a_full_disk_the_index_refuses_with_a_reason_and_parks_nothing(
             await projector.catch_up()
         async with stack.uow() as uow:
             assert await uow.parked.list() == []  # a bigger disk would take them
-            assert await uow.checkpoints.get("fingerprint") == 1
+            assert await uow.checkpoints.get(FINGERPRINT) == 1
         with pytest.raises(IndexFull, match="free some space"):
             await index.check()
 
@@ -93,5 +100,7 @@ async def test_on_a_full_disk_the_index_refuses_with_a_reason_and_parks_nothing(
         assert await projector.catch_up() == 2
         async with stack.uow() as uow:
             assert await uow.parked.list() == []
-        assert (await VerifyProjections(stack.uow, {"fingerprint": index})()).clean
+        assert (
+            await VerifyProjections(stack.uow, {"fingerprint": index}, NodeProjections())()
+        ).clean
         close_environment(current_directory(disk / "lmdb"))

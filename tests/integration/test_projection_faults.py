@@ -9,8 +9,11 @@ import pytest
 from application.projections.projector import StoreUnavailable
 from application.projections.verify_projections import VerifyProjections
 from domain.events import StoredEvent
+from domain.projections.nodes import NodeProjections, ProjectionKey
 from domain.projections.records import Applied
 from tests.support.exact_stack import ExactStack
+
+FINGERPRINT = ProjectionKey("fingerprint")
 
 
 async def test_replay_from_scratch_gives_the_same_answers(stack: ExactStack) -> None:
@@ -20,7 +23,9 @@ async def test_replay_from_scratch_gives_the_same_answers(stack: ExactStack) -> 
     assert all(answer is not None for answer in before)
     await stack.projector.rebuild()
     assert await stack.answers(range(1, 5)) == before
-    report = await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()
+    report = await VerifyProjections(
+        stack.uow, {stack.projection.name: stack.index}, NodeProjections()
+    )()
     assert report.clean
 
 
@@ -32,7 +37,11 @@ async def test_replay_while_ingesting_loses_nothing(stack: ExactStack) -> None:
     await rebuilding
     await stack.projector.catch_up()
     assert set(await stack.index.track_counts()) == set(first + late)
-    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean
+    assert (
+        await VerifyProjections(
+            stack.uow, {stack.projection.name: stack.index}, NodeProjections()
+        )()
+    ).clean
 
 
 async def test_a_poison_event_is_parked_and_retried(
@@ -49,11 +58,13 @@ async def test_a_poison_event_is_parked_and_retried(
     monkeypatch.setattr(stack.projection, "apply", choke_on_one)
     await stack.projector.catch_up()
     async with stack.uow() as uow:
-        [parked] = await uow.parked.list("fingerprint")
-        assert await uow.checkpoints.get("fingerprint") == await uow.events.head()
+        [parked] = await uow.parked.list(FINGERPRINT)
+        assert await uow.checkpoints.get(FINGERPRINT) == await uow.events.head()
     assert "rejected" in parked.error
     assert set(await stack.index.track_counts()) == {healthy}
-    report = await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()
+    report = await VerifyProjections(
+        stack.uow, {stack.projection.name: stack.index}, NodeProjections()
+    )()
     assert [d.track_id for d in report.drift] == [poisoned]
 
     monkeypatch.setattr(stack.projection, "apply", original)
@@ -62,7 +73,11 @@ async def test_a_poison_event_is_parked_and_retried(
         await uow.commit()
     await stack.projector.catch_up()
     assert set(await stack.index.track_counts()) == {poisoned, healthy}
-    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean
+    assert (
+        await VerifyProjections(
+            stack.uow, {stack.projection.name: stack.index}, NodeProjections()
+        )()
+    ).clean
 
 
 async def test_a_store_that_fails_every_call_parks_nothing(
@@ -79,20 +94,30 @@ async def test_a_store_that_fails_every_call_parks_nothing(
         await stack.projector.catch_up()
     async with stack.uow() as uow:
         assert await uow.parked.list() == []
-        assert await uow.checkpoints.get("fingerprint") == 0
+        assert await uow.checkpoints.get(FINGERPRINT) == 0
         assert await uow.tracks.count() == 2  # ingestion committed regardless
     monkeypatch.undo()
     assert await stack.projector.catch_up() == 2
-    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean
+    assert (
+        await VerifyProjections(
+            stack.uow, {stack.projection.name: stack.index}, NodeProjections()
+        )()
+    ).clean
 
 
 async def test_verify_repair_heals_a_lost_track_through_the_log(stack: ExactStack) -> None:
     lost, kept = await stack.add_tracks(range(40, 42))
     await stack.projector.catch_up()
     await stack.index.remove(lost)  # damage behind the log's back
-    report = await VerifyProjections(stack.uow, {stack.projection.name: stack.index})(repair=True)
+    report = await VerifyProjections(
+        stack.uow, {stack.projection.name: stack.index}, NodeProjections()
+    )(repair=True)
     assert [(d.track_id, d.kind.value) for d in report.drift] == [(lost, "missing")]
     assert report.repair_events == 1
     await stack.projector.catch_up()
     assert set(await stack.index.track_counts()) == {lost, kept}
-    assert (await VerifyProjections(stack.uow, {stack.projection.name: stack.index})()).clean
+    assert (
+        await VerifyProjections(
+            stack.uow, {stack.projection.name: stack.index}, NodeProjections()
+        )()
+    ).clean

@@ -34,11 +34,14 @@ from domain.exact.fingerprint import LandmarkFingerprint
 from domain.exact.hits import distinct_entries, pack_entries
 from domain.exact.matcher import match_print
 from domain.ports.fingerprint_index import IndexSnapshot
+from domain.projections.nodes import NodeProjections, ProjectionKey
 from tests.support.audio_factory import synth_track, write_wav
 from tests.support.cli_runner import run_cli
 from tests.support.exact_stack import ExactStack, exact_stack
 from tests.support.redis_cluster import LocalRedisCluster, RedisNode, redis_index_on, wait_until
 from tests.support.synthetic import RATE, cut
+
+FINGERPRINT = ProjectionKey("fingerprint")
 
 FIRST, SECOND, THIRD = (uuid.UUID(int=seed) for seed in (11, 22, 33))
 Answer = tuple[uuid.UUID, float] | None
@@ -211,7 +214,7 @@ async def test_a_full_cluster_is_reported_like_a_full_disk_and_nothing_is_parked
                 await projector.catch_up()
             async with stack.uow() as uow:
                 assert await uow.parked.list() == []  # more memory would take them
-                assert await uow.checkpoints.get("fingerprint") < 6
+                assert await uow.checkpoints.get(FINGERPRINT) < 6
             with pytest.raises(IndexFull, match="maxmemory"):
                 await index.check()
             # Searches still read a full cluster.
@@ -220,9 +223,11 @@ async def test_a_full_cluster_is_reported_like_a_full_disk_and_nothing_is_parked
         assert await projector.catch_up() >= 1
         async with stack.uow() as uow:
             assert await uow.parked.list() == []
-            assert await uow.checkpoints.get("fingerprint") == 6
+            assert await uow.checkpoints.get(FINGERPRINT) == 6
         await index.check()
-        assert (await VerifyProjections(stack.uow, {"fingerprint": index})()).clean
+        assert (
+            await VerifyProjections(stack.uow, {"fingerprint": index}, NodeProjections())()
+        ).clean
         assert [a for a in await stack.answers(range(90, 96)) if a is None] == []
 
 

@@ -6,6 +6,7 @@ signed-in tokens valid across a restart without JWT_SECRET."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import pty
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from application.library.ingest_file import IngestFile
 from tests.support.audio_factory import synth_track, write_wav
 from tests.support.cli_runner import run_cli
-from tests.support.serve_process import admin_token, free_port, spawn_serve, wait_ready
+from tests.support.serve_process import admin_token, free_port, spawn_serve
 
 SERVE = [sys.executable, "-m", "entrypoints.cli.main", "serve"]
 BACKLOG = 30  # tracks ingested before serve starts
@@ -170,8 +171,17 @@ def _stopped_while_busy(env: dict[str, str], tmp_path: Path) -> tuple[int, float
             [*SERVE, "--port", str(port), "--poll", "0.5"], env=env, stdout=log, stderr=log
         )
     try:
-        wait_ready(url, process, timeout=90)
-        while lag(url)["fingerprint"] == BACKLOG:  # until it is busy applying them
+        # Not ready until it has caught up (its readiness says so, with the lag).
+        deadline = time.monotonic() + 90
+        while True:  # until it is busy applying them
+            assert process.poll() is None and time.monotonic() < deadline
+            with contextlib.suppress(httpx.HTTPError, KeyError, ValueError):
+                ready = httpx.get(f"{url}/health/ready", timeout=5)
+                behind = ready.json()["projections"]["fingerprint"]["lag_events"]
+                if 0 < behind < BACKLOG:
+                    assert ready.status_code == 503
+                    assert ready.json()["checks"]["fingerprint_lag"]["status"] == "down"
+                    break
             time.sleep(0.1)
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)

@@ -24,7 +24,10 @@ async def test_liveness_readiness_and_version(client: Client) -> None:
     assert ready.status_code == 200, ready.text
     body = ready.json()
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"postgres", "fingerprint_index", "vector_index", "clap_model"}
+    assert set(body["checks"]) == {
+        *("postgres", "fingerprint_index", "vector_index", "clap_model"),
+        *("fingerprint_lag", "embedding_lag"),  # this node's own projections
+    }
     assert all(c["status"] == "ok" for c in body["checks"].values())
     # Probed stores answer with their latency; the model, loaded at start, is not asked.
     probed = ("postgres", "fingerprint_index", "vector_index")
@@ -32,10 +35,9 @@ async def test_liveness_readiness_and_version(client: Client) -> None:
     assert body["checks"]["clap_model"]["latency_ms"] is None
     assert body["checks"]["postgres"]["required"] and not body["checks"]["clap_model"]["required"]
     assert body["event_log_head"] == 0
-    assert body["projections"] == {
-        "fingerprint": {"checkpoint": 0, "lag_events": 0},
-        "embedding": {"checkpoint": 0, "lag_events": 0},
-    }
+    assert body["node"] == "main"
+    caught_up = {"node": "main", "checkpoint": 0, "lag_events": 0, "lag_seconds": 0.0}
+    assert body["projections"] == {"fingerprint": caught_up, "embedding": caught_up}
 
     version = await client.get("/api/v1/version")
     assert version.json() == {"name": "audio-ident", "version": "9.9.9", "git_sha": "0123abc"}

@@ -91,7 +91,5 @@ async def test_roles_and_readiness(twins: Client, audio_dir: Path) -> None:
     ready = (await twins.get("/health/ready")).json()
     assert ready["status"] == "ready"
     assert all(check["status"] == "ok" for check in ready["checks"].values())
-    assert ready["projections"] == {
-        "fingerprint": {"checkpoint": 0, "lag_events": 0},
-        "embedding": {"checkpoint": 0, "lag_events": 0},
-    }
+    caught_up = {"node": "main", "checkpoint": 0, "lag_events": 0, "lag_seconds": 0.0}
+    assert ready["projections"] == {"fingerprint": caught_up, "embedding": caught_up}

@@ -18,6 +18,7 @@ class RecordingProjection:
         self.store_down = False
         self.building: dict[UUID, int] | None = None
         self.generations = 0
+        self.copied_up_to = 0  # a store copied from a peer: how far into the log it says it holds
 
     @property
     def name(self) -> str:
@@ -40,6 +41,9 @@ class RecordingProjection:
     async def check(self) -> None:
         if self.store_down:
             raise ConnectionError("store is down")
+
+    async def applied_position(self) -> int:
+        return self.copied_up_to
 
     async def track_counts(self) -> dict[UUID, int]:
         return dict(self.live)

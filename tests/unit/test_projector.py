@@ -16,7 +16,10 @@ from application.projections.run_projections import RunProjections
 from application.projections.status import ProjectionStatus
 from domain.events import DomainEvent, TrackDeleted, TrackIngested, TrackRetitled
 from domain.projections.names import ProjectionName
+from domain.projections.nodes import NodeProjections, ProjectionKey
 from tests.support.recording_projection import RecordingProjection
+
+RECORDING = ProjectionKey("recording")
 
 
 async def _append(uow: InMemoryUnitOfWorkFactory, *events: DomainEvent) -> None:
@@ -56,14 +59,14 @@ async def test_catch_up_applies_everything_and_saves_checkpoint_and_receipts(
     await _append(uow, TrackIngested(a, "a", 5), TrackIngested(b, "b", 5), TrackDeleted(a, "a"))
     projection = RecordingProjection()
     projector = _projector(projection, uow)
-    status = ProjectionStatus(uow, clock, kept=list(ProjectionName))
+    status = ProjectionStatus(uow, clock, list(ProjectionName), NodeProjections())
     assert (await status({"recording"})).of("recording").lag_events == 3
     assert await projector.catch_up() == 3
     assert projection.live == {b: 10}
     assert (await status({"recording"})).of("recording").lag_events == 0
     assert await projector.catch_up() == 0  # nothing new: nothing re-applied
     assert projection.applied == [1, 2, 3]
-    assert uow.db.receipts["recording"] == {b: 10}
+    assert uow.db.receipts[RECORDING] == {b: 10}
 
 
 async def test_a_crash_before_the_checkpoint_reapplies_one_event_idempotently(
@@ -95,7 +98,7 @@ async def test_a_stop_ends_the_catch_up_after_the_event_in_hand(
     projection = StopsDuringTheSecond()
     assert await _projector(projection, uow).catch_up(stop) == 2
     assert projection.applied == [1, 2]
-    status = ProjectionStatus(uow, clock, kept=["recording"])
+    status = ProjectionStatus(uow, clock, ["recording"], NodeProjections())
     assert (await status()).of("recording").checkpoint == 2  # the second's checkpoint saved
     assert await _projector(projection, uow).catch_up() == 3  # the rest, next time
     assert projection.applied == [1, 2, 3, 4, 5]
@@ -105,7 +108,7 @@ async def test_a_projection_not_kept_has_no_lag(
     uow: InMemoryUnitOfWorkFactory, clock: FixedClock
 ) -> None:
     await _append(uow, TrackIngested(uuid.uuid4(), "a", 5))
-    report = await ProjectionStatus(uow, clock, kept=[ProjectionName.FINGERPRINT])()
+    report = await ProjectionStatus(uow, clock, [ProjectionName.FINGERPRINT], NodeProjections())()
     assert report.of(ProjectionName.FINGERPRINT).lag_events == 1
     switched_off = report.of(ProjectionName.EMBEDDING)
     assert (switched_off.kept, switched_off.lag_events, switched_off.lag_seconds) == (False, 0, 0)
@@ -123,7 +126,7 @@ async def test_a_poison_event_is_parked_and_the_rest_goes_on(
     [parked] = uow.db.parked.values()
     assert (parked.position, parked.attempts) == (2, 3)
     assert "cannot apply event 2" in parked.error
-    assert uow.db.checkpoints["recording"][0] == 3
+    assert uow.db.checkpoints[RECORDING][0] == 3
 
 
 async def test_retrying_a_parked_event_applies_it(uow: InMemoryUnitOfWorkFactory) -> None:
@@ -177,7 +180,7 @@ async def test_a_store_outage_parks_nothing_and_keeps_the_checkpoint(
     with pytest.raises(StoreUnavailable):
         await projector.catch_up()
     assert uow.db.parked == {}
-    assert "recording" not in uow.db.checkpoints
+    assert RECORDING not in uow.db.checkpoints
     projection.store_down = False
     assert await projector.catch_up() == 1
 
@@ -198,8 +201,8 @@ async def test_rebuild_swaps_in_a_fresh_store_and_moves_the_checkpoint(
     assert projection.live == {b: 10}
     assert projection.generations == 1
     assert seen[-1] == (3, 3)
-    assert uow.db.checkpoints["recording"][0] == 3
-    assert uow.db.receipts["recording"] == {b: 10}
+    assert uow.db.checkpoints[RECORDING][0] == 3
+    assert uow.db.receipts[RECORDING] == {b: 10}
 
 
 async def test_a_failed_rebuild_leaves_the_current_store_alone(
@@ -214,7 +217,7 @@ async def test_a_failed_rebuild_leaves_the_current_store_alone(
         await _projector(projection, uow).rebuild()
     assert projection.live == before
     assert projection.building is None
-    assert "recording" not in uow.db.checkpoints
+    assert RECORDING not in uow.db.checkpoints
 
 
 async def test_the_runner_follows_new_events_until_stopped(uow: InMemoryUnitOfWorkFactory) -> None:
@@ -240,7 +243,7 @@ async def test_the_runner_carries_out_replay_requests(uow: InMemoryUnitOfWorkFac
     task = asyncio.create_task(runner(stop))
     await _eventually(lambda: track in projection.live)
     async with uow() as unit:
-        request = await unit.replays.request("recording")
+        request = await unit.replays.request(RECORDING)
         await unit.commit()
     await _eventually(lambda: uow.db.replays[request].done)
     assert uow.db.replays[request].error is None

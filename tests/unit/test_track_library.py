@@ -13,6 +13,7 @@ from domain.errors import TrackNotFound
 from domain.events import TrackDeleted, TrackRetitled
 from domain.library.track_edit import InvalidTrackEdit, TrackEdit
 from domain.library.track_query import TrackQuery
+from domain.projections.nodes import NodeProjections, ProjectionKey
 from tests.support.audio_factory import synth_track
 from tests.support.fixtures.memory_app import MemoryApp
 
@@ -48,16 +49,16 @@ async def test_a_deleted_recording_can_be_ingested_again(app: MemoryApp) -> None
 async def test_track_details_say_which_projections_caught_up(app: MemoryApp) -> None:
     track_id = await _ingest(app, 4)
     async with app.uow() as uow:
-        await uow.checkpoints.save("fingerprint", 1)
+        await uow.checkpoints.save(ProjectionKey("fingerprint"), 1)
         await uow.commit()
-    details = await GetTrack(app.uow, ["fingerprint", "embedding"])(track_id)
+    details = await GetTrack(app.uow, ["fingerprint", "embedding"], NodeProjections())(track_id)
     assert details.track.id == track_id
     assert details.projections == {
         "fingerprint": IndexState.INDEXED,
         "embedding": IndexState.PENDING,
     }
     with pytest.raises(TrackNotFound):
-        await GetTrack(app.uow, ["fingerprint"])(uuid.uuid4())
+        await GetTrack(app.uow, ["fingerprint"], NodeProjections())(uuid.uuid4())
 
 
 async def test_list_tracks_pages_the_library(app: MemoryApp) -> None:
@@ -104,8 +105,8 @@ async def test_an_edit_needs_a_title_and_a_track(app: MemoryApp) -> None:
 async def test_a_rename_leaves_the_indexes_caught_up(app: MemoryApp) -> None:
     track_id = await _ingest(app, 7)
     async with app.uow() as uow:
-        await uow.checkpoints.save("fingerprint", 1)
+        await uow.checkpoints.save(ProjectionKey("fingerprint"), 1)
         await uow.commit()
     await EditTrack(app.uow, app.clock)(track_id, TrackEdit(title="Renamed"))
-    details = await GetTrack(app.uow, ["fingerprint"])(track_id)
+    details = await GetTrack(app.uow, ["fingerprint"], NodeProjections())(track_id)
     assert details.projections == {"fingerprint": IndexState.INDEXED}  # names: not indexed

@@ -8,6 +8,7 @@ from application.projections.projector import Projector
 from application.projections.verify_projections import VerifyProjections
 from domain.events import TrackDeleted, TrackReindexRequested
 from domain.projections.drift import DriftKind
+from domain.projections.nodes import NodeProjections
 from tests.support.audio_factory import synth_track
 from tests.support.fixtures.memory_app import MemoryApp
 from tests.support.recording_projection import RecordingProjection
@@ -26,7 +27,7 @@ async def test_in_sync_projection_has_no_drift(app: MemoryApp) -> None:
     await _library(app, 2)
     projection = RecordingProjection()
     await Projector(projection, app.uow).catch_up()
-    report = await VerifyProjections(app.uow, {projection.name: projection})()
+    report = await VerifyProjections(app.uow, {projection.name: projection}, NodeProjections())()
     assert report.checked_tracks == 2
     assert report.drift == []
 
@@ -42,7 +43,9 @@ async def test_drift_is_reported_then_healed_by_events(app: MemoryApp) -> None:
     projection.live[ghost] = 1
     head = len(app.db.events)
 
-    report = await VerifyProjections(app.uow, {projection.name: projection})(repair=False)
+    report = await VerifyProjections(app.uow, {projection.name: projection}, NodeProjections())(
+        repair=False
+    )
     assert {(d.track_id, d.kind) for d in report.drift} == {
         (lost, DriftKind.MISSING),
         (miscounted, DriftKind.COUNT_MISMATCH),
@@ -50,17 +53,23 @@ async def test_drift_is_reported_then_healed_by_events(app: MemoryApp) -> None:
     }
     assert len(app.db.events) == head  # reporting changes nothing
 
-    repaired = await VerifyProjections(app.uow, {projection.name: projection})(repair=True)
+    repaired = await VerifyProjections(app.uow, {projection.name: projection}, NodeProjections())(
+        repair=True
+    )
     assert repaired.repair_events == 3
     appended = [stored.event for stored in app.db.events[head:]]
     assert {type(e) for e in appended} == {TrackReindexRequested, TrackDeleted}
     assert projection.live[miscounted] == 3  # the store itself was not touched
 
     await projector.catch_up()
-    assert (await VerifyProjections(app.uow, {projection.name: projection})()).drift == []
+    assert (
+        await VerifyProjections(app.uow, {projection.name: projection}, NodeProjections())()
+    ).drift == []
 
 
 async def test_lagging_projection_is_not_drift(app: MemoryApp) -> None:
     await _library(app, 1)
-    report = await VerifyProjections(app.uow, {"recording": RecordingProjection()})()
+    report = await VerifyProjections(
+        app.uow, {"recording": RecordingProjection()}, NodeProjections()
+    )()
     assert report.drift == []

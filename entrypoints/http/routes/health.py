@@ -21,9 +21,12 @@ async def liveness() -> Liveness:
     tags=["health"],
     summary="Readiness: stores and models, with latencies and projection lag",
     description=(
-        "503 when a required check (Postgres, fingerprint index) is down. The checks run in "
-        "the background every second; the answer is the last report (`checked_seconds_ago`), "
-        "and one older than `stale_after_seconds` counts as not ready."
+        "503 when a required check (Postgres, fingerprint index, this node's fingerprint "
+        "projection: `fingerprint_lag` is down until it has reached the log's head once since "
+        "the process started, and while its oldest unapplied event is older than "
+        "READY_MAX_LAG_SECONDS) is down. The checks run in the background every second; the "
+        "answer is the last report (`checked_seconds_ago`), and one older than "
+        "`stale_after_seconds` counts as not ready."
     ),
     responses={503: ResponseSpec(Readiness, description="a required check is down")},
 )

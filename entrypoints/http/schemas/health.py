@@ -36,8 +36,13 @@ class Check(msgspec.Struct, kw_only=True):
 
 
 class ProjectionLag(msgspec.Struct, kw_only=True):
+    """This node's copy of a projection (`node`: its own, or `main` for a store every node
+    shares) and how far it is behind the log."""
+
+    node: str
     checkpoint: int
     lag_events: int
+    lag_seconds: float
 
 
 class Readiness(msgspec.Struct, kw_only=True):
@@ -45,6 +50,7 @@ class Readiness(msgspec.Struct, kw_only=True):
     The checks ran `checked_seconds_ago`; past `stale_after_seconds` it is `not_ready`."""
 
     status: Literal["ready", "degraded", "not_ready"]
+    node: str
     checks: dict[str, Check]
     event_log_head: int | None
     projections: dict[str, ProjectionLag]
@@ -56,10 +62,16 @@ class Readiness(msgspec.Struct, kw_only=True):
         report = aged.report
         return cls(
             status=report.status,
+            node=report.node,
             checks={name: Check.of(check) for name, check in report.checks.items()},
             event_log_head=report.head,
             projections={
-                p.name: ProjectionLag(checkpoint=p.checkpoint, lag_events=p.lag_events)
+                p.name: ProjectionLag(
+                    node=p.node,
+                    checkpoint=p.checkpoint,
+                    lag_events=p.lag_events,
+                    lag_seconds=p.lag_seconds,
+                )
                 for p in report.projections
             },
             checked_seconds_ago=aged.age_seconds,

@@ -10,6 +10,8 @@ const NAMES = {
   fingerprint_index: "Fingerprint index (LMDB)",
   vector_index: "Vector index (Qdrant)",
   clap_model: "Sound model (CLAP)",
+  fingerprint_lag: "Fingerprint index caught up (this node)",
+  embedding_lag: "Vector index caught up (this node)",
 };
 const OVERALL = {
   ready: "Ready: everything works.",
@@ -70,7 +72,11 @@ function report(ready) {
       "section",
       { class: "card" },
       h("h2", {}, "Indexes"),
-      h("p", { class: "muted" }, `The event log is at position ${ready.event_log_head ?? "unknown"}.`),
+      h(
+        "p",
+        { class: "muted" },
+        `The event log is at position ${ready.event_log_head ?? "unknown"}; this is node ${ready.node || "unknown"}.`,
+      ),
       h(
         "table",
         { class: "status" },
