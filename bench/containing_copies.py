@@ -105,6 +105,7 @@ async def run(corpus: Path, others_corpus: Path, limit: int) -> None:
     pieces = [p for p in pieces if p.duration_seconds >= OTHER_SECONDS - 0.5]
     rng = np.random.default_rng(7)
     rows: dict[str, Counter[str]] = defaultdict(Counter)
+    wrong: list[str] = []  # files that ended where they must not: for reading, below
     decision_cpu: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         library = _Library(Path(folder))
@@ -137,7 +138,10 @@ async def run(corpus: Path, others_corpus: Path, limit: int) -> None:
                 db = library.without(f)
                 first = await library.ingest_on(db)(kept)
                 outcome = await _timed(library.ingest_on(db), track, decision_cpu)
-                rows[case][_word(outcome, first.track_id)] += 1
+                word = _word(outcome, first.track_id)
+                rows[case][word] += 1
+                if word != "replaced":
+                    wrong.append(f"{case}: {f.parent.name}/{f.name}: {word}")
             before, after = other(pieces), other(pieces)
             mixes = {
                 "unknown + T + unknown, cut hard": joined(before, track, after),
@@ -152,14 +156,20 @@ async def run(corpus: Path, others_corpus: Path, limit: int) -> None:
             }
             for case, mix in mixes.items():
                 outcome = await _timed(library.ingest_on(library.copy()), mix, decision_cpu)
-                rows[case][_word(outcome, library.ids[f])] += 1
+                word = _word(outcome, library.ids[f])
+                rows[case][word] += 1
+                if word == "replaced":
+                    wrong.append(f"{case}: {f.parent.name}/{f.name}: {word}")
             db = library.without(f)
             first = await library.ingest_on(db)(track.slice_seconds(0.0, 18.0))
             mix = mixes["unknown + T + unknown, cut hard"]
-            rows["only T's first 18 s kept; the hard-cut mix"][
-                _word(await library.ingest_on(db)(mix), first.track_id)
-            ] += 1
+            case = "only T's first 18 s kept; the hard-cut mix"
+            word = _word(await library.ingest_on(db)(mix), first.track_id)
+            rows[case][word] += 1
+            if word == "replaced":
+                wrong.append(f"{case}: {f.parent.name}/{f.name}: {word}")
     _print(rows, corpus, others_corpus, len(library.ids))
+    print("\nWrong outcomes:", *wrong, sep="\n- ")
     print(
         f"\nwall {time.perf_counter() - started:.0f} s, CPU {time.process_time() - cpu:.0f} s; "
         f"ingest of one whole file or mix (decision included): median "

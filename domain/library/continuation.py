@@ -8,9 +8,9 @@ a copy cut at the start of the recording is continued at its end only, one cut f
 middle at both. At each end the new file goes on past, the kept copy must have been *cut*
 there, in the middle of the recording, and the new file must simply go on with it:
 
-- the kept copy does not start (or end) in near silence there (`QUIET_DB` below its
-  typical level): that is a recording's own edge, and what the new file holds past it is
-  other audio;
+- the kept copy does not start (or end) in near silence there (a frame `QUIET_DB` below
+  its typical level within its first or last second): that is a recording's own edge,
+  and what the new file holds past it is other audio;
 - the sound does not change across the point more than it changes anywhere in the kept
   copy's own `LOCAL_SECONDS` beside it (another recording starts there, or a gap);
 - the Chromaprints agree at that end as well as a copy cut short must: a mix that blends
@@ -37,9 +37,9 @@ from domain.library.near_duplicate import (
 )
 
 LOCAL_SECONDS = 20.0  # the part of the kept copy whose own changes a junction is held to
-# The kept copy's own first (last) half second, inset past where the alignment may be a
-# word or two off: near silence there is a recording's start (end).
-EDGE_INSET = (0.25, 0.75)
+# The kept copy's own first (last) second, inset past where the alignment may be a word
+# or two off: a moment of near silence there is a recording's start (end).
+EDGE_INSET = (0.25, 1.0)
 EDGE_WORDS = 24  # ~3 s of Chromaprint words at an end of the kept copy
 PIECE_WORDS = 160  # ~20 s: pieces of the rest of the new file looked up in the library
 
@@ -102,7 +102,7 @@ def why_another_recording(
         point = placement.start if at_start else placement.end
         near, far = EDGE_INSET
         inside = (point + near, point + far) if at_start else (point - far, point - near)
-        if levels.level_db(*inside) < typical - QUIET_DB:
+        if levels.quietest_db(*inside) < typical - QUIET_DB:
             return Containing.RECORDING_EDGE
         local = (
             (point, min(placement.end, point + LOCAL_SECONDS))

@@ -81,5 +81,14 @@ class BandLevels:
         points = np.arange(start, max(start, end - WINDOW_SECONDS) + 1e-9, WINDOW_SECONDS)
         return float(np.median([self.level_db(p, p + WINDOW_SECONDS) for p in points]))
 
+    def quietest_db(self, start: float, end: float) -> float:
+        """The level of the quietest frame of [start, end) in dB: a recording's lead-in
+        or last decay is near silence for a moment, however soon its sound starts."""
+        first = max(0, int(start / self.frame_seconds))
+        last = min(len(self.powers), max(first + 1, int(end / self.frame_seconds)))
+        if first >= len(self.powers):
+            return float(10.0 * np.log10(_FLOOR))
+        return float(10.0 * np.log10(self.powers[first:last].sum(axis=1).min() + _FLOOR))
+
     def is_silent(self, start: float, end: float) -> bool:
         return end <= start or self.level_db(start, end) < SILENT_DBFS
