@@ -92,3 +92,11 @@ def test_the_sound_changes_across_a_gap_more_than_within_a_recording() -> None:
     levels = BandLevels.of(joined(song, gap, song))
     assert levels.change_at(20.0) > levels.largest_change(0.0, 20.0)
     assert levels.is_silent(20.2, 22.8) and not levels.is_silent(0.0, 20.0)
+
+
+def test_a_moment_of_silence_before_the_sound_starts_is_a_recording_s_edge() -> None:
+    # The sound starts 0.5 s in, at full level: the lead-in is the only sign of the edge.
+    lead_in = PcmAudio(np.zeros(RATE // 2, dtype=np.float32), RATE)
+    song = joined(lead_in, synth_track(24, 40.0))
+    radio = joined(talk(6, 30.0), song)
+    assert _judge(radio, 30.0, song.duration_seconds) is Containing.RECORDING_EDGE
