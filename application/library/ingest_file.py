@@ -39,6 +39,18 @@ CANDIDATES_PER_PIECE = 3  # a piece of a mix holds at most one or two recordings
 
 
 @dataclass(frozen=True, slots=True)
+class _Decided:
+    """Why the file replaces `track`, decided before the catalogue lock (the audio checks
+    are not repeated under it while the track's file is the same)."""
+
+    track: Track
+    why: Preference
+
+    def still_holds(self, track: Track) -> bool:
+        return track.id == self.track.id and track.sha256 == self.track.sha256
+
+
+@dataclass(frozen=True, slots=True)
 class _Examined:
     source: SourceFile
     info: AudioInfo
@@ -97,7 +109,8 @@ class IngestFile:
                 why = None if existing is None else await _why_keep(uow.tracks, examined, existing)
             if existing is not None and not isinstance(why, Preference):
                 return _kept(existing, why)
-            return await self._record(path, display_name or path.name, examined)
+            decided = _Decided(existing, why) if existing and isinstance(why, Preference) else None
+            return await self._record(path, display_name or path.name, examined, decided)
         except (ServiceUnavailable, Overloaded):
             raise  # the service's fault, not the file's: the caller decides (retry, 503)
         except AudioIdentError as error:
@@ -136,8 +149,11 @@ class IngestFile:
         if decoded > self._policy.max_seconds:
             raise InvalidAudio(ErrorCode.AUDIO_TOO_LONG, f"audio is {decoded:.0f} s long")
 
-    async def _record(self, path: Path, name: str, examined: _Examined) -> IngestOutcome:
-        """Store the file, then record it as a new track or as the better copy of one."""
+    async def _record(
+        self, path: Path, name: str, examined: _Examined, decided: _Decided | None
+    ) -> IngestOutcome:
+        """Store the file, then record it as a new track or as the better copy of one
+        (`decided` before the lock, and still true if that track's file is unchanged)."""
         sha256 = examined.source.sha256
         key = await self._storage.put(path, sha256, path.suffix)
         committed = False
@@ -150,7 +166,11 @@ class IngestFile:
                 if existing is None:
                     outcome = await self._add(uow, name, examined, key)
                 else:
-                    why = await _why_keep(uow.tracks, examined, existing)
+                    why = (
+                        decided.why
+                        if decided is not None and decided.still_holds(existing)
+                        else await _why_keep(uow.tracks, examined, existing)
+                    )
                     if not isinstance(why, Preference):
                         return _kept(existing, why)
                     outcome = await self._replace(uow, existing, why, name, examined, key)
