@@ -19,6 +19,7 @@ from domain.audio import PcmAudio
 
 FRAME = 2048  # samples at 16 kHz: 128 ms
 HOP = 1024
+CHUNK_FRAMES = 1024  # frames analysed at once, so memory stays small for long files
 BAND_EDGES_HZ = np.geomspace(100.0, 7000.0, 17)
 WINDOW_SECONDS = 2.0  # long enough to average over notes, short enough to place a change
 STEP_SECONDS = 0.25  # where the recording's own changes are sampled
@@ -42,10 +43,15 @@ class BandLevels:
             return cls(np.zeros((0, len(BAND_EDGES_HZ) - 1)), HOP / audio.sample_rate)
         frames = np.lib.stride_tricks.sliding_window_view(samples, FRAME)[::HOP][:count]
         window = np.hanning(FRAME).astype(np.float32) / np.float32(FRAME / 4.0)
-        spectrum = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2  # full-scale sine ~0 dB
         bins = np.searchsorted(np.fft.rfftfreq(FRAME, 1.0 / audio.sample_rate), BAND_EDGES_HZ)
-        sums = np.add.reduceat(spectrum[:, : bins[-1]], bins[:-1], axis=1)
-        return cls(sums.astype(np.float64), HOP / audio.sample_rate)
+        powers = np.empty((count, len(bins) - 1))
+        for at in range(0, count, CHUNK_FRAMES):  # a 30 min file's spectra at once: ~350 MB
+            chunk = frames[at : at + CHUNK_FRAMES] * window
+            spectrum = np.abs(np.fft.rfft(chunk, axis=1)) ** 2  # a full-scale sine ~0 dB
+            powers[at : at + len(chunk)] = np.add.reduceat(
+                spectrum[:, : bins[-1]], bins[:-1], axis=1
+            )
+        return cls(powers, HOP / audio.sample_rate)
 
     @property
     def seconds(self) -> float:
