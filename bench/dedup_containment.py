@@ -1,13 +1,21 @@
-"""How well the near-duplicate check tells copies cut from a track from other music.
+"""How well the near-duplicate check tells copies cut from a track from other music, and
+how well ingest tells the whole recording (which replaces a copy cut short) from a longer
+file that holds a library track among other audio (which must replace nothing).
 
-For every track of the development corpus: its first 18 s, and 10 s and 20 s from a random
+Part `cuts`: for every track of the corpus, its first 18 s, and 10 s and 20 s from a random
 point, each as decoded and re-encoded to MP3 at 64 kbit/s. Each cut copy is compared with
 its own track and with every other track (libchromaprint, `domain.library.near_duplicate`);
 prints a Markdown table: the lowest similarity to the true track, how many cut copies the
 check calls duplicates of it, the highest similarity to any other track, and how many it
 would wrongly call a duplicate of another track.
 
+Part `mixes` (`bench.containing_copies`): the corpus is the library; files holding its
+tracks are built with other audio from `--others` (a corpus the library does not hold) or
+from the library itself, and each is put through ingest's decision; prints how many were
+found, replaced the kept copy, or were reported as containing it (and why).
+
     .venv/bin/python -m bench.dedup_containment [--corpus /var/tmp/audio-ident-corpus]
+        [--parts cuts,mixes] [--others /var/tmp/audio-ident-unseen] [--tracks N]
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import numpy as np
 
 from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
+from bench import containing_copies
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.exact.fingerprint import Chromaprint
 from domain.library.near_duplicate import MIN_OVERLAP, compare, is_near_duplicate
@@ -34,10 +43,20 @@ Row = tuple[float, bool, float, bool]
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("/var/tmp/audio-ident-corpus"))
+    parser.add_argument("--parts", default="cuts,mixes")
+    parser.add_argument("--others", type=Path, default=Path("/var/tmp/audio-ident-unseen"))
+    parser.add_argument("--tracks", type=int, default=0, help="at most this many (0: all)")
     args = parser.parse_args()
+    if "cuts" in args.parts:
+        await _cut_copies(args.corpus)
+    if "mixes" in args.parts:
+        await containing_copies.run(args.corpus, args.others, args.tracks)
+
+
+async def _cut_copies(corpus: Path) -> None:
     decoder, printer = FfmpegAudioDecoder(), ChromaprintDedupFingerprinter()
-    listing = json.loads((args.corpus / "listing.json").read_text())
-    files = [args.corpus / e["file"] for e in listing if e["file"].startswith("tracks/")]
+    listing = json.loads((corpus / "listing.json").read_text())
+    files = [corpus / e["file"] for e in listing if e["file"].startswith("tracks/")]
     audio = {f: await decoder.decode(f, FINGERPRINT_RATE) for f in files}
     prints = {f: await printer.fingerprint(a) for f, a in audio.items()}
     rng = np.random.default_rng(1)

@@ -20,8 +20,10 @@ from domain.errors import (
 from domain.events import TrackIngested, TrackSourceReplaced
 from domain.exact.fingerprint import Chromaprint
 from domain.library.best_copy import CopyQuality, Preference, preference
+from domain.library.continuation import Containing, Placement, why_another_recording
 from domain.library.ingest_outcome import IngestOutcome, IngestStatus
-from domain.library.near_duplicate import is_near_duplicate
+from domain.library.junction import BandLevels
+from domain.library.near_duplicate import WORD_SECONDS, is_near_duplicate
 from domain.library.source_file import SourceFile
 from domain.library.track import Track
 from domain.ports.audio_decoder import AudioDecoder
@@ -32,6 +34,20 @@ from domain.ports.metadata_reader import MetadataReader
 from domain.ports.tracks import TrackRepository
 from domain.ports.unit_of_work import UnitOfWork
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
+
+CANDIDATES_PER_PIECE = 3  # a piece of a mix holds at most one or two recordings
+
+
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """Why the file replaces `track`, decided before the catalogue lock (the audio checks
+    are not repeated under it while the track's file is the same)."""
+
+    track: Track
+    why: Preference
+
+    def still_holds(self, track: Track) -> bool:
+        return track.id == self.track.id and track.sha256 == self.track.sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +65,10 @@ class IngestFile:
     A copy of a library track (the same bytes, the same recording re-encoded, or one
     contained in the other) is a duplicate of it; when it is the better copy
     (`domain.library.best_copy`) it replaces the track's file, keeping the track's id and
-    history, with a `TrackSourceReplaced` event.
+    history, with a `TrackSourceReplaced` event. A longer file replaces it only when it is
+    the same recording with more of it (`domain.library.continuation`): one that holds the
+    track among other audio or other library tracks is reported as containing it, and the
+    track keeps its copy.
 
     Nothing is half-written: the blob is stored before the transaction that records the
     track row and its event, and removed again if that transaction fails; a replaced file
@@ -84,10 +103,14 @@ class IngestFile:
                 return IngestOutcome(IngestStatus.DUPLICATE, same_bytes.id)
             async with self._admission.slot():
                 examined = await self._examine(path, source)
-            existing = await self._find_copy(examined)
-            if existing is not None and _preference(examined, existing) is None:
-                return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
-            return await self._record(path, display_name or path.name, examined)
+            async with self._uow() as uow:
+                # The same bytes were looked for before decoding; here only the same recording.
+                existing = await _same_recording(uow.tracks, examined, self._policy)
+                why = None if existing is None else await _why_keep(uow.tracks, examined, existing)
+            if existing is not None and not isinstance(why, Preference):
+                return _kept(existing, why)
+            decided = _Decided(existing, why) if existing and isinstance(why, Preference) else None
+            return await self._record(path, display_name or path.name, examined, decided)
         except (ServiceUnavailable, Overloaded):
             raise  # the service's fault, not the file's: the caller decides (retry, 503)
         except AudioIdentError as error:
@@ -126,13 +149,11 @@ class IngestFile:
         if decoded > self._policy.max_seconds:
             raise InvalidAudio(ErrorCode.AUDIO_TOO_LONG, f"audio is {decoded:.0f} s long")
 
-    async def _find_copy(self, examined: _Examined) -> Track | None:
-        # The same bytes were looked for before decoding; here only the same recording.
-        async with self._uow() as uow:
-            return await _same_recording(uow.tracks, examined, self._policy)
-
-    async def _record(self, path: Path, name: str, examined: _Examined) -> IngestOutcome:
-        """Store the file, then record it as a new track or as the better copy of one."""
+    async def _record(
+        self, path: Path, name: str, examined: _Examined, decided: _Decided | None
+    ) -> IngestOutcome:
+        """Store the file, then record it as a new track or as the better copy of one
+        (`decided` before the lock, and still true if that track's file is unchanged)."""
         sha256 = examined.source.sha256
         key = await self._storage.put(path, sha256, path.suffix)
         committed = False
@@ -145,9 +166,13 @@ class IngestFile:
                 if existing is None:
                     outcome = await self._add(uow, name, examined, key)
                 else:
-                    why = _preference(examined, existing)
-                    if why is None:
-                        return IngestOutcome(IngestStatus.DUPLICATE, existing.id)
+                    why = (
+                        decided.why
+                        if decided is not None and decided.still_holds(existing)
+                        else await _why_keep(uow.tracks, examined, existing)
+                    )
+                    if not isinstance(why, Preference):
+                        return _kept(existing, why)
                     outcome = await self._replace(uow, existing, why, name, examined, key)
                     replaced = existing
                 if not await self._storage.exists(key):
@@ -229,12 +254,47 @@ class IngestFile:
         )
 
 
-def _preference(examined: _Examined, kept: Track) -> Preference | None:
-    """Why the examined file is a better copy than the kept track's, if it is."""
+async def _why_keep(
+    tracks: TrackRepository, examined: _Examined, kept: Track
+) -> Preference | Containing | None:
+    """Why the examined file replaces the kept track's (a `Preference`), or why the track
+    keeps its copy: the file contains it among other audio (`Containing`), or is no better
+    (None)."""
     info = examined.info
     new = CopyQuality(info.codec, info.format, info.bitrate, examined.audio.duration_seconds)
     old = CopyQuality(kept.codec, kept.format, kept.bitrate, kept.duration_seconds)
-    return preference(new, old)
+    why = preference(new, old)
+    if why is not Preference.LONGER:
+        return why
+    kept_print = Chromaprint.from_ints(kept.chromaprint)
+    place = Placement.of(kept_print, kept.duration_seconds, examined.print_, new.duration_seconds)
+    levels = BandLevels.of(examined.audio)
+    other = why_another_recording(place, kept_print, examined.print_, levels)
+    if other is None and await _holds_other_tracks(tracks, place, examined, kept):
+        other = Containing.OTHER_TRACKS
+    return other or why
+
+
+async def _holds_other_tracks(
+    tracks: TrackRepository, place: Placement, examined: _Examined, kept: Track
+) -> bool:
+    """Whether the file, outside the kept track's part, holds part of another library track."""
+    for piece in place.outside_words(examined.print_):
+        seconds = len(piece.words) * WORD_SECONDS
+        for candidate in await tracks.near_duplicate_candidates(piece, CANDIDATES_PER_PIECE):
+            if candidate.id == kept.id:
+                continue  # the recording repeating itself is no other track
+            reference = Chromaprint.from_ints(candidate.chromaprint)
+            if is_near_duplicate(reference, candidate.duration_seconds, piece, seconds):
+                return True
+    return False
+
+
+def _kept(track: Track, why: Containing | None) -> IngestOutcome:
+    if why is None:
+        return IngestOutcome(IngestStatus.DUPLICATE, track.id)
+    reason = f"contains the track, with {why.value}; the track keeps its copy"
+    return IngestOutcome(IngestStatus.DUPLICATE, track.id, reason)
 
 
 async def _copy_in_library(

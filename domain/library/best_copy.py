@@ -5,6 +5,10 @@ full one); among copies of the same length, lossless beats lossy, then a clearly
 bitrate wins (lossy copies only: a lossless file's bitrate says how well it compressed,
 not how good it sounds), then a clearly longer one. Ties keep the copy already kept, so
 the same files ingested again never swap back and forth.
+
+"Longer" holds more of the recording only when the longer file goes on with the kept
+copy's recording; ingest asks `domain.library.continuation` before it replaces anything
+for that reason (a mix that holds the track is longer too).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ SAME_LENGTH_GAP = 0.05  # relative; past it, the shorter copy must be contained 
 MIN_CONTAINED_WORDS = 120  # ~15 s: shorter stretches of other music can agree by chance
 MAX_CONTAINED_BIT_ERROR = 0.12
 CANDIDATE_OFFSETS = 3
+WORD_SECONDS = 1365 / 11025  # Chromaprint's hop at its own 11 025 Hz: one word per ~124 ms
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from adapters.memory.dedup_fingerprinter import FRAME_SECONDS
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from domain.audio import AudioInfo, PcmAudio, Tags
 from domain.events import TrackIngested, TrackSourceReplaced
 from domain.library.ingest_outcome import IngestStatus
-from tests.support.audio_factory import synth_track
+from tests.support.audio_factory import joined, synth_track, talk, whole_song
 from tests.support.fixtures.memory_app import MemoryApp
 
 
@@ -204,6 +205,23 @@ async def test_a_copy_cut_short_is_a_duplicate_and_the_whole_one_is_kept(
         None,
     )
     assert len(app.db.tracks) == 1
+
+
+async def test_a_longer_recording_that_holds_the_track_is_reported_and_replaces_nothing(
+    app: MemoryApp,
+) -> None:
+    song = whole_song(17, 40.0)
+    kept = await app.ingest(app.add_file("song.mp3", song, _mp3(40.0)))
+    assert kept.track_id is not None
+    before = app.db.tracks[kept.track_id]
+    # On a word boundary of the twin's print, which (unlike Chromaprint) a shift blurs.
+    lead = 200 * FRAME_SECONDS
+    radio = joined(talk(1, lead), song, talk(2, 30.0))
+    mix = await app.ingest(app.add_file("radio.flac", radio, _flac(radio.duration_seconds)))
+    assert (mix.status, mix.track_id) == (IngestStatus.DUPLICATE, kept.track_id)
+    assert mix.reason is not None and mix.reason.startswith("contains the track, with ")
+    assert app.db.tracks == {kept.track_id: before}
+    assert len(app.db.events) == 1
 
 
 async def test_a_failed_replacement_keeps_the_old_file_and_row(

@@ -25,7 +25,9 @@ class IngestForm(msgspec.Struct, kw_only=True):
 class IngestedFile(msgspec.Struct, kw_only=True):
     """`track_id` is the new track, or for a duplicate the track it duplicates. `reason`
     says why a file failed (with its `code`), or what a duplicate did: "replaced the kept
-    copy: lossless" (or "higher bitrate", "longer") when it was the better copy."""
+    copy: lossless" (or "higher bitrate", "longer") when it was the better copy, "contains
+    the track, with …; the track keeps its copy" when it holds the track among other
+    audio (a mix)."""
 
     filename: str
     status: IngestStatusName
