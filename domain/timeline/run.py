@@ -81,8 +81,11 @@ class TrackRun:
         self.windows += 1
 
     def absorb(self, sighting: Sighting) -> None:
-        """More evidence from a window that already added one (another assumed speed)."""
-        self.first, self.last = min(self.first, sighting.first), max(self.last, sighting.last)
+        """More evidence from a window that already added one (another pass). A start
+        once announced stays where it was said to be."""
+        if not self.announced:
+            self.first = min(self.first, sighting.first)
+        self.last = max(self.last, sighting.last)
         self.confidence = max(self.confidence, sighting.confidence)
 
     def segment(self, end: float | None) -> Segment:

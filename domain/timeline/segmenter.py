@@ -80,10 +80,10 @@ class Segmenter:
         """The sightings that would start a segment: confident, and continuing none."""
         return [s for s in sightings if self._starts(s) and self._run_for(s) is None]
 
-    def unextended_speeds(self, sightings: tuple[Sighting, ...]) -> set[float]:
-        """Speeds of playing runs that none of the sightings continues."""
+    def continues_all(self, sightings: tuple[Sighting, ...]) -> bool:
+        """Whether the sightings continue every playing run."""
         continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}
-        return {r.latest.speed for r in self._runs if id(r) not in continued}
+        return all(id(r) in continued for r in self._runs)
 
     def _starts(self, sighting: Sighting) -> bool:
         return sighting.confidence >= self._policy.start_confidence
