@@ -110,11 +110,20 @@ class Segmenter:
                 else:
                     run.add(sighting)
                     added.add(id(run))
-                    run.confirmed = run.confirmed or run.windows > 1
             elif self._starts(sighting):
                 rival = any(r.track_id == sighting.track_id for r in self._runs)
                 self._runs.append(TrackRun(sighting, confirmed=not rival))
                 added.add(id(self._runs[-1]))
+        # A tentative run seen again is a jump (a loop, a skip) only if the run it rivals
+        # was not heard in the same window: music that repeats itself inside a track aligns
+        # at both places while the track plays on at the first.
+        for run in self._runs:
+            if run.confirmed or id(run) not in added or run.windows < 2:
+                continue
+            run.confirmed = not any(
+                id(other) in added and other.track_id == run.track_id and other is not run
+                for other in self._runs
+            )
 
     def _settle_ended(self, now: float) -> list[TimelineEvent]:
         """Runs unseen since `max_gap` before `now` (the start of a window that missed them)."""
@@ -122,6 +131,8 @@ class Segmenter:
         events: list[TimelineEvent] = []
         for run in sorted(ended, key=lambda r: r.first):
             self._runs.remove(run)
+            if self._repeats(run):
+                continue
             for other in self._runs:  # a jump: the run it left has ended, so it was real
                 if other.track_id == run.track_id and other.last > run.last:
                     other.confirmed = True
@@ -130,6 +141,18 @@ class Segmenter:
                 events.append(SegmentSettled(run.segment(run.last)))
                 self._settled_until = max(self._settled_until, run.last)
         return events
+
+    def _repeats(self, run: TrackRun) -> bool:
+        """Whether the run only repeats a same-track run that played all along it and is
+        better supported (heard in more windows): music repeating itself, not a jump. A run
+        whose start was said stays (live listeners were told of it)."""
+        return not run.announced and any(
+            other.track_id == run.track_id
+            and other.first <= run.first
+            and other.last >= run.last
+            and other.windows > run.windows
+            for other in self._runs
+        )
 
     def _announce(self) -> list[TimelineEvent]:
         events: list[TimelineEvent] = []

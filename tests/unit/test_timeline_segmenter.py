@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import numpy as np
 import pytest
 
 from domain.timeline.segmenter import Segmenter
@@ -218,3 +219,68 @@ def test_what_the_search_needs_to_know() -> None:
     assert not segmenter.continues_all((weak_other,))
     assert segmenter.continues_all((continuing,))
     assert segmenter.new_starts((seen(B, 5.0, 0.0), continuing)) == [seen(B, 5.0, 0.0)]
+
+
+def test_a_key_locked_tempo_change_is_one_segment_with_its_speed() -> None:
+    """Each window's slope fit says about 1.06 (within a few thousandths): one segment."""
+    timeline = Timeline()
+    for number, window in enumerate(np.arange(0.0, 55.0, HOP)):
+        fitted = 1.06 + (0.004 if number % 2 else -0.003)
+        sighting = seen(A, window, 30.0 + 1.06 * window, speed=1.06)
+        timeline.window(window, Sighting(A, sighting.first, sighting.last, sighting.position,
+                                         fitted, 1.0, 20))  # fmt: skip
+    [segment] = timeline.finish(60.0)
+    assert segment.speed == pytest.approx(1.06, abs=0.002)
+    assert segment.offset_seconds == pytest.approx(30.0 + 1.06 * 0.2, abs=0.02)
+
+
+def test_a_pitch_shift_with_weak_windows_is_one_segment_at_speed_one() -> None:
+    """Pitch shifted: the triplets align at speed 1, some windows only weakly; none starts
+    anything new."""
+    timeline = Timeline()
+    for number, window in enumerate(np.arange(0.0, 55.0, HOP)):
+        confidence = 0.02 if number % 3 == 2 else 0.9
+        timeline.window(window, seen(A, window, 12.0 + window, confidence=confidence))
+    [segment] = timeline.finish(60.0)
+    assert (segment.track_id, segment.speed) == (A, 1.0)
+    assert segment.end_seconds == pytest.approx(50.0 + WINDOW - 0.2)
+
+
+def test_a_loop_played_twice_is_a_segment_per_pass() -> None:
+    """A DJ loops 20 s of A twice, then lets it play on: three segments, each its offset."""
+    timeline = Timeline()
+    play(timeline, A, 0.0, 20.0, position=40.0)
+    play(timeline, A, 20.0, 40.0, position=40.0)
+    play(timeline, A, 40.0, 70.0, position=40.0)
+    segments = timeline.finish(70.0)
+    assert [s.track_id for s in segments] == [A, A, A]
+    assert [s.offset_seconds for s in segments] == [pytest.approx(40.2)] * 3
+
+
+def test_music_repeating_itself_for_several_windows_collapses_into_the_played_run() -> None:
+    """A's chorus at 30-50 s comes back at 90-110 s: while the stream plays 90-110, windows
+    align at both places; the track plays on at 90, so one segment."""
+    timeline = Timeline()
+    window = 0.0
+    while window + WINDOW <= 60.0:
+        sightings = [seen(A, window, 70.0 + window)]
+        if 20.0 <= window <= 30.0:  # the stream at 90-110 s of A, also aligned at 30-50 s
+            sightings.append(seen(A, window, 10.0 + window, confidence=0.8))
+        timeline.window(window, *sightings)
+        window += HOP
+    [segment] = timeline.finish(60.0)
+    assert segment.offset_seconds == pytest.approx(70.2)
+    assert [s.offset_seconds for s in timeline.started()] == [pytest.approx(70.2)]
+
+
+def test_unknown_music_between_two_stretched_tracks_is_an_unknown_segment() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 30.0, position=0.0, speed=0.94)
+    for window in (25.0, 30.0, 35.0, 40.0):
+        timeline.window(window)
+    play(timeline, B, 45.0, 80.0, position=5.0, speed=1.07)
+    a, unknown, b = timeline.finish(80.0)
+    assert (a.track_id, unknown.track_id, b.track_id) == (A, None, B)
+    assert (a.speed, b.speed) == (pytest.approx(0.94, abs=0.002), pytest.approx(1.07, abs=0.002))
+    assert unknown.start_seconds == pytest.approx(a.end_seconds)
+    assert unknown.end_seconds == pytest.approx(b.start_seconds)
