@@ -4,8 +4,10 @@ Every window gets the first pass (the index's own sparse analysis, pairs and tri
 a fitted slope), which is what a library track yields as it is, and any tempo, pitch or
 speed change that leaves its triplets. The later passes (exact_passes: dense pairs and
 probed triplets with a slope fit, then tolerant dense pairs) run when that did not settle
-the window: a playing track that the window did not continue, or newest audio that nothing
-explains; the latter at most once per `search_every_seconds` of stream (see TimelinePacing).
+the window: a playing track that the window did not continue, or a stretch of the window
+that nothing explains (a track found in part of it may hold more: a pitch-shifted track
+leaves few of the sparse hashes); the latter at most once per `search_every_seconds` of
+stream (see TimelinePacing).
 Each print is a try: confidences are corrected for the tries made on the window (k tries:
 confidence ** k), as for a clip, and a sighting's speed is its match's fitted slope.
 
@@ -57,12 +59,12 @@ class WindowMatcher:
 
     def _wanted(self, window: _Window) -> bool:
         """Whether the window needs the next pass: a playing track it did not continue, or
-        newest audio nothing explains (searched at most once per search_every_seconds)."""
+        a stretch nothing explains (searched at most once per search_every_seconds)."""
         sightings = window.sightings().sightings
         if not self._segmenter.continues_all(sightings):
             return True
-        newest = window.end - self._policy.explained_slack_seconds
-        if self._segmenter.explains(sightings, newest):
+        slack = self._policy.explained_slack_seconds
+        if self._segmenter.covers(sightings, window.start, window.end, slack):
             return False
         if window.end - self._searched_until < self._pacing.search_every_seconds:
             return window.searching  # a search begun on this window goes on

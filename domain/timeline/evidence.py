@@ -1,10 +1,13 @@
 """Where in a window a match's evidence lies: its aligned hits, less the stray ones.
 
 A match's first and last aligned hits are where a segment's edges come from. A true
-alignment's hits come many a second; a chance hit on the same line (more likely with dense
-prints and probed triplets, and on a fitted slope) stands alone, and taken as an edge it
-would stretch a track over the audio after it. So a hit counts for the span only with
-`NEIGHBOURS` other hits within `WITHIN` seconds of it.
+alignment's hits come at the pace its audio gives them (many a second for a clean track,
+a few for a pitch-shifted one, thinning out in a fade); a chance hit on the same line
+(likelier with dense prints, probed triplets and a fitted slope) stands apart from them,
+and taken as an edge it would stretch a track over the audio after it. So a group of fewer
+than `MIN_GROUP` hits at either end, cut off from the rest by a gap of more than
+`PACE_GAPS` times the match's typical (median) gap and at least `MIN_GAP` seconds, is left
+out.
 """
 
 from __future__ import annotations
@@ -13,18 +16,28 @@ from collections.abc import Sequence
 
 import numpy as np
 
-NEIGHBOURS = 2
-WITHIN = 1.0  # seconds
+MIN_GROUP = 3
+PACE_GAPS = 5.0
+MIN_GAP = 1.0  # seconds
 
 
 def evidence_span(times: Sequence[float]) -> tuple[float, float] | None:
-    """First and last query time (seconds) of the hits that are not alone; None if all are."""
-    ordered = np.sort(np.asarray(times, np.float64))
+    """First and last query time (seconds) of the hits that are not stray; None if none."""
+    ordered = np.unique(np.asarray(times, np.float64))
     if len(ordered) == 0:
         return None
-    low = np.searchsorted(ordered, ordered - WITHIN, side="left")
-    high = np.searchsorted(ordered, ordered + WITHIN, side="right")
-    kept = ordered[high - low - 1 >= NEIGHBOURS]
-    if len(kept) == 0:
-        return None
-    return float(kept[0]), float(kept[-1])
+    if len(ordered) <= MIN_GROUP:
+        return float(ordered[0]), float(ordered[-1])
+    gaps = np.diff(ordered)
+    apart = max(MIN_GAP, PACE_GAPS * float(np.median(gaps)))
+    cuts = np.flatnonzero(gaps > apart)  # hit i and i + 1 lie apart
+    low, high = 0, len(ordered) - 1
+    for cut in cuts:  # groups at the start
+        if cut + 1 - low >= MIN_GROUP:
+            break
+        low = int(cut) + 1
+    for cut in cuts[::-1]:  # groups at the end
+        if cut < low or high - cut >= MIN_GROUP:
+            break
+        high = int(cut)
+    return float(ordered[low]), float(ordered[high])

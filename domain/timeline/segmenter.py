@@ -76,6 +76,21 @@ class Segmenter:
             s.last >= after and (self._run_for(s) is not None or self._starts(s)) for s in sightings
         )
 
+    def covers(
+        self, sightings: tuple[Sighting, ...], start: float, end: float, slack: float
+    ) -> bool:
+        """Whether sightings that would count leave no stretch of [start, end) longer than
+        `slack` unexplained (a track found in part of a window may hold more of it)."""
+        spans = sorted(
+            (s.first, s.last) for s in sightings if self._run_for(s) is not None or self._starts(s)
+        )
+        reach = start
+        for first, last in spans:
+            if first - reach > slack:
+                return False
+            reach = max(reach, last)
+        return end - reach <= slack
+
     def new_starts(self, sightings: tuple[Sighting, ...]) -> list[Sighting]:
         """The sightings that would start a segment: confident, and continuing none."""
         return [s for s in sightings if self._starts(s) and self._run_for(s) is None]
@@ -95,10 +110,18 @@ class Segmenter:
             run
             for run in self._runs
             if run.track_id == sighting.track_id
-            and abs(run.latest.speed - sighting.speed) <= policy.speed_tolerance
+            and self._same_speed(run, sighting)
             and run.distance(sighting) <= policy.position_tolerance
         ]
         return min(fitting, key=lambda run: run.distance(sighting), default=None)
+
+    def _same_speed(self, run: TrackRun, sighting: Sighting) -> bool:
+        """Within the speed tolerance, or too short to tell: a slope fitted to a second of
+        hits (a crossfade's edge) is loose, and a speed difference shows only as drift over
+        the sighting's span, which must then stay within the position tolerance."""
+        apart = abs(run.latest.speed - sighting.speed)
+        drift = apart * (sighting.last - sighting.first)
+        return apart <= self._policy.speed_tolerance or drift <= self._policy.position_tolerance
 
     def _assign(self, sightings: tuple[Sighting, ...]) -> None:
         added: set[int] = set()
