@@ -4,8 +4,13 @@ Windows arrive in stream order. A sighting that agrees with a playing run (same 
 position that run predicts, a similar speed) extends it, however weak: at a predicted
 position chance alignments are vanishingly rare, which is what finds a fading track's last
 seconds in a crossfade. A sighting that agrees with no run starts one if it is confident by
-itself. A run that no window has seen for a while has ended: it is settled. Stretches that
-no known segment covers and that are long enough become unknown segments.
+itself, or if it is the last of a chain of weak ones, each of later audio, each where the
+chain predicts: a weak alignment lands at a predicted position (within a fraction of a
+second of one track among many) by chance about as rarely as a confident one anywhere, so
+a track too degraded for any one window (a slowed quiet passage under noise) is still
+found once it has held its course for a few windows. A run that no window has seen for a
+while has ended: it is settled. Stretches that no known segment covers and that are long
+enough become unknown segments.
 """
 
 from __future__ import annotations
@@ -30,13 +35,16 @@ class SegmentPolicy:
     track may stray from its run's prediction (past it, a jump or a new speed starts a new
     segment). `max_gap`: seconds after its last evidence, with a window beyond that not
     seeing it, that a track has ended. `min_unknown`: shorter stretches with no track are
-    gaps between segments, not unknown segments."""
+    gaps between segments, not unknown segments. `chain`: weak sightings, each of audio
+    after the last, that agree on a track, its speed and where in it the stream is, which
+    together start a segment (see Segmenter)."""
 
     start_confidence: float = 0.5
     position_tolerance: float = 0.3
     speed_tolerance: float = 0.025
     max_gap: float = 5.0
     min_unknown: float = 5.0
+    chain: int = 3
 
 
 class Segmenter:
@@ -45,6 +53,7 @@ class Segmenter:
     def __init__(self, policy: SegmentPolicy | None = None) -> None:
         self._policy = policy or SegmentPolicy()
         self._runs: list[TrackRun] = []
+        self._chains: list[TrackRun] = []  # weak sightings agreeing so far, not yet runs
         self._settled_until = 0.0  # where the settled segments' known audio ends
         self._unknown_since: float | None = None  # an unknown segment announced, still open
         self._gap_until: float | None = None  # a run starts here, maybe after unknown audio
@@ -52,6 +61,7 @@ class Segmenter:
     def observe(self, window: WindowSightings) -> list[TimelineEvent]:
         events: list[TimelineEvent] = []
         self._assign(window.sightings)
+        self._chains = [c for c in self._chains if window.start - c.last <= self._policy.max_gap]
         events += self._settle_ended(window.start)
         events += self._announce()
         events += self._gap()
@@ -105,13 +115,15 @@ class Segmenter:
 
     def _run_for(self, sighting: Sighting) -> TrackRun | None:
         """The playing run this sighting continues, if any (the nearest in position)."""
-        policy = self._policy
+        return self._nearest(self._runs, sighting)
+
+    def _nearest(self, runs: list[TrackRun], sighting: Sighting) -> TrackRun | None:
         fitting = [
             run
-            for run in self._runs
+            for run in runs
             if run.track_id == sighting.track_id
             and self._same_speed(run, sighting)
-            and run.distance(sighting) <= policy.position_tolerance
+            and run.distance(sighting) <= self._policy.position_tolerance
         ]
         return min(fitting, key=lambda run: run.distance(sighting), default=None)
 
@@ -134,9 +146,9 @@ class Segmenter:
                     run.add(sighting)
                     added.add(id(run))
             elif self._starts(sighting):
-                rival = any(r.track_id == sighting.track_id for r in self._runs)
-                self._runs.append(TrackRun(sighting, confirmed=not rival))
-                added.add(id(self._runs[-1]))
+                self._start(TrackRun(sighting, confirmed=False), added)
+            else:
+                self._chain(sighting, added)
         # A tentative run seen again is a jump (a loop, a skip) only if the run it rivals
         # was not heard in the same window: music that repeats itself inside a track aligns
         # at both places while the track plays on at the first.
@@ -147,6 +159,29 @@ class Segmenter:
                 id(other) in added and other.track_id == run.track_id and other is not run
                 for other in self._runs
             )
+
+    def _start(self, run: TrackRun, added: set[int]) -> None:
+        """A new run: tentative while another run of its track plays (a repeat, or a jump)."""
+        run.confirmed = not any(r.track_id == run.track_id for r in self._runs)
+        self._runs.append(run)
+        added.add(id(run))
+
+    def _chain(self, sighting: Sighting, added: set[int]) -> None:
+        """A weak sighting continuing no run: it extends the chain it agrees with (a link
+        when it brings later audio), and a chain of `chain` links becomes a run."""
+        chain = self._nearest(self._chains, sighting)
+        if chain is None:
+            self._chains.append(TrackRun(sighting, confirmed=False))
+            added.add(id(self._chains[-1]))
+            return
+        if id(chain) in added or sighting.first < chain.last - self._policy.position_tolerance:
+            chain.absorb(sighting)  # the same audio again (another pass, overlapping windows)
+            return
+        chain.add(sighting)
+        added.add(id(chain))
+        if chain.windows >= self._policy.chain:
+            self._chains.remove(chain)
+            self._start(chain, added)
 
     def _settle_ended(self, now: float) -> list[TimelineEvent]:
         """Runs unseen since `max_gap` before `now` (the start of a window that missed them)."""
@@ -210,9 +245,11 @@ class Segmenter:
 
     def _unknown_until(self, decided: float) -> list[TimelineEvent]:
         """Audio before `decided` has been in every window it will ever be in; with nothing
-        playing, audio after the last segment is unknown once that is long enough."""
+        playing or forming, audio after the last segment is unknown once that is long enough."""
         if self._unknown_since is not None or any(r.confirmed for r in self._runs):
             return []
+        if self._chains:  # audio a chain of weak sightings may yet claim is not decided
+            decided = min(decided, *(c.first for c in self._chains))
         if decided - self._settled_until < self._policy.min_unknown:
             return []
         self._unknown_since = self._settled_until

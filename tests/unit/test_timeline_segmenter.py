@@ -284,3 +284,24 @@ def test_unknown_music_between_two_stretched_tracks_is_an_unknown_segment() -> N
     assert (a.speed, b.speed) == (pytest.approx(0.94, abs=0.002), pytest.approx(1.07, abs=0.002))
     assert unknown.start_seconds == pytest.approx(a.end_seconds)
     assert unknown.end_seconds == pytest.approx(b.start_seconds)
+
+
+def test_weak_sightings_holding_their_course_over_later_audio_start_a_segment() -> None:
+    """Too degraded for any one window: three weak sightings of A, each of the next 10 s,
+    each where the one before predicts (slowed to 0.94). The segment starts at the first."""
+    timeline = Timeline()
+    for window in (0.0, 10.0, 20.0, 30.0):
+        timeline.window(window, seen(A, window, 50.0 + 0.94 * window, speed=0.94,
+                                     confidence=0.01))  # fmt: skip
+    [segment] = timeline.finish(40.0)
+    assert (segment.track_id, segment.start_seconds) == (A, pytest.approx(0.2))
+    assert segment.speed == pytest.approx(0.94, abs=0.002)
+    assert segment.confidence == pytest.approx(0.01)
+
+
+def test_weak_sightings_that_disagree_start_nothing() -> None:
+    timeline = Timeline()
+    for window, at in ((0.0, 50.0), (10.0, 75.0), (20.0, 61.0), (30.0, 40.0)):
+        timeline.window(window, seen(A, window, at, confidence=0.01),
+                        seen(B, window, at / 2 + window, confidence=0.01))  # fmt: skip
+    assert timeline.finish(40.0) == [Segment(0.0, 40.0, None)]
