@@ -44,9 +44,10 @@ class _LineFit:
 class TrackRun:
     """A track playing from `first` to `last` (stream seconds of its aligned evidence).
 
-    Each window adds at most one sighting to a run. A run may be tentative: another run of
-    the same track was playing when it began, so it could be the music repeating itself
-    rather than a jump; it counts once a later window sees it again or the other run ends.
+    Each window adds at most one sighting to a run. A run may be tentative: another run was
+    playing when it began, so it could be music repeated inside that track or shared with
+    it rather than a new track or a jump; it counts once a later window sees it without the
+    other, or it outlives the other.
     """
 
     latest: Sighting

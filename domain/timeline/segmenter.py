@@ -106,9 +106,10 @@ class Segmenter:
         return [s for s in sightings if self._starts(s) and self._run_for(s) is None]
 
     def continues_all(self, sightings: tuple[Sighting, ...]) -> bool:
-        """Whether the sightings continue every playing run."""
+        """Whether the sightings continue every playing run that counts (not the tentative
+        ones: music another track shares is not worth a search)."""
         continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}
-        return all(id(r) in continued for r in self._runs)
+        return all(id(r) in continued for r in self._runs if r.confirmed)
 
     def _starts(self, sighting: Sighting) -> bool:
         return sighting.confidence >= self._policy.start_confidence
@@ -149,20 +150,18 @@ class Segmenter:
                 self._start(TrackRun(sighting, confirmed=False), added)
             else:
                 self._chain(sighting, added)
-        # A tentative run seen again is a jump (a loop, a skip) only if the run it rivals
-        # was not heard in the same window: music that repeats itself inside a track aligns
-        # at both places while the track plays on at the first.
+        # A tentative run seen again is a new track (or a loop, a skip) only if no other
+        # run was heard in the same window: music that repeats itself inside a track, or
+        # that another track shares (a sample, a theme), aligns there too while the track
+        # plays on; in a crossfade the outgoing track is soon heard no more.
         for run in self._runs:
             if run.confirmed or id(run) not in added or run.windows < 2:
                 continue
-            run.confirmed = not any(
-                id(other) in added and other.track_id == run.track_id and other is not run
-                for other in self._runs
-            )
+            run.confirmed = not any(id(other) in added and other is not run for other in self._runs)
 
     def _start(self, run: TrackRun, added: set[int]) -> None:
-        """A new run: tentative while another run of its track plays (a repeat, or a jump)."""
-        run.confirmed = not any(r.track_id == run.track_id for r in self._runs)
+        """A new run: tentative while another run plays (see _assign)."""
+        run.confirmed = not self._runs
         self._runs.append(run)
         added.add(id(run))
 
@@ -189,28 +188,14 @@ class Segmenter:
         events: list[TimelineEvent] = []
         for run in sorted(ended, key=lambda r: r.first):
             self._runs.remove(run)
-            if self._repeats(run):
-                continue
-            for other in self._runs:  # a jump: the run it left has ended, so it was real
-                if other.track_id == run.track_id and other.last > run.last:
+            for other in self._runs:  # it outlived a real run it rivalled, so it is real
+                if run.confirmed and other.first < run.last < other.last:
                     other.confirmed = True
             if run.confirmed:
                 events += self._announce_one(run)
                 events.append(SegmentSettled(run.segment(run.last)))
                 self._settled_until = max(self._settled_until, run.last)
         return events
-
-    def _repeats(self, run: TrackRun) -> bool:
-        """Whether the run only repeats a same-track run that played all along it and is
-        better supported (heard in more windows): music repeating itself, not a jump. A run
-        whose start was said stays (live listeners were told of it)."""
-        return not run.announced and any(
-            other.track_id == run.track_id
-            and other.first <= run.first
-            and other.last >= run.last
-            and other.windows > run.windows
-            for other in self._runs
-        )
 
     def _announce(self) -> list[TimelineEvent]:
         events: list[TimelineEvent] = []

@@ -305,3 +305,16 @@ def test_weak_sightings_that_disagree_start_nothing() -> None:
         timeline.window(window, seen(A, window, at, confidence=0.01),
                         seen(B, window, at / 2 + window, confidence=0.01))  # fmt: skip
     assert timeline.finish(40.0) == [Segment(0.0, 40.0, None)]
+
+
+def test_music_another_track_shares_is_no_segment_inside_the_playing_one() -> None:
+    """B shares a theme with A: for two windows in the middle of A both align; A plays on."""
+    timeline = Timeline()
+    window = 0.0
+    while window + WINDOW <= 60.0:
+        sightings = [seen(A, window, 70.0 + window)]
+        if window in (20.0, 25.0):
+            sightings.append(seen(B, window, 100.0 + window, confidence=0.9))
+        timeline.window(window, *sightings)
+        window += HOP
+    assert [s.track_id for s in timeline.finish(60.0)] == [A]
