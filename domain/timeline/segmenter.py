@@ -150,14 +150,15 @@ class Segmenter:
                 self._start(TrackRun(sighting, confirmed=False), added)
             else:
                 self._chain(sighting, added)
-        # A tentative run seen again is a new track (or a loop, a skip) only if no other
-        # run was heard in the same window: music that repeats itself inside a track, or
+        # A tentative run seen again is a new track (or a loop, a skip) only if no run that
+        # counts was heard in the same window: music that repeats itself inside a track, or
         # that another track shares (a sample, a theme), aligns there too while the track
-        # plays on; in a crossfade the outgoing track is soon heard no more.
+        # plays on; in a crossfade the outgoing track is soon heard no more. Tentative runs
+        # heard together (two versions of one piece in the library) all count.
+        heard = any(r.confirmed and id(r) in added for r in self._runs)
         for run in self._runs:
-            if run.confirmed or id(run) not in added or run.windows < 2:
-                continue
-            run.confirmed = not any(id(other) in added and other is not run for other in self._runs)
+            if not run.confirmed and id(run) in added and run.windows >= 2:
+                run.confirmed = not heard
 
     def _start(self, run: TrackRun, added: set[int]) -> None:
         """A new run: tentative while another run plays (see _assign)."""

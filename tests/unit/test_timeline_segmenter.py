@@ -318,3 +318,17 @@ def test_music_another_track_shares_is_no_segment_inside_the_playing_one() -> No
         timeline.window(window, *sightings)
         window += HOP
     assert [s.track_id for s in timeline.finish(60.0)] == [A]
+
+
+def test_two_versions_of_one_piece_starting_together_are_both_kept() -> None:
+    """The library holds a piece and its faster version: both align from the start of a
+    track that begins just after A; neither is music A shares, so both count."""
+    timeline = Timeline()
+    play(timeline, A, 0.0, 15.0, position=0.0)  # A's last evidence at 14.8, still playing
+    c = UUID(int=3)
+    window = 15.0
+    while window + WINDOW <= 60.0:
+        timeline.window(window, seen(B, window, window - 15.0),
+                        seen(c, window, 1.1 * (window - 15.0), speed=1.1))  # fmt: skip
+        window += HOP
+    assert [s.track_id for s in timeline.finish(60.0)] == [A, B, c]
