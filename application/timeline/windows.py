@@ -22,12 +22,15 @@ from __future__ import annotations
 from application.identify.exact_passes import Pass, PassResults, try_pass
 from application.timeline.policy import TimelinePacing, TimelinePolicy
 from application.timeline.stream_prints import StreamPrints
+from domain.exact.analysis import dense
 from domain.exact.fingerprint import LandmarkFingerprint
 from domain.matches import ExactMatch
 from domain.ports.fingerprint_index import FingerprintIndex
 from domain.timeline.evidence import evidence_span
 from domain.timeline.segmenter import Segmenter
 from domain.timeline.segments import Sighting, WindowSightings
+
+SPEED_STEP = 0.005  # playing tracks' speeds are looked at to this (each one a print per block)
 
 
 class WindowMatcher:
@@ -51,11 +54,28 @@ class WindowMatcher:
         for analyses in later:
             if not self._wanted(window):
                 break
-            await self._try(window, analyses, start)
+            await self._try(window, self._at_run_speeds(analyses, window), start)
         hop = self._pacing.hop_seconds
         if start - hop >= 0 and later and self._segmenter.new_starts(window.sightings().sightings):
             await self._try(window, later[0], start - hop)
         return window.sightings()
+
+    def _at_run_speeds(self, analyses: Pass, window: _Window) -> Pass:
+        """The tolerant dense pass also at the speed of each playing track the window has
+        not continued (to SPEED_STEP): a quiet track played off-speed keeps more of its
+        pairs made at its own speed than the slope fit's pairs made at speed 1."""
+        if not any(a.tolerant for a in analyses):
+            return analyses
+        sightings = window.sightings().sightings
+        speeds = {
+            round(s / SPEED_STEP) * SPEED_STEP for s in self._segmenter.unextended_speeds(sightings)
+        }
+        extra = tuple(
+            dense(round(speed, 4), tolerant=True)
+            for speed in sorted(speeds)
+            if all(abs(speed - a.speed) > SPEED_STEP / 2 for a in analyses)
+        )
+        return analyses + extra
 
     def _wanted(self, window: _Window) -> bool:
         """Whether the window needs the next pass: a playing track it did not continue, or

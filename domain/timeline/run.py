@@ -70,6 +70,12 @@ class TrackRun:
     def track_id(self) -> UUID:
         return self.latest.track_id
 
+    @property
+    def speed(self) -> float:
+        """Its speed: fitted over its windows when they span enough, else its latest's."""
+        fitted = self.fit.slope()
+        return self.latest.speed if fitted is None else fitted
+
     def distance(self, sighting: Sighting) -> float:
         """How far (seconds of track) the sighting is from where this run should be by then."""
         return abs(sighting.position - self.latest.position_at(sighting.first))

@@ -105,6 +105,11 @@ class Segmenter:
         """The sightings that would start a segment: confident, and continuing none."""
         return [s for s in sightings if self._starts(s) and self._run_for(s) is None]
 
+    def unextended_speeds(self, sightings: tuple[Sighting, ...]) -> set[float]:
+        """Speeds of the playing runs that count and that none of the sightings continues."""
+        continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}
+        return {r.speed for r in self._runs if r.confirmed and id(r) not in continued}
+
     def continues_all(self, sightings: tuple[Sighting, ...]) -> bool:
         """Whether the sightings continue every playing run that counts (not the tentative
         ones: music another track shares is not worth a search)."""
