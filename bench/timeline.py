@@ -1,6 +1,7 @@
 """Timeline benchmark: mixes of corpus excerpts through `identify --timeline` and `monitor`.
 
     .venv/bin/python -m bench.timeline [--corpus DIR] [--work DIR] [--mixes 3]
+        [--recipe classic|offspeed|dj] [--excerpts N] [--no-command]
         [--monitor-mixes 1] [--pace 4] [--write bench/RESULTS.md]
 
 The library is the corpus's tracks, ingested once into WORK/library (embedded Postgres,
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from application.timeline.build_timeline import BuildTimeline
 from application.timeline.updates import SegmentReport
-from bench.timeline_mix import build
+from bench.timeline_mix import RECIPES, build
 from bench.timeline_report import Run, render
 from bench.timeline_score import score, versions_of
 from domain.timeline.audio_source import FileSource
@@ -182,17 +183,25 @@ async def main() -> None:
     parser.add_argument("--mixes", type=int, default=3)
     parser.add_argument("--monitor-mixes", type=int, default=1)
     parser.add_argument("--pace", type=float, default=4.0)
+    parser.add_argument("--recipe", choices=RECIPES, default="classic")
+    parser.add_argument("--excerpts", type=int, help="library excerpts per mix (20; 14 else)")
+    parser.add_argument("--no-command", action="store_true", help="skip the timed CLI run")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
+    excerpts = args.excerpts or (20 if args.recipe == "classic" else 14)
 
     names = library(args.corpus, args.work)
     versions = versions_of(json.loads((args.corpus / "near_duplicates.json").read_text()))
     runs: list[Run] = []
     for seed in range(1, args.mixes + 1):
-        mix = build(args.corpus, args.work / f"mix-{seed}", seed, excerpts=20, snr_db=10.0)
+        name = f"mix-{seed}" if args.recipe == "classic" else f"{args.recipe}-{seed}"
+        folder = args.work / name
+        mix = build(args.corpus, folder, seed, excerpts, snr_db=10.0, recipe=args.recipe)
         truth = json.loads((mix.parent / "truth.json").read_text())
         segments, cpu, wall = await in_process(args.work, mix, names)
-        command_wall, command_cpu, _ = command(args.work, mix)
+        command_wall, command_cpu = (
+            (float("nan"), float("nan")) if args.no_command else command(args.work, mix)[:2]
+        )
         lines = monitor(args.work, mix, args.pace) if seed <= args.monitor_mixes else []
         run = Run(
             seed=seed,
@@ -208,16 +217,20 @@ async def main() -> None:
         )
         runs.append(run)
         print(f"mix {seed}: {run.score.found}/{run.score.known} found, {cpu:.1f} CPU s", flush=True)
-    report = render(runs, args.corpus, args.pace)
+    report = render(runs, args.corpus, args.pace, args.recipe)
     print(report)
+    for run in runs:
+        print(f"mix {run.seed} missed: {run.score.missed}; coverage "
+              f"{[round(c, 2) for c in run.score.coverage]}")  # fmt: skip
     if args.write:
         _write_section(args.write, report)
 
 
 def _write_section(path: Path, report: str) -> None:
-    """Replace the '## Timeline' section of RESULTS.md (or append it)."""
+    """Replace the report's own section of RESULTS.md (or append it)."""
     text = path.read_text()
-    start = text.find("## Timeline")
+    title = report.splitlines()[0]
+    start = text.find(title + "\n")
     if start < 0:
         path.write_text(text.rstrip() + "\n\n" + report + "\n")
         return

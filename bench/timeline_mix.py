@@ -1,11 +1,20 @@
 """Mixes for the timeline benchmark: corpus excerpts joined by crossfades, with their truth.
 
-A mix is `excerpts` library excerpts of 30-120 s, some played 2-5 % faster or slower
-(tempo and pitch, resampled), with excerpts of the corpus's negatives between some of them;
-every join is a 2-8 s equal-power crossfade. The whole mix then gets pink noise at the
-given SNR and is encoded as MP3 at 64 kbit/s. `truth.json` beside it says, per excerpt,
-where it sits in the mix (fades included), which file it came from, and where in that file
-it starts.
+A mix is `excerpts` library excerpts of 30-120 s with excerpts of the corpus's negatives
+between some of them, joined by equal-power crossfades; the whole mix then gets pink noise
+at the given SNR and is encoded as MP3 at 64 kbit/s. How the excerpts are played is the
+recipe's:
+
+- `classic`: 30 % of them 2-5 % faster or slower (tempo and pitch, resampled), crossfades
+  of 2-8 s;
+- `offspeed`: half of them off-speed by up to 3 % either way (resampled), 4 s crossfades;
+- `dj`: as a DJ plays them, each one of: tempo 0.92-1.08 with the pitch kept (key lock),
+  pitch +-1 semitone at the same tempo, off-speed +-3 %, or unchanged; 4 s crossfades.
+  Tempo and pitch go through ffmpeg's rubberband filter.
+
+`truth.json` beside it says, per excerpt, where it sits in the mix (fades included), which
+file it came from, where in that file it starts, its speed (source seconds per mix second)
+and its pitch shift in semitones.
 """
 
 from __future__ import annotations
@@ -39,6 +48,8 @@ class Excerpt:
     speed: float
     fade_in: float
     fade_out: float
+    semitones: float = 0.0
+    treatment: str = "unchanged"
 
 
 def duration_of(path: Path) -> float:
@@ -51,8 +62,15 @@ def duration_of(path: Path) -> float:
     return float(out.strip() or 0)
 
 
-def plan(corpus: Path, seed: int, excerpts: int) -> list[dict[str, object]]:
-    """Which sources, where in them, how fast, and the fades (no audio touched yet)."""
+RECIPES = ("classic", "offspeed", "dj")
+
+
+def plan(
+    corpus: Path, seed: int, excerpts: int, recipe: str = "classic"
+) -> list[dict[str, object]]:
+    """Which sources, where in them, how played, and the fades (no audio touched yet)."""
+    if recipe not in RECIPES:
+        raise ValueError(f"recipe is one of {RECIPES}")
     rng = np.random.default_rng(seed)
     tracks = sorted(p for p in (corpus / "tracks").rglob("*") if p.is_file())
     negatives = [
@@ -62,24 +80,46 @@ def plan(corpus: Path, seed: int, excerpts: int) -> list[dict[str, object]]:
     pieces: list[dict[str, object]] = []
     for number, index in enumerate(chosen):
         path = tracks[int(index)]
-        pieces.append(_piece(rng, corpus / "tracks", path, rng.uniform(30, 120), "track"))
+        seconds = rng.uniform(30, 120)
+        pieces.append(_piece(rng, corpus / "tracks", path, seconds, "track", recipe))
         if number < excerpts - 1 and rng.random() < 0.3:
             negative = negatives[int(rng.integers(len(negatives)))]
-            pieces.append(
-                _piece(rng, corpus / "negatives", negative, rng.uniform(15, 40), "negative")
-            )
+            seconds = rng.uniform(15, 40)
+            pieces.append(_piece(rng, corpus / "negatives", negative, seconds, "negative", recipe))
     for piece in pieces:
-        piece["fade"] = float(rng.uniform(2, 8))  # the crossfade into the next piece
+        # The crossfade into the next piece.
+        piece["fade"] = float(rng.uniform(2, 8)) if recipe == "classic" else 4.0
     pieces[-1]["fade"] = 2.0
     return pieces
 
 
+def _treatment(rng: np.random.Generator, recipe: str) -> tuple[str, float, float]:
+    """(treatment, speed, semitones) of one library excerpt under the recipe."""
+    sign = float(rng.choice([-1, 1]))
+    if recipe == "classic":
+        if rng.random() < 0.3:
+            return "offspeed", round(sign * rng.uniform(0.02, 0.05) + 1.0, 4), 0.0
+        return "unchanged", 1.0, 0.0
+    if recipe == "offspeed":
+        if rng.random() < 0.5:
+            return "offspeed", round(sign * rng.uniform(0.01, 0.03) + 1.0, 4), 0.0
+        return "unchanged", 1.0, 0.0
+    kind = str(rng.choice(["tempo", "pitch", "offspeed", "unchanged"], p=[0.4, 0.2, 0.2, 0.2]))
+    if kind == "tempo":
+        return kind, round(sign * rng.uniform(0.02, 0.08) + 1.0, 4), 0.0
+    if kind == "pitch":
+        return kind, 1.0, sign
+    if kind == "offspeed":
+        return kind, round(sign * rng.uniform(0.01, 0.03) + 1.0, 4), 0.0
+    return kind, 1.0, 0.0
+
+
 def _piece(
-    rng: np.random.Generator, root: Path, path: Path, seconds: float, kind: str
+    rng: np.random.Generator, root: Path, path: Path, seconds: float, kind: str, recipe: str
 ) -> dict[str, object]:
-    speed = 1.0
-    if kind == "track" and rng.random() < 0.3:
-        speed = float(rng.choice([-1, 1]) * rng.uniform(0.02, 0.05) + 1.0)
+    treatment, speed, semitones = "unchanged", 1.0, 0.0
+    if kind == "track":
+        treatment, speed, semitones = _treatment(rng, recipe)
     length = duration_of(path)
     source_seconds = min(seconds * speed, length - 1.0)
     start = float(rng.uniform(0.5, max(0.5, length - source_seconds - 0.5)))
@@ -90,21 +130,30 @@ def _piece(
         "source_start": start,
         "source_seconds": source_seconds,
         "speed": round(speed, 4),
+        "semitones": semitones,
+        "treatment": treatment,
     }
 
 
 def _source(piece: dict[str, object]) -> np.ndarray:
-    """The piece's audio at RATE, mono, played at its speed."""
+    """The piece's audio at RATE, mono, played as its treatment says."""
     start, seconds = f"{piece['source_start']:.4f}", f"{piece['source_seconds']:.4f}"
+    treatment = str(piece.get("treatment", "offspeed"))
+    speed = float(piece["speed"])  # type: ignore[arg-type]
+    semitones = float(piece.get("semitones", 0.0))  # type: ignore[arg-type]
+    filters: list[str] = []
+    if treatment == "tempo":  # key lock: the tempo changes, the pitch stays
+        filters = ["-af", f"rubberband=tempo={speed}:pitchq=quality"]
+    elif treatment == "pitch":
+        filters = ["-af", f"rubberband=pitch={2 ** (semitones / 12):.6f}:pitchq=quality"]
     raw = subprocess.run(
         ["ffmpeg", "-v", "error", "-ss", start, "-t", seconds, "-i", str(piece["path"]),
-         "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"],
+         *filters, "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"],
         capture_output=True,
         check=True,
     ).stdout  # fmt: skip
     audio = np.frombuffer(raw, np.float32).astype(np.float64)
-    speed = float(piece["speed"])  # type: ignore[arg-type]
-    if speed != 1.0:
+    if treatment == "offspeed" and speed != 1.0:
         ratio = Fraction(1 / speed).limit_denominator(1000)
         audio = resample_poly(audio, ratio.numerator, ratio.denominator)
     return audio
@@ -142,6 +191,8 @@ def render(pieces: list[dict[str, object]]) -> tuple[np.ndarray, list[Excerpt]]:
                 speed=float(piece["speed"]),  # type: ignore[arg-type]
                 fade_in=round(fade_in, 3),
                 fade_out=round(fade_out, 3),
+                semitones=float(piece.get("semitones", 0.0)),  # type: ignore[arg-type]
+                treatment=str(piece.get("treatment", "unchanged")),
             )
         )
     return mix, truth
@@ -157,13 +208,15 @@ def with_noise(mix: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
     return mix + noise
 
 
-def build(corpus: Path, folder: Path, seed: int, excerpts: int, snr_db: float) -> Path:
+def build(
+    corpus: Path, folder: Path, seed: int, excerpts: int, snr_db: float, recipe: str = "classic"
+) -> Path:
     """Writes folder/mix.mp3 and folder/truth.json (skipped when both exist); returns the mix."""
     target, truth_file = folder / "mix.mp3", folder / "truth.json"
     if target.exists() and truth_file.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    mix, truth = render(plan(corpus, seed, excerpts))
+    mix, truth = render(plan(corpus, seed, excerpts, recipe))
     noisy = with_noise(mix, snr_db, seed)
     noisy *= 0.9 / max(1e-9, float(np.max(np.abs(noisy))))
     with tempfile.TemporaryDirectory(prefix="timeline-mix-") as scratch:
@@ -179,6 +232,7 @@ def build(corpus: Path, folder: Path, seed: int, excerpts: int, snr_db: float) -
         )
     description = {
         "seed": seed,
+        "recipe": recipe,
         "snr_db": snr_db,
         "codec": "mp3 64k",
         "seconds": round(len(mix) / RATE, 3),

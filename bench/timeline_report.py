@@ -49,6 +49,8 @@ def _row(name: str, runs: list[Run]) -> str:
     return (
         f"| {name} | {seconds / 60:.1f} | {total.found}/{total.known} "
         f"({100 * total.found / max(1, total.known):.1f} %) "
+        f"| {total.covered}/{total.found} ({100 * total.covered / max(1, total.found):.1f} %), "
+        f"median {100 * float(np.median(total.coverage)) if total.coverage else 0:.0f} % "
         f"| {_pair(middle.start_errors)} | {_pair(middle.end_errors)} "
         f"| {_pair(total.start_errors)} | {_pair(total.end_errors)} "
         f"| {_pair(total.offset_errors, 1000, 0)} "
@@ -59,10 +61,11 @@ def _row(name: str, runs: list[Run]) -> str:
     )
 
 
-def render(runs: list[Run], corpus: Path, pace: float) -> str:
+def render(runs: list[Run], corpus: Path, pace: float, recipe: str = "classic") -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     head = (
-        "| mix | minutes | library excerpts found | start err, fade middles: median / p95 (s) "
+        "| mix | minutes | library excerpts found | found ones covered >= 90 % by their track "
+        "(fades excluded), median coverage | start err, fade middles: median / p95 (s) "
         "| end err, fade middles (s) | start err, excerpt edges (s) | end err, excerpt edges "
         "(s) | offset err median / p95 (ms) | unknown excerpts labelled | wrong segments "
         "| analysis, x real time per core | the command, x real time per core "
@@ -75,9 +78,9 @@ def render(runs: list[Run], corpus: Path, pace: float) -> str:
     missed = [m for r in runs for m in r.score.missed]
     return "\n".join(
         [
-            "## Timeline",
+            "## Timeline" if recipe == "classic" else f"## Timeline, {recipe} mixes, {corpus.name}",
             "",
-            f"`.venv/bin/python -m bench.timeline --mixes {len(runs)}`, {now}, "
+            f"`.venv/bin/python -m bench.timeline --mixes {len(runs)} --recipe {recipe}`, {now}, "
             f"{platform.machine()} {len(os.sched_getaffinity(0))}-core VM, corpus "
             f"{corpus}.",
             "",

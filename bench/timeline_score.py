@@ -6,7 +6,8 @@ union of those segments, against the excerpt's edges (`edges="excerpt"`: where i
 starts and its fade-out ends) or against the middles of its fades (`edges="midpoints"`:
 where it and its neighbour are equally loud). A negative excerpt is *labelled* when a
 known segment lies mostly inside its part that no neighbour fades over. A *wrong* segment
-is a known segment whose track plays nowhere under it.
+is a known segment whose track plays nowhere under it. A found excerpt is *covered* when
+segments of its own track cover at least 90 % of its part that no neighbour fades over.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import numpy as np
 class Score:
     known: int = 0
     found: int = 0
+    covered: int = 0
+    coverage: list[float] = field(default_factory=list)
     start_errors: list[float] = field(default_factory=list)
     end_errors: list[float] = field(default_factory=list)
     offset_errors: list[float] = field(default_factory=list)
@@ -78,10 +81,15 @@ def score(
             > 0
         ]
         covered = _covered(mine, excerpt["start_seconds"], excerpt["end_seconds"])
+        inner0 = excerpt["start_seconds"] + excerpt["fade_in"]
+        inner1 = excerpt["end_seconds"] - excerpt["fade_out"]
+        inner = _covered(mine, inner0, inner1) / max(1e-9, inner1 - inner0)
+        result.coverage.append(inner)
         if covered < 0.5 * (excerpt["end_seconds"] - excerpt["start_seconds"]):
             result.missed.append(f"{excerpt['name']} at {excerpt['start_seconds']:.0f} s")
             continue
         result.found += 1
+        result.covered += inner >= 0.9
         result.fragments.append(len(mine))
         start, end = excerpt["start_seconds"], excerpt["end_seconds"]
         if edges == "midpoints":

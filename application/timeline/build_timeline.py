@@ -152,7 +152,7 @@ class _Run:
         admission: CpuAdmission,
     ) -> None:
         self.total, self._admission = total, admission
-        self.prints = StreamPrints(fingerprinter, pacing.block_seconds, policy.speeds)
+        self.prints = StreamPrints(fingerprinter, pacing.block_seconds, policy.passes[0])
         self.segmenter = Segmenter(policy.segments)
         self.match = WindowMatcher(index, self.prints, self.segmenter, policy, pacing)
         self._window, self._hop = policy.window_seconds, pacing.hop_seconds

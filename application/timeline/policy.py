@@ -1,4 +1,4 @@
-"""How a timeline is made: window, hops, the speeds searched, limits.
+"""How a timeline is made: window, hops, the exact lane's passes, limits.
 
 Windows are 10 s: at 10 dB SNR through a 64 kbit/s codec a 10 s stretch holds enough
 aligned landmarks for a confident match even when another track covers half of it in a
@@ -10,12 +10,17 @@ still accepted at its predicted position, and a track found in one window is loo
 in the window before it too. Live input moves by 2 s: a window ends at most 2 s after
 enough of a new track has played, which keeps the first report well inside 8 s; lookups
 cost 5x, and a live stream leaves the time for it.
+
+Windows are matched with the clip lane's passes (application.identify.exact_passes): the
+slope fit finds a track played off-speed, or with its tempo or pitch changed, in one lookup,
+where a grid of assumed speeds took one lookup per speed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from application.identify.exact_passes import Pass, exact_passes
 from domain.timeline.segmenter import SegmentPolicy
 
 
@@ -23,10 +28,10 @@ from domain.timeline.segmenter import SegmentPolicy
 class TimelinePacing:
     """`hop_seconds` between windows; audio is fingerprinted `block_seconds` at a time (each
     block costs the fingerprinter's context again) and read from the decoder `read_seconds`
-    at a time. Where the sparse look found nothing for the newest audio, the dense search
-    at every assumed speed runs at most once per `search_every_seconds` of stream: a file
-    searches each unexplained second once (a track's start is then found by the look back),
-    live input more often, so that a sped-up track is reported soon."""
+    at a time. Where the first pass found nothing for the newest audio, the later passes
+    run at most once per `search_every_seconds` of stream: a file searches each unexplained
+    second once (a track's start is then found by the look back), live input more often, so
+    that a track the first pass misses is reported soon."""
 
     hop_seconds: float
     block_seconds: float
@@ -41,10 +46,6 @@ LIVE_PACING = TimelinePacing(
     hop_seconds=2.0, block_seconds=2.0, read_seconds=0.5, search_every_seconds=4.0
 )
 
-# Assumed speeds of the dense search, 2 % apart: each catches about 1 % either side in a
-# 10 s window, so together with the exact-speed analysis they cover 0.95-1.05.
-SEARCH_SPEEDS = (1.0, 0.96, 0.98, 1.02, 1.04)
-
 
 @dataclass(frozen=True, slots=True)
 class TimelinePolicy:
@@ -56,7 +57,7 @@ class TimelinePolicy:
     window_seconds: float = 10.0
     file: TimelinePacing = FILE_PACING
     live: TimelinePacing = LIVE_PACING
-    speeds: tuple[float, ...] = SEARCH_SPEEDS
+    passes: tuple[Pass, ...] = field(default_factory=exact_passes)
     explained_slack_seconds: float = 2.0
     matches_per_window: int = 5
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)

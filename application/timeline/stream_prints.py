@@ -3,14 +3,16 @@
 Each block is fingerprinted with the audio context its landmarks depend on (the
 fingerprinter's framing) on either side, and keeps only the landmarks anchored inside it:
 so the blocks together hold exactly the landmarks of the whole stream, and overlapping
-windows share them instead of fingerprinting their audio again. The sparse (reference)
-analysis is made for every block; the dense one (the assumed speeds) only for blocks that a
-window needs it for, and at most once. Blocks no future window reaches are dropped, so
-memory stays bounded whatever the stream's length.
+windows share them instead of fingerprinting their audio again. The first pass's analyses
+are made for every block as it is fingerprinted; any other analysis only for the blocks a
+window needs it for, and at most once (the block's peaks are found once for all of them, see
+the Fingerprinter port). Blocks no future window reaches are dropped, so memory stays bounded
+whatever the stream's length.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import deque
 from collections.abc import Sequence
@@ -20,11 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.audio import FINGERPRINT_RATE, PcmAudio
-from domain.exact.analysis import INDEXED_PAIRS, dense
+from domain.exact.analysis import LandmarkAnalysis
 from domain.exact.fingerprint import LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
-
-SPARSE = 0.0  # the key of a block's sparse print (dense prints are keyed by their speed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +41,24 @@ class _Block:
     end_frame: int
     audio: PcmAudio  # its samples with the context either side, from `audio_frame`
     audio_frame: int
-    prints: dict[float, _Landmarks] = field(default_factory=dict[float, _Landmarks])
+    prints: dict[LandmarkAnalysis, _Landmarks] = field(
+        default_factory=dict[LandmarkAnalysis, _Landmarks]
+    )
 
 
 class StreamPrints:
     """Push decoded 16 kHz audio in; ask for any window's landmarks once it is fingerprinted."""
 
     def __init__(
-        self, fingerprinter: Fingerprinter, block_seconds: float, speeds: Sequence[float]
+        self,
+        fingerprinter: Fingerprinter,
+        block_seconds: float,
+        eager: Sequence[LandmarkAnalysis],
     ) -> None:
+        """`eager`: the analyses every block is made with as soon as its audio is in."""
         framing = fingerprinter.framing
         self._fingerprinter = fingerprinter
-        self._speeds = tuple(speeds)
+        self._eager = tuple(_key(a) for a in eager)
         self.frame_seconds = framing.frame_seconds
         self._hop = max(1, round(framing.frame_seconds * FINGERPRINT_RATE))  # samples per frame
         self._before = math.ceil(framing.before_seconds * FINGERPRINT_RATE / self._hop)
@@ -98,8 +104,7 @@ class StreamPrints:
         hi = (end + self._after - self._pending_frame) * self._hop
         audio = PcmAudio(self._pending[lo:hi].copy(), FINGERPRINT_RATE)
         block = _Block(first, end, audio, start)
-        (sparse,) = await self._fingerprinter.prints(audio, [INDEXED_PAIRS])  # speeds are tried
-        block.prints[SPARSE] = self._own(block, sparse)
+        await self._make_prints(block, self._eager)
         self._blocks.append(block)
         self._next_frame = end
         keep_from = max(0, end - self._before)  # the next block's context starts there
@@ -114,19 +119,21 @@ class StreamPrints:
         inside = (np.rint(frames) >= block.first_frame) & (np.rint(frames) < block.end_frame)
         return _Landmarks(fingerprint.hashes[inside], frames[inside])
 
-    async def window(self, start: float, end: float, speed: float | None) -> LandmarkFingerprint:
-        """Landmarks anchored in [start, end) seconds, timed from `start`: the sparse
-        analysis (`speed` None), or the dense one at an assumed speed."""
+    async def window(
+        self, start: float, end: float, analysis: LandmarkAnalysis
+    ) -> LandmarkFingerprint:
+        """Landmarks of `analysis` anchored in [start, end) seconds, timed from `start`
+        (on the reference's axis at the analysis's assumed speed), with its stretch."""
         first, last = round(start / self.frame_seconds), round(end / self.frame_seconds)
-        key = SPARSE if speed is None else speed
+        key = _key(analysis)
         parts: list[_Landmarks] = []
         for block in self._blocks:
             if block.end_frame <= first or block.first_frame >= last:
                 continue
             if key not in block.prints:
-                await self._densify(block)
+                await self._make_prints(block, (key,))
             parts.append(block.prints[key])
-        scale = 1.0 if speed is None else speed
+        scale = analysis.speed
         hashes = np.concatenate([p.hashes for p in parts]) if parts else np.zeros(0, np.uint64)
         frames = np.concatenate([p.frames for p in parts]) if parts else np.zeros(0)
         inside = (np.rint(frames) >= first) & (np.rint(frames) < last)
@@ -137,15 +144,29 @@ class StreamPrints:
             frame_seconds=self.frame_seconds,
             frames=int(round((last - first) * scale)),
             speed=scale,
+            stretch=analysis.stretch,
         )
 
-    async def _densify(self, block: _Block) -> None:
-        analyses = [dense(speed) for speed in self._speeds]
-        for fingerprint in await self._fingerprinter.prints(block.audio, analyses):
-            block.prints[fingerprint.speed] = self._own(block, fingerprint)
+    async def windows(
+        self, start: float, end: float, analyses: Sequence[LandmarkAnalysis]
+    ) -> list[LandmarkFingerprint]:
+        """`window` for each analysis, in their order (a pass's prints of one window)."""
+        return [await self.window(start, end, analysis) for analysis in analyses]
+
+    async def _make_prints(self, block: _Block, keys: Sequence[LandmarkAnalysis]) -> None:
+        wanted = [key for key in keys if key not in block.prints]
+        if wanted:
+            made = await self._fingerprinter.prints(block.audio, wanted)
+            for key, fingerprint in zip(wanted, made, strict=True):
+                block.prints[key] = self._own(block, fingerprint)
 
     def forget_before(self, seconds: float) -> None:
         """No window will start before `seconds` again: drop the blocks that lie before it."""
         frame = math.floor(seconds / self.frame_seconds)
         while self._blocks and self._blocks[0].end_frame <= frame:
             self._blocks.popleft()
+
+
+def _key(analysis: LandmarkAnalysis) -> LandmarkAnalysis:
+    """What a block's landmarks depend on: the stretch is the matcher's, not the print's."""
+    return dataclasses.replace(analysis, stretch=0.0)

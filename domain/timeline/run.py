@@ -44,9 +44,10 @@ class _LineFit:
 class TrackRun:
     """A track playing from `first` to `last` (stream seconds of its aligned evidence).
 
-    Each window adds at most one sighting to a run. A run may be tentative: another run of
-    the same track was playing when it began, so it could be the music repeating itself
-    rather than a jump; it counts once a later window sees it again or the other run ends.
+    Each window adds at most one sighting to a run. A run may be tentative: another run was
+    playing when it began, so it could be music repeated inside that track or shared with
+    it rather than a new track or a jump; it counts once a later window sees it without the
+    other, or it outlives the other.
     """
 
     latest: Sighting
@@ -69,6 +70,12 @@ class TrackRun:
     def track_id(self) -> UUID:
         return self.latest.track_id
 
+    @property
+    def speed(self) -> float:
+        """Its speed: fitted over its windows when they span enough, else its latest's."""
+        fitted = self.fit.slope()
+        return self.latest.speed if fitted is None else fitted
+
     def distance(self, sighting: Sighting) -> float:
         """How far (seconds of track) the sighting is from where this run should be by then."""
         return abs(sighting.position - self.latest.position_at(sighting.first))
@@ -81,8 +88,11 @@ class TrackRun:
         self.windows += 1
 
     def absorb(self, sighting: Sighting) -> None:
-        """More evidence from a window that already added one (another assumed speed)."""
-        self.first, self.last = min(self.first, sighting.first), max(self.last, sighting.last)
+        """More evidence from a window that already added one (another pass). A start
+        once announced stays where it was said to be."""
+        if not self.announced:
+            self.first = min(self.first, sighting.first)
+        self.last = max(self.last, sighting.last)
         self.confidence = max(self.confidence, sighting.confidence)
 
     def segment(self, end: float | None) -> Segment:

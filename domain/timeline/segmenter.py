@@ -4,8 +4,13 @@ Windows arrive in stream order. A sighting that agrees with a playing run (same 
 position that run predicts, a similar speed) extends it, however weak: at a predicted
 position chance alignments are vanishingly rare, which is what finds a fading track's last
 seconds in a crossfade. A sighting that agrees with no run starts one if it is confident by
-itself. A run that no window has seen for a while has ended: it is settled. Stretches that
-no known segment covers and that are long enough become unknown segments.
+itself, or if it is the last of a chain of weak ones, each of later audio, each where the
+chain predicts: a weak alignment lands at a predicted position (within a fraction of a
+second of one track among many) by chance about as rarely as a confident one anywhere, so
+a track too degraded for any one window (a slowed quiet passage under noise) is still
+found once it has held its course for a few windows. A run that no window has seen for a
+while has ended: it is settled. Stretches that no known segment covers and that are long
+enough become unknown segments.
 """
 
 from __future__ import annotations
@@ -30,13 +35,16 @@ class SegmentPolicy:
     track may stray from its run's prediction (past it, a jump or a new speed starts a new
     segment). `max_gap`: seconds after its last evidence, with a window beyond that not
     seeing it, that a track has ended. `min_unknown`: shorter stretches with no track are
-    gaps between segments, not unknown segments."""
+    gaps between segments, not unknown segments. `chain`: weak sightings, each of audio
+    after the last, that agree on a track, its speed and where in it the stream is, which
+    together start a segment (see Segmenter)."""
 
     start_confidence: float = 0.5
     position_tolerance: float = 0.3
     speed_tolerance: float = 0.025
     max_gap: float = 5.0
     min_unknown: float = 5.0
+    chain: int = 3
 
 
 class Segmenter:
@@ -45,6 +53,7 @@ class Segmenter:
     def __init__(self, policy: SegmentPolicy | None = None) -> None:
         self._policy = policy or SegmentPolicy()
         self._runs: list[TrackRun] = []
+        self._chains: list[TrackRun] = []  # weak sightings agreeing so far, not yet runs
         self._settled_until = 0.0  # where the settled segments' known audio ends
         self._unknown_since: float | None = None  # an unknown segment announced, still open
         self._gap_until: float | None = None  # a run starts here, maybe after unknown audio
@@ -52,6 +61,7 @@ class Segmenter:
     def observe(self, window: WindowSightings) -> list[TimelineEvent]:
         events: list[TimelineEvent] = []
         self._assign(window.sightings)
+        self._chains = [c for c in self._chains if window.start - c.last <= self._policy.max_gap]
         events += self._settle_ended(window.start)
         events += self._announce()
         events += self._gap()
@@ -76,29 +86,60 @@ class Segmenter:
             s.last >= after and (self._run_for(s) is not None or self._starts(s)) for s in sightings
         )
 
+    def covers(
+        self, sightings: tuple[Sighting, ...], start: float, end: float, slack: float
+    ) -> bool:
+        """Whether sightings that would count leave no stretch of [start, end) longer than
+        `slack` unexplained (a track found in part of a window may hold more of it)."""
+        spans = sorted(
+            (s.first, s.last) for s in sightings if self._run_for(s) is not None or self._starts(s)
+        )
+        reach = start
+        for first, last in spans:
+            if first - reach > slack:
+                return False
+            reach = max(reach, last)
+        return end - reach <= slack
+
     def new_starts(self, sightings: tuple[Sighting, ...]) -> list[Sighting]:
         """The sightings that would start a segment: confident, and continuing none."""
         return [s for s in sightings if self._starts(s) and self._run_for(s) is None]
 
     def unextended_speeds(self, sightings: tuple[Sighting, ...]) -> set[float]:
-        """Speeds of playing runs that none of the sightings continues."""
+        """Speeds of the playing runs that count and that none of the sightings continues."""
         continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}
-        return {r.latest.speed for r in self._runs if id(r) not in continued}
+        return {r.speed for r in self._runs if r.confirmed and id(r) not in continued}
+
+    def continues_all(self, sightings: tuple[Sighting, ...]) -> bool:
+        """Whether the sightings continue every playing run that counts (not the tentative
+        ones: music another track shares is not worth a search)."""
+        continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}
+        return all(id(r) in continued for r in self._runs if r.confirmed)
 
     def _starts(self, sighting: Sighting) -> bool:
         return sighting.confidence >= self._policy.start_confidence
 
     def _run_for(self, sighting: Sighting) -> TrackRun | None:
         """The playing run this sighting continues, if any (the nearest in position)."""
-        policy = self._policy
+        return self._nearest(self._runs, sighting)
+
+    def _nearest(self, runs: list[TrackRun], sighting: Sighting) -> TrackRun | None:
         fitting = [
             run
-            for run in self._runs
+            for run in runs
             if run.track_id == sighting.track_id
-            and abs(run.latest.speed - sighting.speed) <= policy.speed_tolerance
-            and run.distance(sighting) <= policy.position_tolerance
+            and self._same_speed(run, sighting)
+            and run.distance(sighting) <= self._policy.position_tolerance
         ]
         return min(fitting, key=lambda run: run.distance(sighting), default=None)
+
+    def _same_speed(self, run: TrackRun, sighting: Sighting) -> bool:
+        """Within the speed tolerance, or too short to tell: a slope fitted to a second of
+        hits (a crossfade's edge) is loose, and a speed difference shows only as drift over
+        the sighting's span, which must then stay within the position tolerance."""
+        apart = abs(run.latest.speed - sighting.speed)
+        drift = apart * (sighting.last - sighting.first)
+        return apart <= self._policy.speed_tolerance or drift <= self._policy.position_tolerance
 
     def _assign(self, sightings: tuple[Sighting, ...]) -> None:
         added: set[int] = set()
@@ -110,11 +151,42 @@ class Segmenter:
                 else:
                     run.add(sighting)
                     added.add(id(run))
-                    run.confirmed = run.confirmed or run.windows > 1
             elif self._starts(sighting):
-                rival = any(r.track_id == sighting.track_id for r in self._runs)
-                self._runs.append(TrackRun(sighting, confirmed=not rival))
-                added.add(id(self._runs[-1]))
+                self._start(TrackRun(sighting, confirmed=False), added)
+            else:
+                self._chain(sighting, added)
+        # A tentative run seen again is a new track (or a loop, a skip) only if no run that
+        # counts was heard in the same window: music that repeats itself inside a track, or
+        # that another track shares (a sample, a theme), aligns there too while the track
+        # plays on; in a crossfade the outgoing track is soon heard no more. Tentative runs
+        # heard together (two versions of one piece in the library) all count.
+        heard = any(r.confirmed and id(r) in added for r in self._runs)
+        for run in self._runs:
+            if not run.confirmed and id(run) in added and run.windows >= 2:
+                run.confirmed = not heard
+
+    def _start(self, run: TrackRun, added: set[int]) -> None:
+        """A new run: tentative while another run plays (see _assign)."""
+        run.confirmed = not self._runs
+        self._runs.append(run)
+        added.add(id(run))
+
+    def _chain(self, sighting: Sighting, added: set[int]) -> None:
+        """A weak sighting continuing no run: it extends the chain it agrees with (a link
+        when it brings later audio), and a chain of `chain` links becomes a run."""
+        chain = self._nearest(self._chains, sighting)
+        if chain is None:
+            self._chains.append(TrackRun(sighting, confirmed=False))
+            added.add(id(self._chains[-1]))
+            return
+        if id(chain) in added or sighting.first < chain.last - self._policy.position_tolerance:
+            chain.absorb(sighting)  # the same audio again (another pass, overlapping windows)
+            return
+        chain.add(sighting)
+        added.add(id(chain))
+        if chain.windows >= self._policy.chain:
+            self._chains.remove(chain)
+            self._start(chain, added)
 
     def _settle_ended(self, now: float) -> list[TimelineEvent]:
         """Runs unseen since `max_gap` before `now` (the start of a window that missed them)."""
@@ -122,8 +194,8 @@ class Segmenter:
         events: list[TimelineEvent] = []
         for run in sorted(ended, key=lambda r: r.first):
             self._runs.remove(run)
-            for other in self._runs:  # a jump: the run it left has ended, so it was real
-                if other.track_id == run.track_id and other.last > run.last:
+            for other in self._runs:  # it outlived a real run it rivalled, so it is real
+                if run.confirmed and other.first < run.last < other.last:
                     other.confirmed = True
             if run.confirmed:
                 events += self._announce_one(run)
@@ -164,9 +236,11 @@ class Segmenter:
 
     def _unknown_until(self, decided: float) -> list[TimelineEvent]:
         """Audio before `decided` has been in every window it will ever be in; with nothing
-        playing, audio after the last segment is unknown once that is long enough."""
+        playing or forming, audio after the last segment is unknown once that is long enough."""
         if self._unknown_since is not None or any(r.confirmed for r in self._runs):
             return []
+        if self._chains:  # audio a chain of weak sightings may yet claim is not decided
+            decided = min(decided, *(c.first for c in self._chains))
         if decided - self._settled_until < self._policy.min_unknown:
             return []
         self._unknown_since = self._settled_until

@@ -12,7 +12,7 @@ from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from application.identify.identify_exact import IdentifyExact
 from application.timeline.stream_prints import StreamPrints
 from domain.audio import PcmAudio
-from domain.exact.analysis import INDEXED, INDEXED_PAIRS, STRETCHABLE, dense
+from domain.exact.analysis import INDEXED, INDEXED_PAIRS, STRETCHABLE, LandmarkAnalysis, dense
 from domain.exact.fingerprint import SCALE_FREE, LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
 from tests.support.fixtures.exact import TRACK_SEEDS
@@ -116,7 +116,7 @@ async def test_the_numpy_twin_identifies_through_the_memory_index() -> None:
 
 async def _streamed(printer: Fingerprinter, track: PcmAudio, block_seconds: float) -> StreamPrints:
     """The track pushed in uneven pieces and fingerprinted block by block, as a stream is."""
-    prints = StreamPrints(printer, block_seconds, speeds=(1.0, 0.97))
+    prints = StreamPrints(printer, block_seconds, eager=[INDEXED])
     for start in range(0, len(track.samples), 7_777):
         prints.push(PcmAudio(track.samples[start : start + 7_777], RATE))
         await prints.fingerprint_ready()
@@ -134,19 +134,23 @@ def _pairs(fingerprint: LandmarkFingerprint, shift: int = 0) -> list[tuple[int, 
     )
 
 
+@pytest.mark.parametrize("analysis", [INDEXED, INDEXED_PAIRS, STRETCHABLE], ids=str)
 async def test_a_stream_in_blocks_has_exactly_the_landmarks_of_the_whole(
-    printer: Fingerprinter,
+    printer: Fingerprinter, analysis: LandmarkAnalysis
 ) -> None:
-    """The framing's context is enough: block edges add or lose no landmark (the timeline
-    tries speeds, so its streams keep the fixed-scale pairs only)."""
+    """The framing's context is enough: block edges add or lose no landmark, pairs or
+    triplets, sparse or dense (the timeline's windows are matched with the clip's passes)."""
     track = synthetic_track(9, 24.0)
-    (whole,) = await printer.prints(track, [INDEXED_PAIRS])
+    (whole,) = await printer.prints(track, [analysis])
     prints = await _streamed(printer, track, block_seconds=2.5)
-    assert _pairs(await prints.window(0.0, 24.0, None)) == _pairs(whole)
+    streamed = await prints.window(0.0, 24.0, analysis)
+    assert len(whole) > 100
+    assert _pairs(streamed) == _pairs(whole)
+    assert streamed.stretch == analysis.stretch
     # Any window: the landmarks anchored in it, timed from its start.
     frames_in = round(7.5 / whole.frame_seconds)
     inside = (whole.times >= frames_in) & (whole.times < round(17.5 / whole.frame_seconds))
-    part = await prints.window(7.5, 17.5, None)
+    part = await prints.window(7.5, 17.5, analysis)
     assert _pairs(part, shift=frames_in) == sorted(
         zip(whole.hashes[inside].tolist(), whole.times[inside].astype(int).tolist(), strict=True)
     )
@@ -156,7 +160,7 @@ async def test_dense_landmarks_at_a_speed_survive_the_blocks(printer: Fingerprin
     track = synthetic_track(10, 24.0)
     [whole] = await printer.prints(track, [dense(0.97)])
     prints = await _streamed(printer, track, block_seconds=3.0)
-    streamed = await prints.window(0.0, 24.0, 0.97)
+    streamed = await prints.window(0.0, 24.0, dense(0.97))
     assert streamed.speed == 0.97
     # At a speed other than 1, anchor times are rounded after the block's shift: within a frame.
     exact = set(_pairs(whole))

@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.audio_factory import encode, write_wav
 from tests.support.cli_runner import run_cli
-from tests.support.timeline_audio import FIRST, SECOND, SET, mix, track
+from tests.support.timeline_audio import DJ_SET, FIRST, SECOND, SET, mix, track
 
 FIELDS = {"file", "start_seconds", "end_seconds", "track_id", "title", "artist"} | {
     "offset_seconds",
@@ -60,6 +60,29 @@ async def test_identify_timeline_lists_the_segments_of_each_file(
     assert code == 0
     assert out.splitlines()[0] == str(mixed)
     assert f"song{FIRST}" in out.splitlines()[1] and "unknown" in out.splitlines()[3]
+
+
+async def test_a_key_locked_tempo_change_and_a_pitch_shift_are_each_one_segment(
+    library: dict[int, str], cli_env: dict[str, str], audio_dir: Path
+) -> None:
+    """A played 6 % faster with its pitch kept, then B a semitone up: the clip lane's slope
+    fit and triplets find both, each as one segment with its speed."""
+    audio, placed = mix(DJ_SET)
+    mixed = encode(write_wav(audio_dir / "dj.wav", audio), audio_dir / "dj.mp3", "-b:a", "128k")
+    code, out, err = await run_cli(cli_env, "identify", "--timeline", "--json", str(mixed))
+    assert code == 0, err
+    stretched, shifted = lines(out)
+    assert (stretched["track_id"], shifted["track_id"]) == (library[FIRST], library[SECOND])
+    assert stretched["speed"] == pytest.approx(1.06, abs=0.01)
+    assert shifted["speed"] == pytest.approx(1.0, abs=0.01)
+    # A pitch shift leaves a few aligned hashes a second: its edges are known to 2 s.
+    for segment, truth in zip((stretched, shifted), placed, strict=True):
+        assert segment["start_seconds"] == pytest.approx(truth.start, abs=2.0)
+        assert segment["end_seconds"] == pytest.approx(truth.end, abs=2.0)
+        position = segment["offset_seconds"] + truth.tempo * (
+            truth.start - segment["start_seconds"]
+        )
+        assert position == pytest.approx(truth.offset, abs=0.25)
 
 
 def cue_frames(index: str) -> int:

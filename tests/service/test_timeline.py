@@ -15,7 +15,7 @@ from litestar.testing import WebSocketTestSession
 from tests.support.audio_factory import encode, write_wav
 from tests.support.http_app import AdminHeaders, Client, error_of, wait_indexed
 from tests.support.media import upload
-from tests.support.timeline_audio import FIRST, SECOND, SET, mix, track
+from tests.support.timeline_audio import DJ_SET, FIRST, SECOND, SET, mix, track
 
 
 @pytest.fixture
@@ -65,6 +65,23 @@ async def test_a_recording_streams_back_its_segments_as_ndjson(
     assert [r["title"] for r in rows] == [f"song{FIRST}", f"song{SECOND}", "", f"song{FIRST}"]
     assert [float(r["start"]) for r in rows] == pytest.approx(
         [s["start_seconds"] for s in segments], abs=0.001
+    )
+
+
+async def test_a_dj_played_mix_streams_back_one_segment_per_track_with_its_speed(
+    client: Client, library: list[str], audio_dir: Path
+) -> None:
+    """Key-locked tempo 1.06, then a semitone up: each one segment, NDJSON as for any mix."""
+    audio, placed = mix(DJ_SET)
+    played = encode(write_wav(audio_dir / "dj.wav", audio), audio_dir / "dj.mp3", "-b:a", "128k")
+    response = await client.post("/api/v1/timeline", files=[upload(played)])
+    assert response.status_code == 200, response.text
+    segments = [line for line in ndjson(response.text) if line["type"] == "segment"]
+    assert [s["track"] and s["track"]["id"] for s in segments] == library
+    assert [s["speed"] for s in segments] == [pytest.approx(1.06, abs=0.01),
+                                              pytest.approx(1.0, abs=0.01)]  # fmt: skip
+    assert [s["start_seconds"] for s in segments] == pytest.approx(
+        [p.start for p in placed], abs=2.0
     )
 
 

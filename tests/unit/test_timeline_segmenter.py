@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import numpy as np
 import pytest
 
 from domain.timeline.segmenter import Segmenter
@@ -215,6 +216,121 @@ def test_what_the_search_needs_to_know() -> None:
     assert segmenter.explains((continuing,), after=13.0)
     assert not segmenter.explains((weak_other,), after=13.0)
     assert not segmenter.explains((continuing,), after=14.9)
+    assert not segmenter.continues_all((weak_other,))
     assert segmenter.unextended_speeds((weak_other,)) == {1.04}
     assert segmenter.unextended_speeds((continuing,)) == set()
+    assert segmenter.continues_all((continuing,))
     assert segmenter.new_starts((seen(B, 5.0, 0.0), continuing)) == [seen(B, 5.0, 0.0)]
+
+
+def test_a_key_locked_tempo_change_is_one_segment_with_its_speed() -> None:
+    """Each window's slope fit says about 1.06 (within a few thousandths): one segment."""
+    timeline = Timeline()
+    for number, window in enumerate(np.arange(0.0, 55.0, HOP)):
+        fitted = 1.06 + (0.004 if number % 2 else -0.003)
+        sighting = seen(A, window, 30.0 + 1.06 * window, speed=1.06)
+        timeline.window(window, Sighting(A, sighting.first, sighting.last, sighting.position,
+                                         fitted, 1.0, 20))  # fmt: skip
+    [segment] = timeline.finish(60.0)
+    assert segment.speed == pytest.approx(1.06, abs=0.002)
+    assert segment.offset_seconds == pytest.approx(30.0 + 1.06 * 0.2, abs=0.02)
+
+
+def test_a_pitch_shift_with_weak_windows_is_one_segment_at_speed_one() -> None:
+    """Pitch shifted: the triplets align at speed 1, some windows only weakly; none starts
+    anything new."""
+    timeline = Timeline()
+    for number, window in enumerate(np.arange(0.0, 55.0, HOP)):
+        confidence = 0.02 if number % 3 == 2 else 0.9
+        timeline.window(window, seen(A, window, 12.0 + window, confidence=confidence))
+    [segment] = timeline.finish(60.0)
+    assert (segment.track_id, segment.speed) == (A, 1.0)
+    assert segment.end_seconds == pytest.approx(50.0 + WINDOW - 0.2)
+
+
+def test_a_loop_played_twice_is_a_segment_per_pass() -> None:
+    """A DJ loops 20 s of A twice, then lets it play on: three segments, each its offset."""
+    timeline = Timeline()
+    play(timeline, A, 0.0, 20.0, position=40.0)
+    play(timeline, A, 20.0, 40.0, position=40.0)
+    play(timeline, A, 40.0, 70.0, position=40.0)
+    segments = timeline.finish(70.0)
+    assert [s.track_id for s in segments] == [A, A, A]
+    assert [s.offset_seconds for s in segments] == [pytest.approx(40.2)] * 3
+
+
+def test_music_repeating_itself_for_several_windows_collapses_into_the_played_run() -> None:
+    """A's chorus at 30-50 s comes back at 90-110 s: while the stream plays 90-110, windows
+    align at both places; the track plays on at 90, so one segment."""
+    timeline = Timeline()
+    window = 0.0
+    while window + WINDOW <= 60.0:
+        sightings = [seen(A, window, 70.0 + window)]
+        if 20.0 <= window <= 30.0:  # the stream at 90-110 s of A, also aligned at 30-50 s
+            sightings.append(seen(A, window, 10.0 + window, confidence=0.8))
+        timeline.window(window, *sightings)
+        window += HOP
+    [segment] = timeline.finish(60.0)
+    assert segment.offset_seconds == pytest.approx(70.2)
+    assert [s.offset_seconds for s in timeline.started()] == [pytest.approx(70.2)]
+
+
+def test_unknown_music_between_two_stretched_tracks_is_an_unknown_segment() -> None:
+    timeline = Timeline()
+    play(timeline, A, 0.0, 30.0, position=0.0, speed=0.94)
+    for window in (25.0, 30.0, 35.0, 40.0):
+        timeline.window(window)
+    play(timeline, B, 45.0, 80.0, position=5.0, speed=1.07)
+    a, unknown, b = timeline.finish(80.0)
+    assert (a.track_id, unknown.track_id, b.track_id) == (A, None, B)
+    assert (a.speed, b.speed) == (pytest.approx(0.94, abs=0.002), pytest.approx(1.07, abs=0.002))
+    assert unknown.start_seconds == pytest.approx(a.end_seconds)
+    assert unknown.end_seconds == pytest.approx(b.start_seconds)
+
+
+def test_weak_sightings_holding_their_course_over_later_audio_start_a_segment() -> None:
+    """Too degraded for any one window: three weak sightings of A, each of the next 10 s,
+    each where the one before predicts (slowed to 0.94). The segment starts at the first."""
+    timeline = Timeline()
+    for window in (0.0, 10.0, 20.0, 30.0):
+        timeline.window(window, seen(A, window, 50.0 + 0.94 * window, speed=0.94,
+                                     confidence=0.01))  # fmt: skip
+    [segment] = timeline.finish(40.0)
+    assert (segment.track_id, segment.start_seconds) == (A, pytest.approx(0.2))
+    assert segment.speed == pytest.approx(0.94, abs=0.002)
+    assert segment.confidence == pytest.approx(0.01)
+
+
+def test_weak_sightings_that_disagree_start_nothing() -> None:
+    timeline = Timeline()
+    for window, at in ((0.0, 50.0), (10.0, 75.0), (20.0, 61.0), (30.0, 40.0)):
+        timeline.window(window, seen(A, window, at, confidence=0.01),
+                        seen(B, window, at / 2 + window, confidence=0.01))  # fmt: skip
+    assert timeline.finish(40.0) == [Segment(0.0, 40.0, None)]
+
+
+def test_music_another_track_shares_is_no_segment_inside_the_playing_one() -> None:
+    """B shares a theme with A: for two windows in the middle of A both align; A plays on."""
+    timeline = Timeline()
+    window = 0.0
+    while window + WINDOW <= 60.0:
+        sightings = [seen(A, window, 70.0 + window)]
+        if window in (20.0, 25.0):
+            sightings.append(seen(B, window, 100.0 + window, confidence=0.9))
+        timeline.window(window, *sightings)
+        window += HOP
+    assert [s.track_id for s in timeline.finish(60.0)] == [A]
+
+
+def test_two_versions_of_one_piece_starting_together_are_both_kept() -> None:
+    """The library holds a piece and its faster version: both align from the start of a
+    track that begins just after A; neither is music A shares, so both count."""
+    timeline = Timeline()
+    play(timeline, A, 0.0, 15.0, position=0.0)  # A's last evidence at 14.8, still playing
+    c = UUID(int=3)
+    window = 15.0
+    while window + WINDOW <= 60.0:
+        timeline.window(window, seen(B, window, window - 15.0),
+                        seen(c, window, 1.1 * (window - 15.0), speed=1.1))  # fmt: skip
+        window += HOP
+    assert [s.track_id for s in timeline.finish(60.0)] == [A, B, c]
