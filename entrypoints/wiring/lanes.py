@@ -11,9 +11,7 @@ from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.qdrant_edge.vector_index import QdrantEdgeIndex
 from application.identify.vibe_model import VibeModel
-from application.library.reference_prints import ReferencePrints
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
-from domain.ports.print_store import PrintStore
 from domain.ports.vector_index import VectorIndex
 from entrypoints.settings import Settings
 from entrypoints.wiring.clap import load_clap
@@ -26,10 +24,6 @@ class LanesProvider(Provider):
     @provide
     def fingerprinter(self) -> Fingerprinter:
         return CffiLandmarkFingerprinter()
-
-    @provide
-    def reference(self, fingerprinter: Fingerprinter, store: PrintStore) -> ReferencePrints:
-        return ReferencePrints(fingerprinter, store)
 
     @provide
     async def fingerprint_index(
