@@ -163,11 +163,12 @@ class IngestFile:
         (`decided` before the lock, and still true if that track's file is unchanged)."""
         sha256 = examined.source.sha256
         key = await self._storage.put(path, sha256, path.suffix)
-        # Not removed if the track is not recorded: the same prints may be a committed twin's.
-        prints_key = await self._reference.store(examined.landmarks)
         committed = False
         replaced: Track | None = None
         try:
+            # Not removed if the track is not recorded: the same prints may be a committed
+            # twin's (prints are small; the original is removed below).
+            prints_key = await self._reference.store(examined.landmarks)
             async with self._uow() as uow:
                 await uow.tracks.lock_catalog()
                 # Checked again under the lock: another process may have just added it.

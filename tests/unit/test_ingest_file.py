@@ -9,6 +9,7 @@ from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.memory.dedup_fingerprinter import FRAME_SECONDS
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
+from domain.errors import StorageFull
 from domain.events import TrackIngested, TrackSourceReplaced
 from domain.exact.analysis import INDEXED
 from domain.exact.stored_prints import decode_prints
@@ -258,3 +259,15 @@ async def test_a_failed_replacement_keeps_the_old_file_and_row(
     assert app.db.tracks[lossy.track_id] == before
     assert app.storage.blobs.keys() == {before.storage_key}
     assert len(app.db.events) == 1
+
+
+async def test_no_room_for_the_prints_leaves_no_original_and_no_track(
+    app: MemoryApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def full(content: bytes) -> str:
+        raise StorageFull("no disk space left to store a track's prints")
+
+    monkeypatch.setattr(app.prints, "put", full)
+    with pytest.raises(StorageFull):
+        await app.ingest(app.add_file("song.wav", synth_track(21, 20.0)))
+    assert (app.storage.blobs, app.db.tracks, app.db.events) == ({}, {}, [])
