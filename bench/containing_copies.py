@@ -29,15 +29,18 @@ import numpy as np
 
 from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
+from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.memory.audio_decoder import InMemoryAudioDecoder
 from adapters.memory.audio_storage import InMemoryAudioStorage
 from adapters.memory.clock import FixedClock
 from adapters.memory.database import InMemoryDatabase
 from adapters.memory.metadata_reader import InMemoryMetadataReader
+from adapters.memory.print_store import InMemoryPrintStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.capacity.admission import AdmissionPolicy, CpuAdmission
 from application.library.ingest_file import IngestFile
 from application.library.ingest_policy import IngestPolicy
+from application.library.reference_prints import ReferencePrints
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.library.ingest_outcome import IngestOutcome, IngestStatus
 from tests.support.audio_factory import joined
@@ -61,6 +64,7 @@ class _Library:
             InMemoryUnitOfWorkFactory(db, clock), InMemoryAudioStorage(), self.decoder,
             InMemoryMetadataReader(), ChromaprintDedupFingerprinter(), clock,
             IngestPolicy(max_seconds=3600), CpuAdmission(AdmissionPolicy.unbounded()),
+            ReferencePrints(CffiLandmarkFingerprinter(), InMemoryPrintStore()),
         )  # fmt: skip
 
         async def ingest(audio: PcmAudio) -> IngestOutcome:

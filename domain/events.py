@@ -24,11 +24,15 @@ class DomainEvent:
 
 @dataclass(frozen=True, slots=True)
 class TrackIngested(DomainEvent):
-    """A track row and its stored audio were committed; indexes should now learn it."""
+    """A track row and its stored audio were committed; indexes should now learn it.
+
+    `prints_key` names the track's stored reference landmarks (a PrintStore key); events
+    logged before prints were stored have none, and their audio is decoded again."""
 
     type_name: ClassVar[str] = "TrackIngested"
     storage_key: str
     duration_seconds: float
+    prints_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +61,14 @@ class TrackSourceReplaced(DomainEvent):
     """A better copy of the recording now stands for the track (same id, same history):
     every index re-indexes it from `storage_key`, as for a new track. `replaced_storage_key`
     is the file it replaces (removed once this commits); `reason` why the new one is kept
-    (lossless, higher bitrate, longer)."""
+    (lossless, higher bitrate, longer); `prints_key` the new copy's stored landmarks."""
 
     type_name: ClassVar[str] = "TrackSourceReplaced"
     storage_key: str
     duration_seconds: float
     replaced_storage_key: str
     reason: str
+    prints_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +105,9 @@ def indexing_request(event: DomainEvent, projection: str) -> TrackIngested | Non
     if isinstance(event, TrackIngested):
         return event
     if isinstance(event, TrackSourceReplaced):
-        return TrackIngested(event.track_id, event.storage_key, event.duration_seconds)
+        return TrackIngested(
+            event.track_id, event.storage_key, event.duration_seconds, event.prints_key
+        )
     if isinstance(event, TrackReindexRequested) and event.projection == projection:
         return TrackIngested(event.track_id, event.storage_key, event.duration_seconds)
     return None

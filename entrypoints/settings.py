@@ -78,6 +78,13 @@ class Settings:
         return self.audio_storage_root / "postgres"
 
     @property
+    def prints_path(self) -> Path:
+        """Tracks' stored landmarks: inside the stored originals' folder, so that every node
+        that mounts it finds them too."""
+        blobs = self.audio_files_path or self.audio_storage_root / "blobs"
+        return blobs / "prints"
+
+    @property
     def vibe_enabled(self) -> bool:
         return self.embedding_model.lower() != "none"
 

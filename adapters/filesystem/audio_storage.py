@@ -5,6 +5,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -16,6 +17,7 @@ from domain.errors import ErrorCode, InvalidAudio, StorageFull
 from domain.library.source_file import SourceFile
 
 _CHUNK = 1 << 20
+_FAN_OUT = re.compile(r"[0-9a-f]{2}")
 _INCOMING = ".incoming-"
 _HOST = socket.gethostname().replace("-", "_").replace("/", "_") or "localhost"
 
@@ -94,6 +96,8 @@ class FilesystemAudioStorage:
     def _stored_keys(self) -> list[str]:
         keys = []
         for path in sorted(self._blobs.glob("*/*")) if self._blobs.is_dir() else []:
+            if not _FAN_OUT.fullmatch(path.parent.name):
+                continue  # not a stored original's folder (the tracks' stored prints)
             if not path.name.startswith(_INCOMING):
                 keys.append(f"{path.parent.name}/{path.name}")
                 continue

@@ -8,6 +8,7 @@ from pathlib import Path
 from application.capacity.admission import CpuAdmission
 from application.library.ingest_policy import IngestPolicy
 from application.library.orphan_blobs import delete_unowned_blob
+from application.library.reference_prints import ReferencePrints
 from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
 from domain.errors import (
     AudioIdentError,
@@ -18,7 +19,7 @@ from domain.errors import (
     TrackAlreadyExists,
 )
 from domain.events import TrackIngested, TrackSourceReplaced
-from domain.exact.fingerprint import Chromaprint
+from domain.exact.fingerprint import Chromaprint, LandmarkFingerprint
 from domain.library.best_copy import CopyQuality, Preference, preference
 from domain.library.continuation import Containing, Placement, why_another_recording
 from domain.library.ingest_outcome import IngestOutcome, IngestStatus
@@ -57,6 +58,7 @@ class _Examined:
     tags: Tags
     audio: PcmAudio
     print_: Chromaprint
+    landmarks: LandmarkFingerprint  # what the fingerprint index keeps for the track
 
 
 class IngestFile:
@@ -73,7 +75,10 @@ class IngestFile:
     Nothing is half-written: the blob is stored before the transaction that records the
     track row and its event, and removed again if that transaction fails; a replaced file
     is removed only after the transaction that stops pointing at it commits.
-    Probing, decoding and Chromaprint run inside an `admission` slot. A fault of the
+    The track's reference landmarks are made here, from the audio already decoded, and
+    stored once (`ReferencePrints`); the event names them, so the fingerprint index is
+    rebuilt from them without decoding the file again.
+    Probing, decoding, Chromaprint and landmarks run inside an `admission` slot. A fault of the
     service (`ServiceUnavailable`, `Overloaded`) is raised, not reported as the file's.
     """
 
@@ -87,8 +92,9 @@ class IngestFile:
         clock: Clock,
         policy: IngestPolicy,
         admission: CpuAdmission,
+        reference: ReferencePrints,
     ) -> None:
-        self._admission = admission
+        self._admission, self._reference = admission, reference
         self._uow, self._storage, self._decoder = uow, storage, decoder
         self._metadata, self._dedup, self._clock, self._policy = metadata, dedup, clock, policy
 
@@ -130,7 +136,8 @@ class IngestFile:
         audio = await self._decoder.decode(path, FINGERPRINT_RATE, max_seconds=longest)
         declared = max(info.duration_seconds, tags.declared_seconds or 0.0)
         self._check_decoded_length(declared, audio)
-        return _Examined(source, info, tags, audio, await self._dedup.fingerprint(audio))
+        dedup = await self._dedup.fingerprint(audio)
+        return _Examined(source, info, tags, audio, dedup, await self._reference.make(audio))
 
     def _check_decoded_length(self, declared: float, audio: PcmAudio) -> None:
         decoded = audio.duration_seconds
@@ -159,12 +166,15 @@ class IngestFile:
         committed = False
         replaced: Track | None = None
         try:
+            # Not removed if the track is not recorded: the same prints may be a committed
+            # twin's (prints are small; the original is removed below).
+            prints_key = await self._reference.store(examined.landmarks)
             async with self._uow() as uow:
                 await uow.tracks.lock_catalog()
                 # Checked again under the lock: another process may have just added it.
                 existing = await _copy_in_library(uow.tracks, examined, self._policy)
                 if existing is None:
-                    outcome = await self._add(uow, name, examined, key)
+                    outcome = await self._add(uow, name, examined, key, prints_key)
                 else:
                     why = (
                         decided.why
@@ -173,7 +183,9 @@ class IngestFile:
                     )
                     if not isinstance(why, Preference):
                         return _kept(existing, why)
-                    outcome = await self._replace(uow, existing, why, name, examined, key)
+                    outcome = await self._replace(
+                        uow, existing, why, name, examined, key, prints_key
+                    )
                     replaced = existing
                 if not await self._storage.exists(key):
                     # Removed meanwhile by a deletion of the same content: store it again.
@@ -195,12 +207,14 @@ class IngestFile:
         return outcome
 
     async def _add(
-        self, uow: UnitOfWork, name: str, examined: _Examined, key: str
+        self, uow: UnitOfWork, name: str, examined: _Examined, key: str, prints_key: str
     ) -> IngestOutcome:
         track = self._new_track(name, examined)
         track.storage_key = key
         await uow.tracks.add(track)
-        await uow.events.append(TrackIngested(track.id, key, track.duration_seconds))
+        await uow.events.append(
+            TrackIngested(track.id, key, track.duration_seconds, prints_key=prints_key)
+        )
         return IngestOutcome(IngestStatus.INGESTED, track.id)
 
     async def _replace(
@@ -211,6 +225,7 @@ class IngestFile:
         name: str,
         examined: _Examined,
         key: str,
+        prints_key: str,
     ) -> IngestOutcome:
         """The track keeps its id, names and history; its file and what was read from the
         file are the new copy's, and the indexes re-index it from the event."""
@@ -226,7 +241,14 @@ class IngestFile:
         )
         await uow.tracks.update(better)
         await uow.events.append(
-            TrackSourceReplaced(kept.id, key, better.duration_seconds, kept.storage_key, why.value)
+            TrackSourceReplaced(
+                kept.id,
+                key,
+                better.duration_seconds,
+                kept.storage_key,
+                why.value,
+                prints_key=prints_key,
+            )
         )
         reason = f"replaced the kept copy: {why.value}"
         return IngestOutcome(IngestStatus.DUPLICATE, kept.id, reason)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain.audio import PcmAudio
 from domain.errors import DecodingFailed
-from domain.events import StoredEvent, TrackDeleted, indexing_request
+from domain.events import StoredEvent, TrackDeleted, TrackIngested, indexing_request
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.projection_store import ProjectionStore
@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 class TrackAudioProjection(abc.ABC):
-    """A TrackIngested (or a reindex request aimed at this projection) decodes the track's
-    stored file at `sample_rate` and indexes it; TrackDeleted removes the track. Health
+    """A TrackIngested (or a reindex request aimed at this projection) indexes the track from
+    what ingest stored for it (`index_stored`) or else decodes its stored file at
+    `sample_rate`; TrackDeleted removes the track. Health
     and rebuilds are the store's own (what it holds is read from the store: `track_counts`).
 
     A file that is gone or unreadable is skipped, not failed: replaying the log meets the
@@ -45,10 +46,18 @@ class TrackAudioProjection(abc.ABC):
         """Replace what the store holds for the track (applying the event at `position`);
         returns the items now stored."""
 
+    async def index_stored(self, request: TrackIngested, position: int) -> int | None:
+        """Index the track from what was stored for it at ingest, without decoding; None
+        when nothing usable was (the audio is then decoded)."""
+        return None
+
     async def apply(self, stored: StoredEvent) -> Applied | None:
         event = stored.event
         request = indexing_request(event, self.name)
         if request is not None:
+            items = await self.index_stored(request, stored.position)
+            if items is not None:
+                return Applied(request.track_id, items)
             try:
                 path = await self._storage.local_path(request.storage_key)
                 audio = await self._decoder.decode(path, self.sample_rate)

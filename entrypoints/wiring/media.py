@@ -10,6 +10,7 @@ from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.ffmpeg.process import FfmpegUnusable, check_ffmpeg
 from adapters.ffmpeg.stream import FfmpegAudioStream
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.filesystem.print_store import FilesystemPrintStore
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
 from adapters.system.clock import SystemClock
 from domain.ports.audio_decoder import AudioDecoder
@@ -18,6 +19,7 @@ from domain.ports.audio_stream import AudioStreamDecoder
 from domain.ports.clock import Clock
 from domain.ports.dedup_fingerprinter import DedupFingerprinter
 from domain.ports.metadata_reader import MetadataReader
+from domain.ports.print_store import PrintStore
 from entrypoints.settings import Settings, SettingsError
 
 
@@ -39,6 +41,11 @@ class MediaProvider(Provider):
     @provide
     def storage(self, settings: Settings) -> AudioStorage:
         return FilesystemAudioStorage(settings.audio_storage_root, settings.audio_files_path)
+
+    @provide
+    def prints(self, settings: Settings) -> PrintStore:
+        """Beside the stored audio (one folder every node mounts, when AUDIO_FILES_PATH)."""
+        return FilesystemPrintStore(settings.prints_path)
 
     @provide
     async def decoder(self) -> AudioDecoder:

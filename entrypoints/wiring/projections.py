@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dishka import Provider, Scope, provide
 
 from application.identify.vibe_model import VibeModel
+from application.library.reference_prints import ReferencePrints
 from application.projections.embedding import EmbeddingProjection
 from application.projections.fingerprint import FingerprintProjection
 from application.projections.projector import Projector
@@ -14,7 +15,7 @@ from application.projections.run_projections import RunProjections
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.event_notifier import EventNotifier
-from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
+from domain.ports.fingerprint_index import FingerprintIndex
 from domain.ports.projection_lock import ProjectionLock
 from domain.ports.projection_store import ProjectionStore
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -63,7 +64,7 @@ class ProjectionsProvider(Provider):
         notifier: EventNotifier,
         storage: AudioStorage,
         decoder: AudioDecoder,
-        fingerprinter: Fingerprinter,
+        reference: ReferencePrints,
         fingerprints: FingerprintIndex,
         vectors: VectorIndex,
         model: VibeModel,
@@ -73,7 +74,7 @@ class ProjectionsProvider(Provider):
         projection cannot run here; its checkpoint then lags (see `outbox status`) until a
         process with the model catches it up."""
         projections: list[FingerprintProjection | EmbeddingProjection] = [
-            FingerprintProjection(storage, decoder, fingerprinter, fingerprints)
+            FingerprintProjection(storage, decoder, fingerprints, reference)
         ]
         if model.embedder is not None:
             projections.append(EmbeddingProjection(storage, decoder, model.embedder, vectors))

@@ -21,6 +21,7 @@ from application.library.edit_track import EditTrack
 from application.library.export_library import ExportLibrary
 from application.library.ingest_file import IngestFile
 from application.library.orphan_blobs import SweepOrphanBlobs
+from application.library.reference_prints import ReferencePrints
 from application.library.track_audio import TrackAudio
 from application.library.track_details import GetTrack, ListTracks
 from application.projections.drive_projections import DriveProjections
@@ -32,18 +33,24 @@ from application.projections.verify_projections import VerifyProjections
 from application.timeline.build_timeline import BuildTimeline
 from application.timeline.monitor import MonitorStream
 from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
+from domain.ports.print_store import PrintStore
 from domain.ports.vector_index import VectorIndex
 from entrypoints.settings import Settings
 
 
 class LaneSearchProvider(Provider):
-    """The lanes' search logic, stateless, so built once per process."""
+    """The lanes' search logic and the reference prints' maker, stateless, so built once per
+    process."""
 
     scope = Scope.APP
 
     @provide
     def exact(self, fingerprinter: Fingerprinter, index: FingerprintIndex) -> IdentifyExact:
         return IdentifyExact(fingerprinter, index)
+
+    @provide
+    def reference(self, fingerprinter: Fingerprinter, store: PrintStore) -> ReferencePrints:
+        return ReferencePrints(fingerprinter, store)
 
     @provide
     def alikeness(self) -> LibraryAlikeness:

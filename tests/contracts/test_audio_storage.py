@@ -106,3 +106,16 @@ async def test_a_shared_folder_keeps_other_machines_copies_in_progress(tmp_path:
         path.write_bytes(b"half a file")
     assert await other.stored_keys() == [key]
     assert elsewhere.exists() and not here.exists()
+
+
+async def test_stored_prints_beside_the_originals_are_no_stored_keys(tmp_path: Path) -> None:
+    # The tracks' stored prints live in the originals' folder (prints/): the orphan sweep
+    # must never take them for originals nobody owns.
+    storage = FilesystemAudioStorage(tmp_path / "store")
+    source = tmp_path / "a.mp3"
+    source.write_bytes(b"audio")
+    key = await storage.put(source, hashlib.sha256(b"audio").hexdigest(), ".mp3")
+    prints = tmp_path / "store" / "blobs" / "prints" / "ab"
+    prints.mkdir(parents=True)
+    (prints / ("ab" + "0" * 62)).write_bytes(b"prints")
+    assert await storage.stored_keys() == [key]

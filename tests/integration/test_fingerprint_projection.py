@@ -12,7 +12,9 @@ import numpy as np
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.memory.print_store import InMemoryPrintStore
 from application.identify.exact_lookup import match_exact
+from application.library.reference_prints import ReferencePrints
 from application.projections.fingerprint import FingerprintProjection
 from domain.audio import PcmAudio
 from domain.events import (
@@ -47,7 +49,8 @@ async def _stored(storage: FilesystemAudioStorage, source: Path) -> str:
 def _projection(
     storage: FilesystemAudioStorage, fingerprinter: Fingerprinter, index: FingerprintIndex
 ) -> FingerprintProjection:
-    return FingerprintProjection(storage, FfmpegAudioDecoder(), fingerprinter, index)
+    reference = ReferencePrints(fingerprinter, InMemoryPrintStore())
+    return FingerprintProjection(storage, FfmpegAudioDecoder(), index, reference)
 
 
 def _at(position: int, event: DomainEvent) -> StoredEvent:

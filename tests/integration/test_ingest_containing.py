@@ -13,12 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.filesystem.print_store import FilesystemPrintStore
+from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from adapters.system.clock import SystemClock
 from application.capacity.admission import AdmissionPolicy, CpuAdmission
 from application.library.ingest_file import IngestFile
 from application.library.ingest_policy import IngestPolicy
+from application.library.reference_prints import ReferencePrints
 from domain.library.continuation import Containing
 from domain.library.ingest_outcome import IngestOutcome, IngestStatus
 from tests.support.audio_factory import encode, joined, synth_track, talk, whole_song, write_wav
@@ -38,6 +41,9 @@ def ingest_long(engine: AsyncEngine, storage_root: Path) -> IngestFile:
         SystemClock(),
         IngestPolicy(max_seconds=600),
         CpuAdmission(AdmissionPolicy.unbounded()),
+        ReferencePrints(
+            CffiLandmarkFingerprinter(), FilesystemPrintStore(storage_root / "blobs" / "prints")
+        ),
     )
 
 

@@ -9,11 +9,13 @@ from uuid import UUID
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.filesystem.audio_storage import FilesystemAudioStorage
+from adapters.filesystem.print_store import FilesystemPrintStore
 from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
 from application.identify.identify_exact import IdentifyExact
 from application.library.ingest_file import IngestFile
+from application.library.reference_prints import ReferencePrints
 from application.projections.fingerprint import FingerprintProjection
 from application.projections.projector import Projector
 from domain.audio import FINGERPRINT_RATE
@@ -25,6 +27,7 @@ from tests.support.audio_factory import synth_track, write_wav
 class ExactStack:
     uow: PostgresUnitOfWorkFactory
     storage: FilesystemAudioStorage
+    prints: FilesystemPrintStore
     decoder: FfmpegAudioDecoder
     index: FingerprintIndex
     projection: FingerprintProjection
@@ -37,7 +40,8 @@ class ExactStack:
         """The lane and its projection moved onto another index; a projector feeding it."""
         self.index = index
         fingerprinter = CffiLandmarkFingerprinter()
-        self.projection = FingerprintProjection(self.storage, self.decoder, fingerprinter, index)
+        reference = ReferencePrints(fingerprinter, self.prints)
+        self.projection = FingerprintProjection(self.storage, self.decoder, index, reference)
         self.identify = IdentifyExact(fingerprinter, index)
         self.projector = Projector(self.projection, self.uow, backoff_seconds=(0, 0))
         return self.projector
@@ -70,7 +74,11 @@ def exact_stack(
     decoder = FfmpegAudioDecoder()
     fingerprinter = CffiLandmarkFingerprinter()
     index = LmdbFingerprintIndex(root / "lmdb")
-    projection = FingerprintProjection(storage, decoder, fingerprinter, index)
+    prints = FilesystemPrintStore(root / "blobs" / "prints")
+    reference = ReferencePrints(fingerprinter, prints)
+    projection = FingerprintProjection(storage, decoder, index, reference)
     projector = Projector(projection, uow, backoff_seconds=(0, 0))
     identify = IdentifyExact(fingerprinter, index)
-    return ExactStack(uow, storage, decoder, index, projection, projector, ingest, identify, folder)
+    return ExactStack(
+        uow, storage, prints, decoder, index, projection, projector, ingest, identify, folder
+    )

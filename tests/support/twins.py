@@ -17,6 +17,7 @@ from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from adapters.memory.login_failures import InMemoryLoginFailures
 from adapters.memory.metadata_reader import InMemoryMetadataReader
 from adapters.memory.password_hasher import PlainSha256PasswordHasher
+from adapters.memory.print_store import InMemoryPrintStore
 from adapters.memory.projection_lock import InMemoryProjectionLock
 from adapters.memory.token_issuer import InMemoryTokenIssuer
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
@@ -33,6 +34,7 @@ from domain.ports.fingerprint_index import Fingerprinter, FingerprintIndex
 from domain.ports.login_failures import LoginFailures
 from domain.ports.metadata_reader import MetadataReader
 from domain.ports.password_hasher import PasswordHasher
+from domain.ports.print_store import PrintStore
 from domain.ports.projection_lock import ProjectionLock
 from domain.ports.token_issuer import TokenIssuer
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -82,6 +84,7 @@ class InMemoryAdapters(Provider):
     lock = provide(InMemoryProjectionLock, provides=ProjectionLock)
     hasher = provide(PlainSha256PasswordHasher, provides=PasswordHasher)
     storage = provide(InMemoryAudioStorage, provides=AudioStorage)
+    prints = provide(InMemoryPrintStore, provides=PrintStore)
     decoder = provide(InMemoryAudioDecoder, provides=AudioDecoder)
     metadata = provide(InMemoryMetadataReader, provides=MetadataReader)
     dedup = provide(BandEnergyDedupFingerprinter, provides=DedupFingerprinter)

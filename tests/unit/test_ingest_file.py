@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.memory.dedup_fingerprinter import FRAME_SECONDS
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
-from domain.audio import AudioInfo, PcmAudio, Tags
+from domain.audio import FINGERPRINT_RATE, AudioInfo, PcmAudio, Tags
+from domain.errors import StorageFull
 from domain.events import TrackIngested, TrackSourceReplaced
+from domain.exact.analysis import INDEXED
+from domain.exact.stored_prints import decode_prints
 from domain.library.ingest_outcome import IngestStatus
 from tests.support.audio_factory import joined, synth_track, talk, whole_song
 from tests.support.fixtures.memory_app import MemoryApp
@@ -26,7 +30,17 @@ async def test_a_new_file_becomes_a_track_and_an_event(app: MemoryApp) -> None:
     assert track.original_filename == "song.wav"
     assert app.storage.blobs.keys() == {track.storage_key}
     [stored] = app.db.events
-    assert stored.event == TrackIngested(track.id, track.storage_key, track.duration_seconds)
+    [prints_key] = app.prints.blobs
+    assert stored.event == TrackIngested(
+        track.id, track.storage_key, track.duration_seconds, prints_key
+    )
+    # The index's own prints of the audio, made once: what a rebuild will read back.
+    audio = await app.decoder.decode(path, FINGERPRINT_RATE)
+    (expected,) = await CffiLandmarkFingerprinter().prints(audio, [INDEXED])
+    stored_prints = decode_prints(app.prints.blobs[prints_key])
+    assert np.array_equal(stored_prints.hashes, expected.hashes)
+    assert np.array_equal(stored_prints.times, expected.times)
+    assert stored_prints.frames == expected.frames
 
 
 async def test_title_falls_back_to_the_given_name_not_a_temp_name(app: MemoryApp) -> None:
@@ -144,6 +158,7 @@ async def test_a_lossless_copy_replaces_a_lossy_one_and_keeps_the_track(app: Mem
     lossy = await app.ingest(app.add_file("song.mp3", audio, _mp3(30.0)))
     assert lossy.track_id is not None
     kept_before = app.db.tracks[lossy.track_id]
+    [first_prints] = app.prints.blobs
     app.metadata.tags["song.flac"] = Tags(title="Other tags", artist="Ignored")
 
     better = await app.ingest(app.add_file("song.flac", audio, _flac(30.0)))
@@ -157,12 +172,15 @@ async def test_a_lossless_copy_replaces_a_lossy_one_and_keeps_the_track(app: Mem
     assert track.sha256 != kept_before.sha256
     assert app.storage.blobs.keys() == {track.storage_key}  # the lossy file is gone
     assert [stored.event for stored in app.db.events] == [
-        TrackIngested(track.id, kept_before.storage_key, kept_before.duration_seconds),
+        TrackIngested(
+            track.id, kept_before.storage_key, kept_before.duration_seconds, first_prints
+        ),
         TrackSourceReplaced(
             track.id, track.storage_key, track.duration_seconds, kept_before.storage_key,
-            "lossless",
+            "lossless", first_prints,
         ),
     ]  # fmt: skip
+    assert app.prints.blobs.keys() == {first_prints}  # the same sound: its prints stored once
 
 
 async def test_a_worse_copy_is_a_plain_duplicate(app: MemoryApp) -> None:
@@ -241,3 +259,15 @@ async def test_a_failed_replacement_keeps_the_old_file_and_row(
     assert app.db.tracks[lossy.track_id] == before
     assert app.storage.blobs.keys() == {before.storage_key}
     assert len(app.db.events) == 1
+
+
+async def test_no_room_for_the_prints_leaves_no_original_and_no_track(
+    app: MemoryApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def full(content: bytes) -> str:
+        raise StorageFull("no disk space left to store a track's prints")
+
+    monkeypatch.setattr(app.prints, "put", full)
+    with pytest.raises(StorageFull):
+        await app.ingest(app.add_file("song.wav", synth_track(21, 20.0)))
+    assert (app.storage.blobs, app.db.tracks, app.db.events) == ({}, {}, [])
