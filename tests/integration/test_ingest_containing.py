@@ -10,21 +10,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.chromaprint.dedup_fingerprinter import ChromaprintDedupFingerprinter
-from adapters.ffmpeg.decoder import FfmpegAudioDecoder
-from adapters.filesystem.audio_storage import FilesystemAudioStorage
-from adapters.filesystem.print_store import FilesystemPrintStore
-from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
-from adapters.mutagen.metadata_reader import MutagenMetadataReader
-from adapters.postgres.unit_of_work import PostgresUnitOfWorkFactory
-from adapters.system.clock import SystemClock
-from application.capacity.admission import AdmissionPolicy, CpuAdmission
 from application.library.ingest_file import IngestFile
-from application.library.ingest_policy import IngestPolicy
-from application.library.reference_prints import ReferencePrints
 from domain.library.continuation import Containing
 from domain.library.ingest_outcome import IngestOutcome, IngestStatus
 from tests.support.audio_factory import encode, joined, synth_track, talk, whole_song, write_wav
+from tests.support.fixtures.integration import real_ingest
 
 EDGE = "contains the track, with other audio past the track's own start or end; the track keeps its copy"  # fmt: skip  # noqa: E501
 
@@ -32,19 +22,7 @@ EDGE = "contains the track, with other audio past the track's own start or end; 
 @pytest.fixture
 def ingest_long(engine: AsyncEngine, storage_root: Path) -> IngestFile:
     """The real ingest with room for a few minutes of mix."""
-    return IngestFile(
-        PostgresUnitOfWorkFactory(engine),
-        FilesystemAudioStorage(storage_root),
-        FfmpegAudioDecoder(),
-        MutagenMetadataReader(),
-        ChromaprintDedupFingerprinter(),
-        SystemClock(),
-        IngestPolicy(max_seconds=600),
-        CpuAdmission(AdmissionPolicy.unbounded()),
-        ReferencePrints(
-            CffiLandmarkFingerprinter(), FilesystemPrintStore(storage_root / "blobs" / "prints")
-        ),
-    )
+    return real_ingest(engine, storage_root, max_seconds=600)
 
 
 async def _library(engine: AsyncEngine) -> tuple[list[tuple[str, str]], list[str]]:
