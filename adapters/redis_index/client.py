@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -15,6 +18,8 @@ COMMAND_SECONDS = 5.0
 # down fails the call within about a second, which the caller reports as unavailable
 # rather than wait out a failover inside a search's deadline.
 RETRIES = 3
+
+log = logging.getLogger(__name__)
 
 
 def connect(url: str) -> RedisCluster:
@@ -34,6 +39,35 @@ def stored(value: bytes | str) -> bytes:
     decode_responses) always gets bytes."""
     assert isinstance(value, bytes)
     return value
+
+
+REPLICATION_WAIT_MS = 2000
+
+
+async def replicated(client: RedisCluster) -> None:
+    """Waits until every master's replicas hold its writes so far. Replication is
+    asynchronous: a master that fails over right after a put would otherwise take the
+    put's last writes with it (the index's root among them), and searches would find no
+    track where one was stored. A master whose replicas do not answer in time is logged,
+    not failed: the write stands on its master."""
+    replicas_of: dict[str, int] = {}
+    for holders in client.nodes_manager.slots_cache.values():
+        if holders:
+            replicas_of[holders[0].name] = len(holders) - 1
+    waits = [
+        (node, count)
+        for node in client.get_primaries()
+        if (count := replicas_of.get(node.name, 0)) > 0
+    ]
+    acknowledged = await asyncio.gather(
+        *(
+            client.execute_command("WAIT", count, REPLICATION_WAIT_MS, target_nodes=node)
+            for node, count in waits
+        )
+    )
+    for (node, count), got in zip(waits, acknowledged, strict=True):
+        if int(got) < count:
+            log.warning("Redis master %s: %s of its %d replicas took a put", node.name, got, count)
 
 
 def master_of(client: RedisCluster, key: bytes) -> ClusterNode:

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 from redis.asyncio.cluster import RedisCluster
 
-from adapters.redis_index.client import connect, load_functions, master_of, stored
+from adapters.redis_index.client import connect, load_functions, master_of, replicated, stored
 from adapters.redis_index.errors import (
     GenerationDropped,
     cluster_errors,
@@ -104,6 +104,7 @@ class RedisFingerprintIndex:
         self._swept = False  # generations a dead writer left behind were looked for
         self._full: IndexFull | None = None  # why the last write did not fit
         self._drops: set[asyncio.Task[None]] = set()
+        self._seen = False  # this process has opened a live generation once
 
     # Connection
 
@@ -191,6 +192,7 @@ class RedisFingerprintIndex:
             number_field(number),
             row.encode_head(),
         )
+        await replicated(client)
         return len(hashes)
 
     async def _append(
@@ -220,6 +222,7 @@ class RedisFingerprintIndex:
         client = await self._ready()
         with self._errors("removing a track"):
             await self._remove_in(client, await self._write_generation(client), track_id)
+            await replicated(client)  # a removal lost in a failover would bring the track back
 
     async def _remove_in(self, client: RedisCluster, generation: int, track_id: UUID) -> None:
         keys = self._keys
@@ -281,7 +284,14 @@ class RedisFingerprintIndex:
 
     async def _view(self, client: RedisCluster) -> View | None:
         opened = await self._fcall_ro(client, OPEN, [self._keys.root])
-        return View(*(int(v) for v in opened)) if opened else None
+        if opened:
+            self._seen = True
+            return View(*(int(v) for v in opened))
+        if self._seen:
+            # Nothing removes a live generation: its root gone means a master lost writes
+            # (a failover) or the cluster was emptied, and an empty answer would be wrong.
+            raise IndexUnavailable("the fingerprint index's root is gone from its master")
+        return None
 
     async def _fcall_ro(self, client: RedisCluster, name: str, keys: list[bytes]) -> Any:
         return await client.execute_command(
@@ -349,6 +359,7 @@ class RedisFingerprintIndex:
         try:
             with self._errors("swapping in the rebuilt index"):
                 replaced = int(await self._fcall(client, SWAP, [self._keys.root], building))
+                await replicated(client)
         except BaseException:
             self._building = building  # not swapped: the rebuild can still be aborted
             raise
