@@ -74,19 +74,36 @@ class _Clock:
         return self.now
 
 
+class _Line:
+    """An admission on a fixed clock whose jobs take `seconds`, kept busy by `fill(jobs)`
+    until `free()`."""
+
+    def __init__(self, policy: AdmissionPolicy, seconds: float) -> None:
+        self.clock = _Clock()
+        self.admission = CpuAdmission(policy, self.clock)
+        times = self.admission.times
+        times.recent, times.alone, times.timed = seconds, seconds, 10
+        self._release = asyncio.Event()
+        self._holders: list[asyncio.Task[None]] = []
+
+    async def fill(self, jobs: int) -> None:
+        self._release.clear()
+        self._holders = [asyncio.create_task(self._hold()) for _ in range(jobs)]
+        await asyncio.sleep(0.01)
+
+    async def free(self) -> None:
+        self._release.set()
+        await asyncio.gather(*self._holders)
+
+    async def _hold(self) -> None:
+        async with self.admission.slot():
+            await self._release.wait()
+
+
 async def test_the_admission_tells_each_refused_client_a_later_turn_at_the_measured_rate() -> None:
-    clock = _Clock()
-    policy = AdmissionPolicy(max_running=1, max_waiting=1, max_wait_seconds=30)
-    admission = CpuAdmission(policy, clock)
-    admission.times.recent, admission.times.alone, admission.times.timed = 0.25, 0.25, 10
-    release = asyncio.Event()
-
-    async def hold() -> None:
-        async with admission.slot():
-            await release.wait()
-
-    holders = [asyncio.create_task(hold()) for _ in range(2)]
-    await asyncio.sleep(0.01)
+    line = _Line(AdmissionPolicy(max_running=1, max_waiting=1, max_wait_seconds=30), 0.25)
+    admission = line.admission
+    await line.fill(2)
     assert (admission.running, admission.waiting) == (1, 1) and admission.saturated
     assert admission.drain_interval_seconds() == 0.25  # one slot, jobs of 0.25 s
     assert OVERBOOK == 1.25  # turns 0.2 s apart: a quarter more than the slot drains
@@ -99,22 +116,13 @@ async def test_the_admission_tells_each_refused_client_a_later_turn_at_the_measu
     # one turn early (0.3, 0.5, ... 2.5 s), rounded up to whole seconds: five a second.
     assert told == [1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3]
     assert admission.refused == 12
-    release.set()
-    await asyncio.gather(*holders)
+    await line.free()
 
 
 async def test_a_refusal_is_held_so_that_whole_seconds_land_on_the_turn() -> None:
-    clock = _Clock()
-    admission = CpuAdmission(AdmissionPolicy(max_running=1, max_waiting=1), clock)
-    admission.times.recent, admission.times.alone, admission.times.timed = 1.3, 1.3, 10
-    release = asyncio.Event()
-
-    async def hold() -> None:
-        async with admission.slot():
-            await release.wait()
-
-    holders = [asyncio.create_task(hold()) for _ in range(2)]
-    await asyncio.sleep(0.01)
+    line = _Line(AdmissionPolicy(max_running=1, max_waiting=1), 1.3)
+    admission = line.admission
+    await line.fill(2)
     loop = asyncio.get_running_loop()
     began = loop.time()
     # Its job would start in 2.6 s (one running, one queued, 1.3 s each), so it is asked
@@ -125,8 +133,7 @@ async def test_a_refusal_is_held_so_that_whole_seconds_land_on_the_turn() -> Non
     assert refused.value.retry_after_seconds == 1
     assert 0.5 <= held < 0.8, held
     assert admission.waiting == 1  # a held refusal takes no place in the queue
-    release.set()
-    await asyncio.gather(*holders)
+    await line.free()
 
 
 def test_a_turn_is_kept_for_its_client_then_lost_past_the_grace() -> None:
@@ -146,18 +153,9 @@ def test_a_turn_is_kept_for_its_client_then_lost_past_the_grace() -> None:
 
 
 async def test_a_client_back_on_its_turn_goes_before_a_newcomer() -> None:
-    clock = _Clock()
-    policy = AdmissionPolicy(max_running=1, max_waiting=2, max_wait_seconds=30)
-    admission = CpuAdmission(policy, clock)
-    admission.times.recent, admission.times.alone, admission.times.timed = 0.5, 0.5, 10
-    release = asyncio.Event()
-
-    async def hold() -> None:
-        async with admission.slot():
-            await release.wait()
-
-    holders = [asyncio.create_task(hold()) for _ in range(3)]  # one running, two queued
-    await asyncio.sleep(0.01)
+    line = _Line(AdmissionPolicy(max_running=1, max_waiting=2, max_wait_seconds=30), 0.5)
+    admission, clock = line.admission, line.clock
+    await line.fill(3)  # one running, two queued
     assert admission.saturated and not admission.admits_arrival()
     # Refused 0.1 s before NOW: its job would start 1.5 s later, so it is asked back one
     # 0.4 s turn early, at NOW + 1.0 (Retry-After 1, the answer held 0.1 s).
@@ -165,11 +163,8 @@ async def test_a_client_back_on_its_turn_goes_before_a_newcomer() -> None:
     with pytest.raises(Overloaded) as refused:
         await admission.refuse()
     assert refused.value.retry_after_seconds == 1
-    release.set()  # the line drains meanwhile...
-    await asyncio.gather(*holders)
-    holders = [asyncio.create_task(hold()) for _ in range(1)]  # ...and someone else runs
-    release.clear()
-    await asyncio.sleep(0.01)
+    await line.free()  # the line drains meanwhile...
+    await line.fill(1)  # ...and someone else runs
     assert not admission.saturated
     clock.now = NOW + 0.9  # a newcomer would start at 1.4 s, after the promised turn
     assert not admission.admits_arrival()
@@ -177,8 +172,7 @@ async def test_a_client_back_on_its_turn_goes_before_a_newcomer() -> None:
     assert admission.admits_arrival()
     clock.now = NOW + 1.05  # no turn left: a newcomer queues like any other
     assert admission.admits_arrival()
-    release.set()
-    await asyncio.gather(*holders)
+    await line.free()
     assert admission.admits_arrival()  # a slot idle: nobody waits for anyone
 
 
