@@ -103,6 +103,7 @@ def _segment(update: SegmentReport, names: dict[str, str]) -> dict[str, Any]:
         "track": names.get(str(s.track_id)) if s.track_id else None,
         "offset_seconds": s.offset_seconds,
         "speed": s.speed,
+        "pitch_semitones": s.pitch_semitones,
     }
 
 

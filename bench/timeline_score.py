@@ -8,10 +8,13 @@ where it and its neighbour are equally loud). A negative excerpt is *labelled* w
 known segment lies mostly inside its part that no neighbour fades over. A *wrong* segment
 is a known segment whose track plays nowhere under it. A found excerpt is *covered* when
 segments of its own track cover at least 90 % of its part that no neighbour fades over.
+Its *pitch* is that of its first segment of its own track: the truth is its semitones plus,
+when it was resampled (off-speed), 12 log2(speed); a tempo change with the key kept has 0.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +31,8 @@ class Score:
     start_errors: list[float] = field(default_factory=list)
     end_errors: list[float] = field(default_factory=list)
     offset_errors: list[float] = field(default_factory=list)
+    pitch_errors: list[float] = field(default_factory=list)  # semitones, the measured ones
+    pitch_unmeasured: int = 0
     fragments: list[int] = field(default_factory=list)
     negatives: int = 0
     negatives_labelled: int = 0
@@ -103,6 +108,10 @@ def score(
                 excerpt["start_seconds"] - first["start_seconds"]
             )
             result.offset_errors.append(abs(position - excerpt["offset_seconds"]))
+            if first.get("pitch_semitones") is None:
+                result.pitch_unmeasured += 1
+            else:
+                result.pitch_errors.append(abs(first["pitch_semitones"] - true_pitch(excerpt)))
     for segment in known:
         span = (segment["start_seconds"], segment["end_seconds"])
         under = [
@@ -114,6 +123,13 @@ def score(
         ]
         result.wrong_segments += not under
     return result
+
+
+def true_pitch(excerpt: dict[str, Any]) -> float:
+    """Semitones from the source's pitch: resampling moves pitch with speed, key lock not."""
+    resampled = excerpt.get("treatment", "offspeed") == "offspeed"
+    shift = 12.0 * math.log2(excerpt["speed"]) if resampled else 0.0
+    return float(excerpt.get("semitones", 0.0)) + shift
 
 
 def _covered(segments: Iterable[dict[str, Any]], start: float, end: float) -> float:

@@ -121,7 +121,7 @@ def make_print(
         density = sides[analysis.pairs]
         peaks = find(samples, density.peaks)
         pair_hashes_, pair_times = pair_hashes(
-            peaks, density.pairs, analysis.speed, 1.0 / analysis.speed
+            peaks, density.pairs, analysis.speed, 1.0 / (analysis.speed * analysis.pitch)
         )
         hashes.append(pair_hashes_.astype(np.uint64))
         times.append(pair_times)

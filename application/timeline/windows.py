@@ -14,12 +14,17 @@ confidence ** k), as for a clip, and a sighting's speed is its match's fitted sl
 A track that starts in a window gets a second look, with the second pass, in the window
 one hop earlier: there it was too faint to start anything by itself, but the segmenter
 accepts weak evidence at its now known position, which moves its start back to where it
-became audible.
+became audible. It also gets its pitch measured (application.identify.exact_pitch), once it
+is found and then only while its segment's pitch is unknown (a few tries), so that a tempo
+change with the key kept, a pitch shift and a record played off-speed are told apart.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from application.identify.exact_passes import Pass, PassResults, try_pass
+from application.identify.exact_pitch import measure_pitch
 from application.timeline.policy import TimelinePacing, TimelinePolicy
 from application.timeline.stream_prints import StreamPrints
 from domain.exact.analysis import dense
@@ -58,7 +63,31 @@ class WindowMatcher:
         hop = self._pacing.hop_seconds
         if start - hop >= 0 and later and self._segmenter.new_starts(window.sightings().sightings):
             await self._try(window, later[0], start - hop)
-        return window.sightings()
+        return await self._with_pitch(window.sightings())
+
+    async def _with_pitch(self, found: WindowSightings) -> WindowSightings:
+        """The sightings, the strongest of each track whose pitch is wanted measured."""
+        measured: set[object] = set()
+        sightings = list(found.sightings)
+        for i in sorted(range(len(sightings)), key=lambda i: -sightings[i].aligned):
+            sighting = sightings[i]
+            if sighting.track_id in measured or not self._segmenter.wants_pitch(sighting):
+                continue
+            measured.add(sighting.track_id)
+
+            async def prints_of(wanted: Pass) -> list[LandmarkFingerprint]:
+                return await self._prints.windows(found.start, found.end, wanted)
+
+            pitch = await measure_pitch(
+                prints_of,
+                self._index,
+                sighting.track_id,
+                sighting.speed,
+                sighting.position_at(found.start),
+                self._policy.segments.position_tolerance,
+            )
+            sightings[i] = dataclasses.replace(sighting, pitch=pitch, pitch_tried=True)
+        return WindowSightings(found.start, found.end, tuple(sightings))
 
     def _at_run_speeds(self, analyses: Pass, window: _Window) -> Pass:
         """The tolerant dense pass also at the speed of each playing track the window has

@@ -31,13 +31,18 @@ class LandmarkAnalysis:
     """One print: pair hashes made with `pairs`'s settings (None: no pairs) at an assumed
     playback `speed`, triplet hashes with `triplets`'s settings (None: none), pair hashes
     `tolerant` of peaks moved by one frame (about three times the lookups), and the time
-    scales the matcher should fit (`stretch`; 0: one offset)."""
+    scales the matcher should fit (`stretch`; 0: one offset).
+
+    `pitch` moves the pairs' frequencies on their own: the clip's frequencies are taken to be
+    `speed * pitch` times the reference's (a tempo change with the key kept: pitch 1 / speed;
+    a pitch shift with the tempo kept: speed 1), which is how a pitch is measured."""
 
     pairs: Side | None = Side.INDEX
     triplets: Side | None = None
     speed: float = 1.0
     tolerant: bool = False
     stretch: float = 0.0
+    pitch: float = 1.0
 
     def __post_init__(self) -> None:
         if self.pairs is None and self.triplets is None:
@@ -46,6 +51,8 @@ class LandmarkAnalysis:
             raise ValueError("speed must be > 0, and 1 where triplets are made (scale-free)")
         if self.tolerant and self.pairs is None:
             raise ValueError("tolerance applies to pair hashes")
+        if self.pitch <= 0 or (self.triplets is not None and self.pitch != 1.0):
+            raise ValueError("pitch must be > 0, and 1 where triplets are made (scale-free)")
 
 
 # What the index stores for a library track: pairs and triplets, as sparse as it keeps them.
@@ -62,3 +69,9 @@ def dense(speed: float = 1.0, tolerant: bool = False) -> LandmarkAnalysis:
     """A query's dense pairs as if the clip were the reference played `speed` times faster
     (tempo and pitch together), so a sped-up clip still yields the reference's hashes."""
     return LandmarkAnalysis(pairs=Side.QUERY, speed=speed, tolerant=tolerant)
+
+
+def pitched(speed: float, frequency_ratio: float) -> LandmarkAnalysis:
+    """A query's dense pairs with its time axis `speed` times the reference's and its
+    frequencies `frequency_ratio` times them: one guess at how a clip was played."""
+    return LandmarkAnalysis(pairs=Side.QUERY, speed=speed, pitch=frequency_ratio / speed)

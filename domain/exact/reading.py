@@ -15,6 +15,7 @@ from domain.matches import ExactMatch
 CERTAIN_AT = 0.999  # a coincidence this strong: less than once in a thousand searches
 LIKELY_AT = 0.95  # less than once in twenty
 SPEED_SHOWN_FROM = 0.005  # below half a percent a fitted speed is measurement noise
+PITCH_SHOWN_FROM = 0.15  # semitones: a measured pitch is good to about a tenth of one
 
 
 class Certainty(StrEnum):
@@ -40,6 +41,18 @@ def speed_note(speed: float) -> str | None:
     percent = abs(change) * 100
     amount = f"{percent:.0f}" if percent >= 2 else f"{percent:.1f}"
     return f"played {amount} % {'fast' if change > 0 else 'slow'}"
+
+
+def pitch_note(semitones: float | None, speed: float | None = None) -> str | None:
+    """'pitch +1.0 semitone' / 'pitch -0.5 semitones'; 'key kept' when the speed changed but
+    the pitch did not (a DJ's key lock); None when not measured, or nothing to say."""
+    if semitones is None:
+        return None
+    if abs(semitones) < PITCH_SHOWN_FROM:
+        changed = speed is not None and abs(speed - 1.0) >= SPEED_SHOWN_FROM
+        return "key kept" if changed else None
+    unit = "semitone" if abs(semitones) == 1.0 else "semitones"
+    return f"pitch {semitones:+.1f} {unit}"
 
 
 def evidence(match: ExactMatch, clip_seconds: float) -> str:

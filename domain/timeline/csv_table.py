@@ -1,9 +1,10 @@
 """A timeline as CSV: a header row, then one row per settled segment.
 
-Columns: `file, start, end, title, artist, track_id, offset, speed, confidence`, where
-`start`/`end` are seconds into the input, or ISO 8601 wall-clock times (with their time
-zone) for a monitored stream, which then adds `start_seconds, end_seconds`. An unknown
-stretch has empty title, artist, track_id, offset, speed and confidence.
+Columns: `file, start, end, title, artist, track_id, offset, speed, confidence, pitch`,
+where `start`/`end` are seconds into the input, or ISO 8601 wall-clock times (with their
+time zone) for a monitored stream, which then adds `start_seconds, end_seconds`, and
+`pitch` is in semitones (empty when not measured). An unknown stretch has empty title,
+artist, track_id, offset, speed, confidence and pitch.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from datetime import datetime
 from domain.timeline.credit import Credit
 from domain.timeline.segments import Segment
 
-COLUMNS = ("file", "start", "end", "title", "artist", "track_id", "offset", "speed", "confidence")
+COLUMNS = (
+    "file", "start", "end", "title", "artist", "track_id", "offset", "speed", "confidence", "pitch",
+)  # fmt: skip
 CLOCKED_COLUMNS = (*COLUMNS, "start_seconds", "end_seconds")
 
 
@@ -44,6 +47,7 @@ def csv_row(
         _number(segment.offset_seconds, 3),
         _number(segment.speed, 3),
         _number(segment.confidence, 4),
+        _number(segment.pitch_semitones, 1),
     ]
     if started_at is not None:
         cells += [_number(segment.start_seconds, 3), _number(segment.end_seconds, 3)]

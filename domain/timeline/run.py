@@ -8,6 +8,7 @@ from uuid import UUID
 from domain.timeline.segments import Segment, Sighting
 
 MIN_FIT_SECONDS = 5.0  # sightings spread over less than this say little about the speed
+PITCH_TRIES = 3  # windows whose pitch is measured for a run before it goes without one
 
 
 @dataclass(slots=True)
@@ -57,6 +58,8 @@ class TrackRun:
     confidence: float = 0.0
     announced: bool = False
     windows: int = 0
+    pitch: float | None = None  # semitones, the first clear measurement
+    pitch_tries: int = 0
     fit: _LineFit = field(init=False)
 
     def __post_init__(self) -> None:
@@ -65,6 +68,12 @@ class TrackRun:
         self.fit = _LineFit(origin=self.latest.first)
         self.fit.add(self.latest.first, self.latest.position)
         self.windows = 1
+        self._take_pitch(self.latest)
+
+    @property
+    def wants_pitch(self) -> bool:
+        """Its pitch is unknown and worth another try."""
+        return self.pitch is None and self.pitch_tries < PITCH_TRIES
 
     @property
     def track_id(self) -> UUID:
@@ -94,6 +103,13 @@ class TrackRun:
             self.first = min(self.first, sighting.first)
         self.last = max(self.last, sighting.last)
         self.confidence = max(self.confidence, sighting.confidence)
+        self._take_pitch(sighting)
+
+    def _take_pitch(self, sighting: Sighting) -> None:
+        if sighting.pitch_tried:
+            self.pitch_tries += 1
+            if self.pitch is None:
+                self.pitch = sighting.pitch
 
     def segment(self, end: float | None) -> Segment:
         """The run as a segment: offset and speed from the fit over all its windows."""
@@ -109,4 +125,5 @@ class TrackRun:
             offset_seconds=round(max(0.0, offset), 3),
             speed=round(speed, 3),
             confidence=round(self.confidence, 4),
+            pitch_semitones=self.pitch,
         )

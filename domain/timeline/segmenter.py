@@ -105,6 +105,12 @@ class Segmenter:
         """The sightings that would start a segment: confident, and continuing none."""
         return [s for s in sightings if self._starts(s) and self._run_for(s) is None]
 
+    def wants_pitch(self, sighting: Sighting) -> bool:
+        """Whether the sighting's pitch is worth measuring: it starts a segment, or it
+        continues one whose pitch is still unknown (a few tries per run)."""
+        run = self._run_for(sighting)
+        return self._starts(sighting) if run is None else run.wants_pitch
+
     def unextended_speeds(self, sightings: tuple[Sighting, ...]) -> set[float]:
         """Speeds of the playing runs that count and that none of the sightings continues."""
         continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}

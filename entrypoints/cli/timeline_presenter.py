@@ -9,7 +9,7 @@ from typing import Any
 
 from application.timeline.monitor import HeardSegment, StreamGap
 from application.timeline.updates import SegmentReport
-from domain.exact.reading import Certainty, speed_note
+from domain.exact.reading import Certainty, pitch_note, speed_note
 from domain.timeline.csv_table import iso_time
 from entrypoints.cli.presenters import artist, position
 
@@ -28,6 +28,7 @@ def segment_record(name: str | None, report: SegmentReport) -> dict[str, Any]:
         "artist": track.artist if track else None,
         "offset_seconds": segment.offset_seconds,
         "speed": segment.speed,
+        "pitch_semitones": segment.pitch_semitones,
         "confidence": segment.confidence,
     }
 
@@ -47,6 +48,8 @@ def segment_text(record: dict[str, Any]) -> str:
     details = [f"from {clock(record['offset_seconds'])} in the track"]
     speed, confidence = record["speed"], record["confidence"]
     if speed is not None and (note := speed_note(speed)):
+        details.append(note)
+    if (note := pitch_note(record.get("pitch_semitones"), speed)) is not None:
         details.append(note)
     if confidence is not None:
         details.append(Certainty.of(confidence).value)

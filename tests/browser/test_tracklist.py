@@ -77,8 +77,9 @@ def test_a_dropped_mix_gets_its_tracklist_and_saves_it(
         assert_tracklist(rows)
         first = rows.nth(0)
         expect(first.locator(".where")).to_have_text("from 0:05 in the track")  # cut in at 5 s
+        # Resampled 4 % fast, so its pitch rose too: 12 log2(1.04) = 0.68 semitones.
         expect(rows.nth(3).locator(".where")).to_have_text(
-            "from 0:03 in the track · played 4 % fast"
+            re.compile(r"from 0:03 in the track · played 4 % fast · pitch \+0\.[678] semitones")
         )
         expect(rows.nth(2)).to_contain_text("Not in the library")
         expect(rows.nth(2).get_by_role("button")).to_have_count(0)

@@ -12,7 +12,14 @@ from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from application.identify.identify_exact import IdentifyExact
 from application.timeline.stream_prints import StreamPrints
 from domain.audio import PcmAudio
-from domain.exact.analysis import INDEXED, INDEXED_PAIRS, STRETCHABLE, LandmarkAnalysis, dense
+from domain.exact.analysis import (
+    INDEXED,
+    INDEXED_PAIRS,
+    STRETCHABLE,
+    LandmarkAnalysis,
+    dense,
+    pitched,
+)
 from domain.exact.fingerprint import SCALE_FREE, LandmarkFingerprint
 from domain.ports.fingerprint_index import Fingerprinter
 from tests.support.fixtures.exact import TRACK_SEEDS
@@ -43,14 +50,7 @@ async def test_a_clip_shares_hashes_with_its_track_at_the_clip_offset(
     offset_frames = 625  # 5 s at the 8 ms hop both use
     clip = cut(track, offset_frames * 128, 8.0)
     [query] = await printer.prints(clip, [dense()])
-    at_offset = set(
-        zip(reference.hashes.tolist(), (reference.times - offset_frames).tolist(), strict=True)
-    )
-    shared = sum(
-        (h, t) in at_offset
-        for h, t in zip(query.hashes.tolist(), query.times.tolist(), strict=True)
-    )
-    assert shared >= 20
+    assert shared_at(reference, query, offset_frames) >= 20
 
 
 async def test_a_stretched_query_shares_triplets_with_its_track_at_the_clip_offset(
@@ -85,6 +85,35 @@ async def test_the_indexed_pairs_are_the_indexed_print_without_its_triplets(
     assert np.array_equal(pairs.hashes, indexed.hashes[fixed])
     assert np.array_equal(pairs.times, indexed.times[fixed])
     assert (pairs.frames, pairs.speed, pairs.stretch) == (indexed.frames, 1.0, 0.0)
+
+
+def shared_at(reference: LandmarkFingerprint, query: LandmarkFingerprint, offset: int) -> int:
+    """How many of the query's (hash, time) pairs the reference holds `offset` frames on."""
+    at_offset = set(
+        zip(reference.hashes.tolist(), (reference.times - offset).tolist(), strict=True)
+    )
+    return sum(
+        (h, t) in at_offset
+        for h, t in zip(query.hashes.tolist(), query.times.tolist(), strict=True)
+    )
+
+
+async def test_pairs_made_at_the_clips_own_frequency_ratio_line_up(
+    printer: Fingerprinter,
+) -> None:
+    """A semitone up with the tempo kept: pairs made at that ratio line up with the track's
+    at the clip's offset, pairs made as played (or a semitone down) hardly; how a segment's
+    pitch is measured (domain.exact.pitch)."""
+    offset_frames = 625
+    track = synthetic_track(6, 30.0)
+    (reference,) = await printer.prints(track, [INDEXED])
+    shifted = cut(synthetic_track(6, 30.0, pitch_ratio=2 ** (1 / 12)), offset_frames * 128, 8.0)
+    ratios = [2 ** (1 / 12), 1.0, 2 ** (-1 / 12)]
+    prints = await printer.prints(shifted, [pitched(1.0, r) for r in ratios])
+    assert [round(p.speed, 6) for p in prints] == [1.0] * 3
+    own, as_played, wrong = (shared_at(reference, p, offset_frames) for p in prints)
+    assert own >= 20
+    assert own > 3 * max(as_played, wrong)
 
 
 async def test_one_print_per_assumed_speed(printer: Fingerprinter) -> None:

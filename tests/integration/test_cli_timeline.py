@@ -18,6 +18,7 @@ from tests.support.timeline_audio import DJ_SET, FIRST, SECOND, SET, mix, track
 FIELDS = {"file", "start_seconds", "end_seconds", "track_id", "title", "artist"} | {
     "offset_seconds",
     "speed",
+    "pitch_semitones",
     "confidence",
 }
 
@@ -66,7 +67,7 @@ async def test_a_key_locked_tempo_change_and_a_pitch_shift_are_each_one_segment(
     library: dict[int, str], cli_env: dict[str, str], audio_dir: Path
 ) -> None:
     """A played 6 % faster with its pitch kept, then B a semitone up: the clip lane's slope
-    fit and triplets find both, each as one segment with its speed."""
+    fit and triplets find both, each as one segment with its speed and its pitch."""
     audio, placed = mix(DJ_SET)
     mixed = encode(write_wav(audio_dir / "dj.wav", audio), audio_dir / "dj.mp3", "-b:a", "128k")
     code, out, err = await run_cli(cli_env, "identify", "--timeline", "--json", str(mixed))
@@ -75,6 +76,9 @@ async def test_a_key_locked_tempo_change_and_a_pitch_shift_are_each_one_segment(
     assert (stretched["track_id"], shifted["track_id"]) == (library[FIRST], library[SECOND])
     assert stretched["speed"] == pytest.approx(1.06, abs=0.01)
     assert shifted["speed"] == pytest.approx(1.0, abs=0.01)
+    # Told apart by their pitch: the key kept at 6 % faster, then a semitone up.
+    assert stretched["pitch_semitones"] == pytest.approx(0.0, abs=0.2)
+    assert shifted["pitch_semitones"] == pytest.approx(1.0, abs=0.2)
     # A pitch shift leaves a few aligned hashes a second: its edges are known to 2 s.
     for segment, truth in zip((stretched, shifted), placed, strict=True):
         assert segment["start_seconds"] == pytest.approx(truth.start, abs=2.0)
@@ -108,7 +112,7 @@ async def test_identify_timeline_exports_json_csv_and_a_cue_sheet(
     table = csv.DictReader(io.StringIO(outputs["--format csv"], newline=""))
     rows = list(table)
     assert table.fieldnames == ["file", "start", "end", "title", "artist", "track_id", "offset",
-                                "speed", "confidence"]  # fmt: skip
+                                "speed", "confidence", "pitch"]  # fmt: skip
     assert len(rows) == len(segments)
     for row, segment in zip(rows, segments, strict=True):
         assert row["file"] == str(mixed)
@@ -121,8 +125,10 @@ async def test_identify_timeline_exports_json_csv_and_a_cue_sheet(
             assert float(row["offset"]) == segment["offset_seconds"]
             assert float(row["speed"]) == segment["speed"]
             assert float(row["confidence"]) == pytest.approx(segment["confidence"], abs=5e-5)
+            pitch = segment["pitch_semitones"]
+            assert row["pitch"] == ("" if pitch is None else f"{pitch:.1f}")
         else:
-            assert row["offset"] == row["speed"] == row["confidence"] == ""
+            assert row["offset"] == row["speed"] == row["confidence"] == row["pitch"] == ""
     assert rows[0]["artist"] == f"Band {FIRST}"
 
     file, *blocks = outputs["--format cue"].split("  TRACK ")

@@ -12,10 +12,11 @@ import pytest
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import WebSocketTestSession
 
+from domain.audio import PcmAudio
 from tests.support.audio_factory import encode, write_wav
 from tests.support.http_app import AdminHeaders, Client, error_of, wait_indexed
 from tests.support.media import upload
-from tests.support.timeline_audio import DJ_SET, FIRST, SECOND, SET, mix, track
+from tests.support.timeline_audio import DJ_SET, FIRST, SECOND, SET, Placed, mix, track
 
 
 @pytest.fixture
@@ -68,6 +69,19 @@ async def test_a_recording_streams_back_its_segments_as_ndjson(
     )
 
 
+def assert_dj_set(segments: list[dict[str, Any]], library: list[str], placed: list[Placed]) -> None:
+    """DJ_SET's two pieces, each one segment: A at 1.06 with its key kept, then B at speed 1
+    a semitone up, each starting where the mix placed it."""
+    assert [s["track"] and s["track"]["id"] for s in segments] == library
+    assert [s["speed"] for s in segments] == [pytest.approx(1.06, abs=0.01),
+                                              pytest.approx(1.0, abs=0.01)]  # fmt: skip
+    assert [s["pitch_semitones"] for s in segments] == [pytest.approx(0.0, abs=0.2),
+                                                        pytest.approx(1.0, abs=0.2)]  # fmt: skip
+    assert [s["start_seconds"] for s in segments] == pytest.approx(
+        [p.start for p in placed], abs=2.0
+    )
+
+
 async def test_a_dj_played_mix_streams_back_one_segment_per_track_with_its_speed(
     client: Client, library: list[str], audio_dir: Path
 ) -> None:
@@ -77,12 +91,7 @@ async def test_a_dj_played_mix_streams_back_one_segment_per_track_with_its_speed
     response = await client.post("/api/v1/timeline", files=[upload(played)])
     assert response.status_code == 200, response.text
     segments = [line for line in ndjson(response.text) if line["type"] == "segment"]
-    assert [s["track"] and s["track"]["id"] for s in segments] == library
-    assert [s["speed"] for s in segments] == [pytest.approx(1.06, abs=0.01),
-                                              pytest.approx(1.0, abs=0.01)]  # fmt: skip
-    assert [s["start_seconds"] for s in segments] == pytest.approx(
-        [p.start for p in placed], abs=2.0
-    )
+    assert_dj_set(segments, library, placed)
 
 
 @pytest.mark.twins  # also on every port's in-memory twin
@@ -122,19 +131,27 @@ async def test_the_limits_and_the_search_rules_apply(
     assert error_of(export)["code"] == "UNAUTHORIZED"
 
 
+async def heard_by_the_microphone(
+    client: Client, audio: PcmAudio, stem: Path, bitrate: str
+) -> tuple[list[dict[str, Any]], int]:
+    """The audio as the web app's microphone sends it (Opus in WebM, in chunks as
+    MediaRecorder gives them every few 100 ms), then stop: every message and the close code."""
+    webm = encode(write_wav(stem.with_suffix(".wav"), audio), stem.with_suffix(".webm"), "-c:a",
+                  "libopus", "-b:a", bitrate)  # fmt: skip
+    data = webm.read_bytes()
+    with await client.websocket_connect("/api/v1/listen") as socket:
+        assert socket.receive_json(timeout=30) == {"type": "listening"}
+        for start in range(0, len(data), 4096):
+            socket.send_bytes(data[start : start + 4096])
+        socket.send_text('{"type": "stop"}')
+        return until_closed(socket)
+
+
 async def test_the_microphone_websocket_pushes_segments_as_they_are_found(
     client: Client, library: list[str], audio_dir: Path
 ) -> None:
     audio, _ = mix(SET)
-    webm = encode(write_wav(audio_dir / "mic.wav", audio), audio_dir / "mic.webm", "-c:a",
-                  "libopus", "-b:a", "32k")  # fmt: skip
-    data = webm.read_bytes()
-    with await client.websocket_connect("/api/v1/listen") as socket:
-        assert socket.receive_json(timeout=30) == {"type": "listening"}
-        for start in range(0, len(data), 4096):  # MediaRecorder sends a chunk every few 100 ms
-            socket.send_bytes(data[start : start + 4096])
-        socket.send_text('{"type": "stop"}')
-        messages, code = until_closed(socket)
+    messages, code = await heard_by_the_microphone(client, audio, audio_dir / "mic", "32k")
     assert code == 1000
     first, second = library
     started = [m["track"]["id"] for m in messages if m["type"] == "segment_started" and m["track"]]
@@ -142,6 +159,18 @@ async def test_the_microphone_websocket_pushes_segments_as_they_are_found(
     assert started == [first, second, first]
     assert settled == [first, second, None, first]
     assert messages[-1]["type"] == "end" and messages[-1]["segments"] == 4
+
+
+async def test_a_dj_played_mix_heard_through_the_websocket_keeps_its_speed_and_pitch(
+    client: Client, library: list[str], audio_dir: Path
+) -> None:
+    """Key-locked tempo 1.06, then a semitone up, through the microphone path (Opus in a
+    WebM, in chunks): one segment each, with the speed and the pitch that tell them apart."""
+    audio, placed = mix(DJ_SET)
+    messages, code = await heard_by_the_microphone(client, audio, audio_dir / "dj-mic", "48k")
+    assert code == 1000
+    segments = [m for m in messages if m["type"] == "segment"]
+    assert_dj_set(segments, library, placed)
 
 
 @pytest.mark.twins  # also on every port's in-memory twin
@@ -181,6 +210,7 @@ EXPORT = {
             "offset_seconds": 30.25,
             "speed": 1.04,
             "confidence": 0.99,
+            "pitch_semitones": 0.7,
         },
         {"start_seconds": 12.5, "end_seconds": 20.0, "track": None, "offset_seconds": None,
          "speed": None, "confidence": None},
@@ -205,8 +235,9 @@ async def test_segments_are_exported_as_csv_cue_and_json(client: Client) -> None
         "offset": "30.250",
         "speed": "1.040",
         "confidence": "0.9900",
+        "pitch": "0.7",
     }
-    assert unknown["title"] == unknown["track_id"] == unknown["offset"] == ""
+    assert unknown["title"] == unknown["track_id"] == unknown["offset"] == unknown["pitch"] == ""
     as_cue = await client.post("/api/v1/timeline/export?format=cue", json=EXPORT)
     assert as_cue.headers["content-type"] == "application/x-cue; charset=utf-8"
     assert as_cue.text == (
@@ -227,6 +258,7 @@ async def test_segments_are_exported_as_csv_cue_and_json(client: Client) -> None
     assert first["track"] == {"id": SONG_ID, "title": 'The "Long" Goodbye',
                               "artist": "Band, Name", "album": None}  # fmt: skip
     assert (first["start_seconds"], first["end_seconds"], first["speed"]) == (0.0, 12.5, 1.04)
+    assert first["pitch_semitones"] == 0.7
     assert "type" not in first and second["track"] is None
 
 

@@ -52,7 +52,7 @@ def _print(
     hashes: list[npt.NDArray[np.uint64]] = []
     times: list[npt.NDArray[np.uint32]] = []
     if analysis.pairs is not None:
-        pairs = _landmarks(peaks, analysis.speed, frames)
+        pairs = _landmarks(peaks, analysis.speed, analysis.speed * analysis.pitch, frames)
         hashes.append(pairs.hashes)
         times.append(pairs.times)
     if analysis.triplets is not None:
@@ -99,12 +99,15 @@ def _peaks(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
     return peaks[np.lexsort((peaks[:, 1], peaks[:, 0]))]
 
 
-def _landmarks(peaks: npt.NDArray[np.int64], speed: float, frames: int) -> LandmarkFingerprint:
-    # A clip played `speed` times faster: map its peaks back onto the reference's axes. The
-    # gap is scaled before rounding, so a hash does not depend on where the clip was cut.
+def _landmarks(
+    peaks: npt.NDArray[np.int64], speed: float, frequency_ratio: float, frames: int
+) -> LandmarkFingerprint:
+    # A clip played `speed` times faster (its frequencies `frequency_ratio` times the
+    # reference's): map its peaks back onto the reference's axes. The gap is scaled before
+    # rounding, so a hash does not depend on where the clip was cut.
     frames_in = peaks[:, 0]
     times = np.round(frames_in * speed).astype(np.int64)
-    bins = np.clip(np.round(peaks[:, 1] / speed), 0, 511).astype(np.int64)
+    bins = np.clip(np.round(peaks[:, 1] / frequency_ratio), 0, 511).astype(np.int64)
     hashes: list[int] = []
     starts: list[int] = []
     for i in range(len(times)):

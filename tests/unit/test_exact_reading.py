@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from domain.exact.reading import Certainty, evidence, speed_note
+from domain.exact.reading import Certainty, evidence, pitch_note, speed_note
 from domain.matches import ExactMatch
 
 
@@ -40,3 +40,21 @@ def test_the_evidence_says_what_lines_up_over_how_much_of_the_clip() -> None:
     )
     single = ExactMatch(uuid.uuid4(), 12.0, 1, 0.6, 1.0, 1.0)
     assert evidence(single, 3.0) == "1 landmark lines up over 0.0 s of the 3.0 s clip"
+
+
+@pytest.mark.parametrize(
+    ("semitones", "speed", "note"),
+    [
+        (None, 1.06, None),  # not measured
+        (0.0, 1.06, "key kept"),  # a DJ's key lock
+        (0.1, 0.95, "key kept"),  # within the measurement's tenth of a semitone
+        (0.0, 1.0, None),  # nothing changed
+        (1.0, 1.0, "pitch +1.0 semitone"),
+        (-0.5, 1.0, "pitch -0.5 semitones"),
+        (0.7, 1.04, "pitch +0.7 semitones"),  # played off-speed: pitch and tempo together
+    ],
+)
+def test_the_pitch_is_said_where_it_moved_or_was_kept(
+    semitones: float | None, speed: float, note: str | None
+) -> None:
+    assert pitch_note(semitones, speed) == note

@@ -14,7 +14,9 @@ from domain.timeline.segments import Segment
 from tests.support.factories import make_track
 
 SONG = make_track(3, title='The "Long" Goodbye', artist="Band\nName")
-KNOWN = Segment(12.5, 201.25, SONG.id, offset_seconds=3.0, speed=1.02, confidence=0.98765)
+KNOWN = Segment(
+    12.5, 201.25, SONG.id, offset_seconds=3.0, speed=1.02, confidence=0.98765, pitch_semitones=0.3
+)
 UNKNOWN = Segment(201.25, 230.0, None)
 
 
@@ -74,8 +76,9 @@ def test_a_csv_table_reads_back_with_the_csv_module() -> None:
         "offset": "3.000",
         "speed": "1.020",
         "confidence": "0.9877",
+        "pitch": "0.3",
     }
-    assert unknown["track_id"] == unknown["title"] == unknown["offset"] == ""
+    assert unknown["track_id"] == unknown["title"] == unknown["offset"] == unknown["pitch"] == ""
     assert text.count("\r\n") == 3  # RFC 4180 line ends; the quoted artist keeps its \n
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import UUID
 
 import numpy as np
@@ -29,13 +30,15 @@ def seen(
     last: float | None = None,
     speed: float = 1.0,
     confidence: float = 1.0,
+    pitch: float | None = None,
 ) -> Sighting:
     """`track` heard in the window starting at `window`, at position `at` (seconds) at the
     stream time the window starts, aligned from `first` to `last` (default: all of it)."""
     first = window + 0.2 if first is None else first
     last = window + WINDOW - 0.2 if last is None else last
     position = at + speed * (first - window)
-    return Sighting(track, first, last, position, speed, confidence, aligned=20)
+    return Sighting(track, first, last, position, speed, confidence, aligned=20, pitch=pitch,
+                    pitch_tried=pitch is not None)  # fmt: skip
 
 
 class Timeline:
@@ -334,3 +337,33 @@ def test_two_versions_of_one_piece_starting_together_are_both_kept() -> None:
                         seen(c, window, 1.1 * (window - 15.0), speed=1.1))  # fmt: skip
         window += HOP
     assert [s.track_id for s in timeline.finish(60.0)] == [A, B, c]
+
+
+def test_a_segment_carries_the_first_pitch_measured_and_tries_a_few_times() -> None:
+    """Its pitch is asked for when it starts, and while unknown for a few more windows."""
+    timeline = Timeline()
+    segmenter = timeline.segmenter
+    first = seen(A, 0.0, 30.0, speed=1.06)
+    assert segmenter.wants_pitch(first)  # a confident start
+    assert not segmenter.wants_pitch(seen(B, 0.0, 0.0, confidence=0.3))  # starts nothing
+    timeline.window(0.0, replace(first, pitch_tried=True))  # no clear answer
+    tries = 1
+    window = HOP
+    while segmenter.wants_pitch(sighting := seen(A, window, 30.0 + 1.06 * window, speed=1.06)):
+        found = 0.0 if tries == 2 else None  # the key kept, on the third try
+        timeline.window(window, replace(sighting, pitch=found, pitch_tried=True))
+        tries, window = tries + 1, window + HOP
+    assert tries == 3
+    timeline.window(window, seen(A, window, 30.0 + 1.06 * window, speed=1.06, pitch=-2.0))
+    [segment] = timeline.finish(window + WINDOW)
+    assert segment.pitch_semitones == 0.0
+    assert Timeline().segmenter.wants_pitch(first)
+
+
+def test_a_run_whose_pitch_never_shows_stops_asking() -> None:
+    timeline = Timeline()
+    for window in (0.0, 5.0, 10.0):
+        timeline.window(window, replace(seen(A, window, window), pitch_tried=True))
+    assert not timeline.segmenter.wants_pitch(seen(A, 15.0, 15.0))
+    segment, _after = timeline.finish(30.0)  # then an unknown stretch: unseen past 19.8
+    assert (segment.track_id, segment.pitch_semitones) == (A, None)

@@ -25,8 +25,9 @@ class TimelineForm(msgspec.Struct, kw_only=True):
 
 class _Segment(msgspec.Struct, kw_only=True):
     """A stretch of the input: `track` from `offset_seconds` into it (the track's position at
-    `start_seconds`), played `speed` times as fast; `track` null: nothing in the library
-    (offset, speed and confidence are then null too)."""
+    `start_seconds`), played `speed` times as fast, its pitch `pitch_semitones` from the
+    track's (0: the key kept; null: not measured); `track` null: nothing in the library
+    (offset, speed, pitch and confidence are then null too)."""
 
     start_seconds: float
     end_seconds: float | None
@@ -34,6 +35,7 @@ class _Segment(msgspec.Struct, kw_only=True):
     offset_seconds: float | None
     speed: float | None
     confidence: float | None
+    pitch_semitones: float | None = None
 
 
 class SegmentLine(_Segment, kw_only=True, tag="segment", tag_field="type"):
@@ -83,6 +85,7 @@ def line_of(update: SegmentReport | Progress) -> TimelineLine:
         offset_seconds=segment.offset_seconds,
         speed=segment.speed,
         confidence=segment.confidence,
+        pitch_semitones=segment.pitch_semitones,
     )
 
 
@@ -140,6 +143,7 @@ class ExportedSegment(msgspec.Struct, kw_only=True):
     offset_seconds: float | None = None
     speed: Annotated[float, msgspec.Meta(gt=0)] | None = None
     confidence: float | None = None
+    pitch_semitones: Annotated[float, msgspec.Meta(ge=-24, le=24)] | None = None
 
     def __post_init__(self) -> None:
         if self.end_seconds < self.start_seconds:
@@ -153,6 +157,7 @@ class ExportedSegment(msgspec.Struct, kw_only=True):
             offset_seconds=self.offset_seconds if self.track else None,
             speed=self.speed if self.track else None,
             confidence=self.confidence if self.track else None,
+            pitch_semitones=self.pitch_semitones if self.track else None,
         )
 
 

@@ -123,11 +123,20 @@ function stemOf(name) {
   return name.replace(/\.[^.]*$/, "") || "tracklist";
 }
 
-/** 1.04 → "played 4 % fast": a changed speed moves tempo and pitch together. */
+/** 1.04 → "played 4 % fast" (its tempo; its pitch too unless the key was kept, see pitchNote). */
 function speedNote(speed) {
   const percent = Math.round((speed - 1) * 100);
   if (!percent) return null;
   return `played ${Math.abs(percent)} % ${percent > 0 ? "fast" : "slow"}`;
+}
+
+/** 1 → "pitch +1.0 semitone"; 0 with a changed speed → "key kept"; null: not measured. */
+function pitchNote(semitones, speed) {
+  if (semitones === null || semitones === undefined) return null;
+  if (Math.abs(semitones) < 0.15) return speedNote(speed) ? "key kept" : null;
+  const sign = semitones > 0 ? "+" : "−";
+  const unit = Math.abs(semitones) === 1 ? "semitone" : "semitones";
+  return `pitch ${sign}${Math.abs(semitones).toFixed(1)} ${unit}`;
 }
 
 function segmentRow(segment) {
@@ -147,7 +156,11 @@ function segmentRow(segment) {
       h("span", { class: "grow" }, h("span", { class: "segment-title" }, "Unknown"), h("small", {}, "Not in the library")),
     );
   }
-  const details = [`from ${clock(segment.offset_seconds)} in the track`, speedNote(segment.speed)];
+  const details = [
+    `from ${clock(segment.offset_seconds)} in the track`,
+    speedNote(segment.speed),
+    pitchNote(segment.pitch_semitones, segment.speed),
+  ];
   return h(
     "li",
     { "data-testid": "segment" },
@@ -157,7 +170,7 @@ function segmentRow(segment) {
       { class: "grow" },
       h("a", { class: "segment-title", href: `#/track/${track.id}` }, track.title),
       h("small", {}, byArtist(track)),
-      h("small", { class: "where", title: "A changed speed moves tempo and pitch together" }, details.filter(Boolean).join(" · ")),
+      h("small", { class: "where", title: "Speed: how fast the track plays here; pitch: how far its key moved" }, details.filter(Boolean).join(" · ")),
     ),
     playButton(track, segment.offset_seconds, "Play"),
   );
