@@ -156,6 +156,7 @@ class _Run:
         self.segmenter = Segmenter(policy.segments)
         self.match = WindowMatcher(index, self.prints, self.segmenter, policy, pacing)
         self._window, self._hop = policy.window_seconds, pacing.hop_seconds
+        self._look_back = policy.look_back_seconds
         self._next = 0.0  # start of the next window
         self.analysed = 0.0  # end of the last window
 
@@ -184,8 +185,8 @@ class _Run:
         events = self.segmenter.observe(sightings)
         self.analysed = end
         self._next = max(self._next, start) + self._hop
-        # Kept: the window a hop before the next one (looked at again when a track starts).
-        self.prints.forget_before(self._next - self._hop)
+        # Kept: the audio a track starting in the next window is looked for in.
+        self.prints.forget_before(self._next - max(self._hop, self._look_back))
         return events
 
 

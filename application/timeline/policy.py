@@ -50,15 +50,18 @@ LIVE_PACING = TimelinePacing(
 @dataclass(frozen=True, slots=True)
 class TimelinePolicy:
     """`explained_slack_seconds`: evidence reaching this close to a window's end explains
-    its newest audio. `max_request_seconds` (TIMELINE_MAX_SECONDS): the longest input the
-    service takes from a request, an upload or a live socket, which it passes to BuildTimeline
-    as `max_seconds`; the CLI's own files may be of any length."""
+    its newest audio. `look_back_seconds`: how far before the window where a track starts
+    its start is looked for (a track fading in under a crossfade, or quiet at first).
+    `max_request_seconds` (TIMELINE_MAX_SECONDS): the longest input the service takes from
+    a request, an upload or a live socket, which it passes to BuildTimeline as
+    `max_seconds`; the CLI's own files may be of any length."""
 
     window_seconds: float = 10.0
     file: TimelinePacing = FILE_PACING
     live: TimelinePacing = LIVE_PACING
     passes: tuple[Pass, ...] = field(default_factory=exact_passes)
     explained_slack_seconds: float = 2.0
+    look_back_seconds: float = 20.0
     matches_per_window: int = 5
     segments: SegmentPolicy = field(default_factory=SegmentPolicy)
     max_request_seconds: float = 3 * 3600.0

@@ -71,7 +71,9 @@ def dense(speed: float = 1.0, tolerant: bool = False) -> LandmarkAnalysis:
     return LandmarkAnalysis(pairs=Side.QUERY, speed=speed, tolerant=tolerant)
 
 
-def pitched(speed: float, frequency_ratio: float) -> LandmarkAnalysis:
+def pitched(speed: float, frequency_ratio: float, tolerant: bool = False) -> LandmarkAnalysis:
     """A query's dense pairs with its time axis `speed` times the reference's and its
-    frequencies `frequency_ratio` times them: one guess at how a clip was played."""
-    return LandmarkAnalysis(pairs=Side.QUERY, speed=speed, pitch=frequency_ratio / speed)
+    frequencies `frequency_ratio` times them: one guess at how a clip was played (rounded
+    so that the same guess is the same analysis)."""
+    pitch = 1.0 if frequency_ratio == speed else round(frequency_ratio / speed, 4)
+    return LandmarkAnalysis(pairs=Side.QUERY, speed=speed, pitch=pitch, tolerant=tolerant)

@@ -111,10 +111,13 @@ class Segmenter:
         run = self._run_for(sighting)
         return self._starts(sighting) if run is None else run.wants_pitch
 
-    def unextended_speeds(self, sightings: tuple[Sighting, ...]) -> set[float]:
-        """Speeds of the playing runs that count and that none of the sightings continues."""
+    def unextended_playing(
+        self, sightings: tuple[Sighting, ...]
+    ) -> set[tuple[float, float | None]]:
+        """(speed, pitch in semitones or None) of the playing runs that count and that none
+        of the sightings continues: how to look for them again."""
         continued = {id(run) for s in sightings if (run := self._run_for(s)) is not None}
-        return {r.speed for r in self._runs if r.confirmed and id(r) not in continued}
+        return {(r.speed, r.pitch) for r in self._runs if r.confirmed and id(r) not in continued}
 
     def continues_all(self, sightings: tuple[Sighting, ...]) -> bool:
         """Whether the sightings continue every playing run that counts (not the tentative

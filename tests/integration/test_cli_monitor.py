@@ -26,6 +26,7 @@ from tests.support.timeline_audio import FIRST, RATE, SECOND, SET, mix
 FIELDS = {"file", "start_seconds", "end_seconds", "track_id", "title", "artist"} | {
     "offset_seconds",
     "speed",
+    "pitch_semitones",
     "confidence",
     "started_at",
     "ended_at",
@@ -102,7 +103,8 @@ async def test_monitor_writes_a_csv_table_with_wall_clock_times(
     table = csv.DictReader(io.StringIO(result.stdout.decode(), newline=""))
     rows = list(table)
     assert table.fieldnames == ["file", "start", "end", "title", "artist", "track_id", "offset",
-                                "speed", "confidence", "start_seconds", "end_seconds"]  # fmt: skip
+                                "speed", "confidence", "pitch", "start_seconds",
+                                "end_seconds"]  # fmt: skip
     assert [r["track_id"] for r in rows] == [mix_library[FIRST], mix_library[SECOND], "",
                                              mix_library[FIRST]]  # fmt: skip
     for row in rows:  # settled segments only, each with both times

@@ -220,8 +220,8 @@ def test_what_the_search_needs_to_know() -> None:
     assert not segmenter.explains((weak_other,), after=13.0)
     assert not segmenter.explains((continuing,), after=14.9)
     assert not segmenter.continues_all((weak_other,))
-    assert segmenter.unextended_speeds((weak_other,)) == {1.04}
-    assert segmenter.unextended_speeds((continuing,)) == set()
+    assert segmenter.unextended_playing((weak_other,)) == {(1.04, None)}
+    assert segmenter.unextended_playing((continuing,)) == set()
     assert segmenter.continues_all((continuing,))
     assert segmenter.new_starts((seen(B, 5.0, 0.0), continuing)) == [seen(B, 5.0, 0.0)]
 
