@@ -41,6 +41,7 @@ from domain.timeline.segmenter import Segmenter
 from domain.timeline.segments import Sighting, WindowSightings
 
 SPEED_STEP = 0.005  # playing tracks' speeds are looked at to this (each one a print per block)
+PITCH_SECONDS = 5.0  # of a sighting's audio whose pairs measure its pitch
 
 
 class WindowMatcher:
@@ -102,18 +103,25 @@ class WindowMatcher:
             if sighting.track_id in measured or not self._segmenter.wants_pitch(sighting):
                 continue
             measured.add(sighting.track_id)
+            window.pitches[i] = await self._pitch_of(sighting, window.start, window.end)
 
-            async def prints_of(wanted: Pass) -> list[LandmarkFingerprint]:
-                return await self._prints.windows(window.start, window.end, wanted)
+    async def _pitch_of(self, sighting: Sighting, start: float, end: float) -> float | None:
+        """Measured on PITCH_SECONDS of its own evidence inside [start, end): enough aligned
+        pairs at the right ratio to stand out, at half a window's lookups."""
+        start = max(start, min(sighting.first, end - PITCH_SECONDS))
+        end = min(end, start + PITCH_SECONDS)
 
-            window.pitches[i] = await measure_pitch(
-                prints_of,
-                self._index,
-                sighting.track_id,
-                sighting.speed,
-                sighting.position_at(window.start),
-                self._policy.segments.position_tolerance,
-            )
+        async def prints_of(wanted: Pass) -> list[LandmarkFingerprint]:
+            return await self._prints.windows(start, end, wanted)
+
+        return await measure_pitch(
+            prints_of,
+            self._index,
+            sighting.track_id,
+            sighting.speed,
+            sighting.position_at(start),
+            self._policy.segments.position_tolerance,
+        )
 
     async def _look_back(self, window: _Window, stretchable: Pass) -> None:
         """Tracks starting in the window, looked for in the audio before it: a window
