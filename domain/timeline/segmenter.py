@@ -37,7 +37,8 @@ class SegmentPolicy:
     seeing it, that a track has ended. `min_unknown`: shorter stretches with no track are
     gaps between segments, not unknown segments. `chain`: weak sightings, each of audio
     after the last, that agree on a track, its speed and where in it the stream is, which
-    together start a segment (see Segmenter)."""
+    together start a segment (see Segmenter). `alone`: seconds a run that began while
+    another played must be heard past that one's last evidence to count as a new track."""
 
     start_confidence: float = 0.5
     position_tolerance: float = 0.3
@@ -45,6 +46,7 @@ class SegmentPolicy:
     max_gap: float = 5.0
     min_unknown: float = 5.0
     chain: int = 3
+    alone: float = 2.0
 
 
 class Segmenter:
@@ -164,15 +166,22 @@ class Segmenter:
                 self._start(TrackRun(sighting, confirmed=False), added)
             else:
                 self._chain(sighting, added)
-        # A tentative run seen again is a new track (or a loop, a skip) only if no run that
-        # counts was heard in the same window: music that repeats itself inside a track, or
-        # that another track shares (a sample, a theme), aligns there too while the track
-        # plays on; in a crossfade the outgoing track is soon heard no more. Tentative runs
-        # heard together (two versions of one piece in the library) all count.
-        heard = any(r.confirmed and id(r) in added for r in self._runs)
+        # A tentative run seen again is a new track (or a loop, a skip) only if it is heard
+        # alone: no run that counts was heard in the same window, or the window heard it for
+        # `alone` seconds past the last evidence of every one that was. Music that repeats
+        # itself inside a track, or that another track shares (a sample, a theme), aligns
+        # while the track plays on, which is heard to the window's end as well; in a
+        # crossfade the outgoing track is heard no more a few seconds in, and a live window
+        # that has gone that far past it says so without waiting for one that misses it
+        # whole. Tentative runs heard together (two versions of one piece) all count.
+        heard_until = max(
+            (r.latest.last for r in self._runs if r.confirmed and id(r) in added),
+            default=None,
+        )
         for run in self._runs:
             if not run.confirmed and id(run) in added and run.windows >= 2:
-                run.confirmed = not heard
+                alone = heard_until is None or run.latest.last >= heard_until + self._policy.alone
+                run.confirmed = alone
 
     def _start(self, run: TrackRun, added: set[int]) -> None:
         """A new run: tentative while another run plays (see _assign)."""

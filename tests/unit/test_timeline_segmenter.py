@@ -367,3 +367,25 @@ def test_a_run_whose_pitch_never_shows_stops_asking() -> None:
     assert not timeline.segmenter.wants_pitch(seen(A, 15.0, 15.0))
     segment, _after = timeline.finish(30.0)  # then an unknown stretch: unseen past 19.8
     assert (segment.track_id, segment.pitch_semitones) == (A, None)
+
+
+def test_a_track_heard_past_the_outgoing_ones_last_evidence_counts_at_once() -> None:
+    """Live windows 2 s apart: A fades out by 31 s while B fades in from 27 s. B counts in
+    the first window that hears it 2 s past A's last evidence, not only once a window
+    misses A altogether (which would start after 31 s and end 10 s later)."""
+    timeline = Timeline()
+    for window in np.arange(0.0, 20.0, 2.0):
+        timeline.window(window, seen(A, window, window))
+    for window in np.arange(20.0, 36.0, 2.0):
+        a_last = min(window + WINDOW - 0.2, 31.0)
+        sightings = [seen(A, window, window, last=a_last)] if a_last > window else []
+        if window + WINDOW > 28.0:
+            b_first = max(window + 0.2, 28.0)
+            sightings.append(seen(B, window, 0.0 + (b_first - 27.0) - (b_first - window),
+                                  first=b_first))  # fmt: skip
+        timeline.window(window, *sightings)
+        if any(s.track_id == B for s in timeline.started()):
+            break
+    # The window [24, 34): A heard until 31, B until 33.8.
+    assert [s.track_id for s in timeline.started()] == [A, B]
+    assert window == 24.0
