@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import lmdb
@@ -50,19 +50,25 @@ def fake_track_count(hours: float) -> int:
 
 
 def synthetic_chunks(
-    hours: float, per_second: tuple[float, float], real_keys: np.ndarray, fake_tracks: int
+    hours: float,
+    per_second: tuple[float, float],
+    real_keys: np.ndarray,
+    fake_tracks: int,
+    first: int = 1,
+    step: int = 0,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Synthetic entries as (keys, values) chunks, pairs then triplets at their own rates
     (`per_second`): each chunk sorted and distinct, chunks in rising key order and never
-    sharing a key (what LMDB's append mode needs, and a store written key by key)."""
+    sharing a key (what LMDB's append mode needs, and a store written key by key). The
+    fake tracks are numbered from `first`; each `step` of a growing index draws anew."""
     pair_keys = real_keys[real_keys < SCALE_FREE]
-    rng = np.random.default_rng(2026)
+    rng = np.random.default_rng(2026 + 2 * step)
     total = hours * 3600 * per_second[0]
     expected = key_weights(pair_keys) * total
     for start in range(0, KEY_SPACE, CHUNK_KEYS):
         counts = rng.poisson(expected[start : start + CHUNK_KEYS])
         keys = np.repeat(np.arange(start, start + CHUNK_KEYS, dtype=np.uint32), counts)
-        tracks = rng.integers(1, fake_tracks + 1, len(keys), dtype=np.uint64)
+        tracks = rng.integers(first, first + fake_tracks, len(keys), dtype=np.uint64)
         times = rng.integers(0, TRACK_FRAMES, len(keys), dtype=np.uint64)
         values = (tracks << np.uint64(32)) | times
         order = np.lexsort((values, keys))
@@ -71,7 +77,7 @@ def synthetic_chunks(
         fresh[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
         yield keys[fresh], values[fresh]
     triplets = real_keys[real_keys >= SCALE_FREE]
-    yield from triplet_chunks(hours, per_second[1], triplets, fake_tracks)
+    yield from triplet_chunks(hours, per_second[1], triplets, (first, fake_tracks), step)
 
 
 def corpus_rates(
@@ -87,13 +93,35 @@ def fill_synthetic(
     path: Path, hours: float, per_second: tuple[float, float], real_keys: np.ndarray
 ) -> int:
     """Bulk-load the synthetic entries into LMDB (append mode); returns the fake tracks."""
+    return grow_synthetic(path, hours, per_second, real_keys)[0]
+
+
+def grow_synthetic(
+    path: Path,
+    hours: float,
+    per_second: tuple[float, float],
+    real_keys: np.ndarray,
+    step: int = 0,
+    enough_memory: Callable[[], bool] = lambda: True,
+) -> tuple[int, int]:
+    """Add `hours` of synthetic entries to the LMDB index at `path` (made if absent), its
+    fake tracks numbered after every track it holds, so each key's new values sort after
+    its old ones and append mode (APPENDDUP) still takes them. Stops early, between
+    chunks, once `enough_memory()` says no. Returns (fake tracks, entries written)."""
     fake_tracks = fake_track_count(hours)
     env = open_environment(path, readonly=False)
     db = env.open_db(HASHES, dupsort=True, dupfixed=True)
-    for keys, values in synthetic_chunks(hours, per_second, real_keys, fake_tracks):
+    with env.begin(db=env.open_db(META)) as txn:
+        first = int.from_bytes(txn.get(NEXT, u32(1)), "big")
+    entries = 0
+    chunks = synthetic_chunks(hours, per_second, real_keys, fake_tracks, first, step)
+    for keys, values in chunks:
+        if not enough_memory():
+            break
         _append(env, db, keys, values)
-    _register_fake_tracks(env, fake_tracks)
-    return fake_tracks
+        entries += len(values)
+    _register_fake_tracks(env, first, fake_tracks)
+    return fake_tracks, entries
 
 
 def _append(env: lmdb.Environment, db, keys: np.ndarray, values: np.ndarray) -> None:
@@ -107,13 +135,14 @@ def _append(env: lmdb.Environment, db, keys: np.ndarray, values: np.ndarray) -> 
         txn.cursor().putmulti(items, dupdata=True, append=True)
 
 
-def _register_fake_tracks(env: lmdb.Environment, count: int) -> None:
+def _register_fake_tracks(env: lmdb.Environment, first: int, count: int) -> None:
     numbers, meta = env.open_db(NUMBERS), env.open_db(META)
     with env.begin(write=True) as txn:
-        for number in range(1, count + 1):
+        for number in range(first, first + count):
             txn.put(u32(number), uuid.uuid4().bytes + u32(TRACK_FRAMES), db=numbers)
-        txn.put(NEXT, u32(count + 1), db=meta)
-        txn.put(FRAMES, u64(count * TRACK_FRAMES), db=meta)
+        frames = int.from_bytes(txn.get(FRAMES, u64(0), db=meta), "big")
+        txn.put(NEXT, u32(first + count), db=meta)
+        txn.put(FRAMES, u64(frames + count * TRACK_FRAMES), db=meta)
         txn.put(SHIFT, u32(0), db=meta)
 
 
@@ -132,7 +161,7 @@ async def scale_check(
     index = LmdbFingerprintIndex(path, key_shift=0)
     for track_id, fingerprint in real.items():
         await index.put(track_id, fingerprint)
-    size = _disk_bytes(path)
+    size = disk_bytes(path)
     lines = [
         f"Scale check: {hours:.0f} h of synthetic entries ({fake} fake tracks, pairs and "
         f"triplets at the corpus's rates, filled in {fill_seconds:.0f} s, "
@@ -144,13 +173,14 @@ async def scale_check(
     return lines
 
 
-def _disk_bytes(path: Path) -> int:
+def disk_bytes(path: Path) -> int:
     return sum(os.stat(p).st_blocks * 512 for p in path.rglob("*") if p.is_file())
 
 
-async def time_group(
-    index: FingerprintIndex, label: str, queries: list[tuple[uuid.UUID, LandmarkFingerprint]]
-) -> str:
+async def timed(
+    index: FingerprintIndex, queries: list[tuple[uuid.UUID, LandmarkFingerprint]]
+) -> tuple[list[float], int]:
+    """Match-only latencies (ms) of each query, and how many put the right track on top."""
     for _, query in queries[:3]:
         await match_exact(index, query, 3)  # warm the page cache like a running service
     latencies, right = [], 0
@@ -159,6 +189,13 @@ async def time_group(
         found = await match_exact(index, query, 3)
         latencies.append((time.perf_counter() - began) * 1000)
         right += bool(found) and found[0].track_id == track_id
+    return latencies, right
+
+
+async def time_group(
+    index: FingerprintIndex, label: str, queries: list[tuple[uuid.UUID, LandmarkFingerprint]]
+) -> str:
+    latencies, right = await timed(index, queries)
     return (
         f"- {len(queries)} {label}, match only: p50 {np.percentile(latencies, 50):.1f} ms, "
         f"p95 {np.percentile(latencies, 95):.1f} ms; {right}/{len(queries)} right track on top."

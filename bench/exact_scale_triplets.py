@@ -17,9 +17,13 @@ FIELDS = ((22, 32), (18, 16), (14, 16), (7, 128), (0, 128))  # (shift, cells) fr
 TRACK_FRAMES = 240 * 125
 
 
-def triplet_chunks(hours: float, per_second: float, real_keys: np.ndarray, fake_tracks: int):
-    """Yield (keys, values) per (band, span) chunk: sorted, distinct, ready for putmulti."""
-    rng = np.random.default_rng(2027)
+def triplet_chunks(
+    hours: float, per_second: float, real_keys: np.ndarray, tracks: tuple[int, int], step: int
+):
+    """Yield (keys, values) per (band, span) chunk: sorted, distinct, ready for putmulti.
+    `tracks` is (first number, count) of the fake tracks; each `step` draws anew."""
+    rng = np.random.default_rng(2027 + 2 * step)
+    first, fake_tracks = tracks
     keys = real_keys.astype(np.int64)
     odds = [_histogram((keys >> shift) & (cells - 1), cells) for shift, cells in FIELDS]
     total = hours * 3600 * per_second
@@ -34,9 +38,9 @@ def triplet_chunks(hours: float, per_second: float, real_keys: np.ndarray, fake_
             ]
             low = (drawn[0] << 14) | (drawn[1] << 7) | drawn[2]
             chunk = (SCALE_FREE | (band << 22) | (span << 18) | low).astype(np.uint32)
-            tracks = rng.integers(1, fake_tracks + 1, count, dtype=np.uint64)
+            numbers = rng.integers(first, first + fake_tracks, count, dtype=np.uint64)
             times = rng.integers(0, TRACK_FRAMES, count, dtype=np.uint64)
-            values = (tracks << np.uint64(32)) | times
+            values = (numbers << np.uint64(32)) | times
             order = np.lexsort((values, chunk))
             chunk, values = chunk[order], values[order]
             fresh = np.ones(count, bool)

@@ -192,7 +192,7 @@ class RedisFingerprintIndex:
             number_field(number),
             row.encode_head(),
         )
-        await replicated(client)
+        await replicated(client, self._keys)
         return len(hashes)
 
     async def _append(
@@ -222,7 +222,8 @@ class RedisFingerprintIndex:
         client = await self._ready()
         with self._errors("removing a track"):
             await self._remove_in(client, await self._write_generation(client), track_id)
-            await replicated(client)  # a removal lost in a failover would bring the track back
+            # A removal lost in a failover would bring the track back.
+            await replicated(client, self._keys)
 
     async def _remove_in(self, client: RedisCluster, generation: int, track_id: UUID) -> None:
         keys = self._keys
@@ -359,7 +360,7 @@ class RedisFingerprintIndex:
         try:
             with self._errors("swapping in the rebuilt index"):
                 replaced = int(await self._fcall(client, SWAP, [self._keys.root], building))
-                await replicated(client)
+                await replicated(client, self._keys)
         except BaseException:
             self._building = building  # not swapped: the rebuild can still be aborted
             raise

@@ -56,4 +56,26 @@ async def _key_by_key(client: RedisCluster, command: GroupCommand) -> list[Any]:
     pipe = client.pipeline()
     for at, key in enumerate(command.keys):
         pipe.execute_command(*command.one(at, key), target_nodes=master_of(client, key))
-    return await pipe.execute()
+    replies = await pipe.execute(raise_on_error=False, allow_redirections=False)
+    for at, (key, reply) in enumerate(zip(command.keys, replies, strict=True)):
+        if isinstance(reply, AskError):
+            replies[at] = await _asked(client, reply, command.one(at, key))
+        elif isinstance(reply, MovedError):
+            replies[at] = await client.execute_command(*command.one(at, key))
+        elif isinstance(reply, Exception):
+            raise reply
+    return replies
+
+
+async def _asked(client: RedisCluster, ask: AskError, one: tuple[Any, ...]) -> Any:
+    """`one` on the node importing its key, right behind ASKING on the same connection (one
+    pipeline): redis-py follows an ASK by sending ASKING as a command of its own, which
+    takes whichever pooled connection is free, so once a node has more than one the
+    command can arrive without it, be sent back (MOVED), and loop until its TTL runs out."""
+    node = client.get_node(ask.host, ask.port)
+    if node is None:
+        raise ask
+    pipe = client.pipeline()
+    pipe.execute_command("ASKING", target_nodes=node)
+    pipe.execute_command(*one, target_nodes=node)
+    return (await pipe.execute(allow_redirections=False))[1]

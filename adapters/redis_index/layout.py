@@ -23,6 +23,8 @@ The bulk spreads over the cluster:
   commands at most, sent as one pipeline per node.
 - track records `ns:g<id>:t:<uuid hex>` (no tag: spread by the whole key): number,
   entries, frames (u32 BE) and the track's distinct hashes (u32 BE): what removal visits.
+- `ns:barrier:<n>` (string "1"): written after every write, each on its own master, to
+  wait until that master's replicas hold it (client.replicated).
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ class Keys:
 
     def track(self, generation: int, track_id: UUID) -> bytes:
         return self.prefix(generation) + b"t:" + track_id.hex.encode()
+
+    def barrier(self, number: int) -> bytes:
+        """Keys outside every generation that only take the write a master's WAIT waits
+        for (client.replicated): one per master, the first of them it serves."""
+        return f"{self.namespace}:barrier:{number}".encode()
 
     def group_prefixes(self, generation: int) -> list[bytes]:
         """The start of every posting key, by group."""

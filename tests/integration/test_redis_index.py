@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -335,6 +336,34 @@ async def test_a_master_killed_during_searches_gives_errors_or_right_answers_the
     cluster.launch(victim)  # it comes back as a replica of the promoted one
     cluster.wait_healthy()
     assert await served.answers() == expected
+
+
+async def test_a_write_its_replicas_did_not_take_is_an_error_not_an_acknowledgement(
+    tmp_path: Path, reference_prints: dict[uuid.UUID, LandmarkFingerprint]
+) -> None:
+    # A node timeout far beyond the test: the stopped replica stays one a failover could
+    # promote, so a put it did not take must not be acknowledged.
+    cluster = LocalRedisCluster(tmp_path / "redis-cluster", node_timeout_ms=60_000).start()
+    try:
+        async with redis_index_on(cluster) as index:
+            await index.put(FIRST, reference_prints[FIRST])
+            masters = cluster.primaries()
+            replica = next(n for n in cluster.running() if n not in masters)
+            assert replica.process is not None
+            replica.process.send_signal(signal.SIGSTOP)
+            try:
+                with pytest.raises(IndexUnavailable, match="did not replicate a write"):
+                    await index.put(SECOND, reference_prints[SECOND])
+            finally:
+                replica.process.send_signal(signal.SIGCONT)
+            # The replica back: the same put again is acknowledged, and exactly once.
+            stored = await index.put(SECOND, reference_prints[SECOND])
+            assert await index.track_counts() == {
+                FIRST: await index.hash_count(FIRST),
+                SECOND: stored,
+            }
+    finally:
+        cluster.stop()
 
 
 async def test_searches_and_writes_go_on_while_a_slot_moves_and_after(

@@ -10,14 +10,17 @@ import socket
 import subprocess
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
+from redis.crc import key_slot
 
 from adapters.redis_index.fingerprint_index import RedisFingerprintIndex
+from adapters.redis_index.snapshot import READ_ALL_BELOW_ENTRIES
 
 START_SECONDS = 30.0
 BUS_OFFSET = 10000  # Redis Cluster's node-to-node bus listens on port + 10000
@@ -102,6 +105,10 @@ class LocalRedisCluster:
                 "",
                 "--appendonly",
                 "no",
+                # A replica's first sync starts at once, not after the default 5 s spent
+                # waiting for more replicas to share it.
+                "--repl-diskless-sync-delay",
+                "0",
                 "--logfile",
                 "redis.log",
             ],
@@ -151,6 +158,8 @@ class LocalRedisCluster:
             for node in self.running():
                 if "cluster_state:ok" not in self.cli(node, "CLUSTER", "INFO", check=False):
                     return False
+                if not self._knows_every_replica(node):
+                    return False
             masters = self.primaries()
             return len(masters) == self.masters and all(
                 int(self.info(m, "replication").get("connected_slaves", 0)) >= self.replicas
@@ -159,10 +168,55 @@ class LocalRedisCluster:
                     for key, value in self.info(m, "replication").items()
                     if key.startswith("slave")
                 )
+                and self._replicating(m)
                 for m in masters
             )
 
         wait_until(healthy, "a healthy cluster", seconds)
+
+    def _knows_every_replica(self, node: RedisNode) -> bool:
+        """Does `node`'s table show every master serving slots with all its replicas?
+        Gossip tells it that a node became a replica later than replication starts, and a
+        failover needs the other masters to know the replica for what it is."""
+        table = self.cli(node, "CLUSTER", "NODES", check=False).splitlines()
+        rows = [row for row in (line.split() for line in table) if len(row) >= 8]
+        alive = [(row, row[2].split(",")) for row in rows if "fail" not in row[2].split(",")]
+        serving = [row[0] for row, flags in alive if "master" in flags and len(row) > 8]
+        replicas = Counter(row[3] for row, flags in alive if "slave" in flags)
+        return len(serving) == self.masters and all(
+            replicas[master] >= self.replicas for master in serving
+        )
+
+    def _replicating(self, master: RedisNode) -> bool:
+        """Does a write on `master` reach all its replicas? A replica says "online" once
+        its initial sync is done, but its master streams nothing to it until the replica's
+        first acknowledgement (up to a second later), and CLUSTER SLOTS leaves it out until
+        it has taken a write: a master killed in that window fails over to an empty one."""
+        if not self.replicas:
+            return True
+        key = self._key_served_by(master)
+        if key is None:
+            return False
+        with self.connection(master) as plain:
+            pipe = plain.pipeline(transaction=False)  # one connection: WAIT counts its writes
+            pipe.set(key, b"1")
+            pipe.delete(key)
+            pipe.execute_command("WAIT", self.replicas, 200)
+            acknowledged = pipe.execute()[-1]
+        return int(acknowledged) >= self.replicas
+
+    def _key_served_by(self, master: RedisNode) -> bytes | None:
+        """A key in one of the slots `master` serves (None if it serves none yet)."""
+        table = self.cli(master, "CLUSTER", "NODES", check=False).splitlines()
+        myself = next((row.split() for row in table if "myself" in row), [])
+        ranges = [
+            (int(low), int(high or low))
+            for part in myself[8:]
+            if not part.startswith("[")  # a slot being moved
+            for low, _, high in [part.partition("-")]
+        ]
+        keys = (f"ready:{i}".encode() for i in range(1 << 20) if ranges)
+        return next((k for k in keys if any(a <= key_slot(k) <= b for a, b in ranges)), None)
 
     def kill(self, node: RedisNode) -> None:
         """kill -9: no goodbye to the other nodes."""
@@ -216,11 +270,13 @@ def wait_until(ready, what: str, seconds: float = START_SECONDS) -> None:
 
 @asynccontextmanager
 async def redis_index_on(
-    cluster: LocalRedisCluster, **options: int
+    cluster: LocalRedisCluster, *, read_all_below_entries: int = READ_ALL_BELOW_ENTRIES
 ) -> AsyncIterator[RedisFingerprintIndex]:
     """A Redis index in a namespace of its own; the cluster is emptied afterwards."""
     namespace = f"t{uuid.uuid4().hex[:12]}"
-    index = RedisFingerprintIndex(cluster.url, namespace=namespace, **options)
+    index = RedisFingerprintIndex(
+        cluster.url, namespace=namespace, read_all_below_entries=read_all_below_entries
+    )
     try:
         yield index
     finally:
