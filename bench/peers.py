@@ -1,7 +1,7 @@
 """Side by side with a peer (Olaf): the same library, the same query files, one after the other.
 
     .venv/bin/python -m bench.peers --olaf /path/to/olaf [--corpus DIR] [--work DIR]
-        [--runs 3] [--write bench/RESULTS.md]
+        [--runs 3] [--baseline CHECKOUT] [--write bench/RESULTS.md]
 
 Olaf is built from its public source outside this repository (its Makefile); nothing of it is
 here. Both store the corpus's tracks: ours by `audio-ident ingest` into WORK/library (embedded
@@ -14,6 +14,8 @@ system, its children included: os.wait4's usage of the process tree) and the pea
 largest process are taken; the table has the medians. Recall and false positives are scored
 as bench/exact.py scores them (the top answer's track and offset): Olaf's top match is its
 first (most aligned hashes), its offset the reference start less the query start.
+With --baseline, the same identify command also runs from another checkout of this
+repository (an earlier commit, with this one's venv), as one more row of the same runs.
 """
 
 from __future__ import annotations
@@ -53,11 +55,11 @@ class Run:
     stdout: str
 
 
-def timed(command: list[str], env: dict[str, str]) -> Run:
+def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> Run:
     """Run `command` to its end: wall, CPU of its whole tree, peak RSS of its largest process."""
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
         # wait4's usage covers the child and every descendant it waited for (ffmpeg children).
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
@@ -156,6 +158,7 @@ def render(
     audio_s: float,
     queries: int,
     args: argparse.Namespace,
+    baseline: str | None,
 ) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -168,7 +171,8 @@ def render(
         "alternating. CPU is user + system of the whole process tree (decoder children "
         "included); peak RSS is the largest process's.",
         "",
-        f"    .venv/bin/python -m bench.peers --olaf {args.olaf} --runs {args.runs}",
+        f"    .venv/bin/python -m bench.peers --olaf {args.olaf} --runs {args.runs}"
+        + (f" --baseline {args.baseline}" if args.baseline else ""),
         "",
         "| system | command | wall s | CPU s | CPU ms/query | peak RSS MB | recall | false pos. |",
         "|---|---|---|---|---|---|---|---|",
@@ -180,7 +184,8 @@ def render(
         rss = statistics.median(r.peak_rss_mb for r, _ in runs)
         right, positives, fp, negatives = runs[0][1]
         lines.append(
-            f"| {name} | `{COMMANDS[name]}` | {wall:.2f} | {cpu:.2f} | "
+            f"| {name} | `{COMMANDS.get(name, COMMANDS['audio-ident'])}` | {wall:.2f} | "
+            f"{cpu:.2f} | "
             f"{1000 * cpu / queries:.1f} | {rss:.0f} | "
             f"{100 * right / positives:.1f} % ({right}/{positives}) | "
             f"{100 * fp / negatives:.1f} % ({fp}/{negatives}) |"
@@ -188,6 +193,8 @@ def render(
     ours, olaf = cpus.get("audio-ident"), cpus.get("Olaf")
     if ours and olaf:
         lines += ["", f"CPU ours / Olaf's: {ours / olaf:.2f} (target ≤ 0.33)."]
+        if baseline in cpus:
+            lines[-1] += f" {baseline}: {cpus[baseline] / olaf:.2f}."
     for name, run in stores.items():
         if run is not None:
             lines.append(
@@ -210,6 +217,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("/var/tmp/audio-ident-unseen"))
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/audio-ident-peers"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="a checkout whose identify runs too")
     parser.add_argument("--write", type=Path, help="replace this report's section there")
     args = parser.parse_args()
 
@@ -225,28 +233,41 @@ def main() -> None:
         "audio-ident ingest": ours_made,
         "olaf store": olaf_store(args.olaf, args.corpus, args.work),
     }
-    commands = {
-        "audio-ident": ([*CLI, "identify", "--mode", "exact", "--json", *files], _env(args.work)),
-        "Olaf": ([args.olaf, "query", "--format", "json", *files], olaf_env(args.work)),
+    identify = [*CLI, "identify", "--mode", "exact", "--json", *files]
+    commands: dict[str, tuple[list[str], dict[str, str], Path | None]] = {
+        "audio-ident": (identify, _env(args.work), None),
+        "Olaf": ([args.olaf, "query", "--format", "json", *files], olaf_env(args.work), None),
         "Olaf, 2 threads": (
             [args.olaf, "query", "--threads", "2", "--format", "json", *files],
             olaf_env(args.work),
+            None,
         ),
     }
+    baseline = None
+    if args.baseline:
+        # -m finds the package in the working directory first: the checkout's code runs.
+        commit = subprocess.run(
+            ["git", "-C", str(args.baseline), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        baseline = f"audio-ident at {commit}"
+        commands[baseline] = (identify, _env(args.work), args.baseline)
     results: dict[str, list[tuple[Run, tuple[int, int, int, int]]]] = {n: [] for n in commands}
     for attempt in range(args.runs):
-        for name, (command, env) in commands.items():
-            run = timed(command, env)
+        for name, (command, env, cwd) in commands.items():
+            run = timed(command, env, cwd)
             answers = (
-                ours_answers(run.stdout, names)
-                if name == "audio-ident"
-                else olaf_answers(run.stdout, args.corpus / "tracks")
+                olaf_answers(run.stdout, args.corpus / "tracks")
+                if name.startswith("Olaf")
+                else ours_answers(run.stdout, names)
             )
             results[name].append((run, score(rows, folder, answers, near)))
             print(
                 f"run {attempt + 1} {name}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU", flush=True
             )
-    report = render(results, stores, audio_s, len(rows), args)
+    report = render(results, stores, audio_s, len(rows), args, baseline)
     print(report)
     if args.write:
         write_section(args.write, report, SECTION)
