@@ -1,1 +1,1 @@
-"""Plain PCM WAV files read in process (stdlib `wave`, scipy's resampler), no child process."""
+"""Plain PCM WAV files read in process (stdlib `wave`, libsoxr), no child process."""

@@ -3,7 +3,8 @@
 A clip sent to `identify` is most often a short WAV; an ffmpeg child for it costs about
 50 ms of CPU more than reading it here (bench/RESULTS.md, 'Decoding: a child process per
 file'). The samples match ffmpeg's within resampling noise: the same downmix (stereo is
-(L + R) / sqrt 2, as ffmpeg's `-ac 1` makes it) and a polyphase low-pass resampler.
+(L + R) / sqrt 2, as ffmpeg's `-ac 1` makes it) and the SoX resampler (libsoxr). Not
+scipy's: importing scipy.signal costs every command about half a second of start-up.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
-from scipy.signal import resample_poly
+import soxr
 
 from domain.audio import AudioInfo, PcmAudio
 from domain.ports.audio_decoder import AudioDecoder
@@ -76,10 +77,8 @@ def read_wav(file: IO[bytes], max_seconds: float | None = None) -> tuple[AudioIn
 
 
 def resampled(audio: PcmAudio, sample_rate: int) -> PcmAudio:
-    """At `sample_rate` through a polyphase low-pass filter (scipy's default Kaiser window)."""
+    """At `sample_rate` through libsoxr's high-quality (HQ) filter."""
     if audio.sample_rate == sample_rate or not len(audio.samples):
         return PcmAudio(audio.samples, sample_rate)
-    common = math.gcd(sample_rate, audio.sample_rate)
-    up, down = sample_rate // common, audio.sample_rate // common
-    samples = resample_poly(audio.samples, up, down).astype(np.float32, copy=False)
-    return PcmAudio(samples, sample_rate)
+    samples = soxr.resample(audio.samples, audio.sample_rate, sample_rate, quality="HQ")
+    return PcmAudio(np.asarray(samples, dtype=np.float32), sample_rate)
