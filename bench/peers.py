@@ -237,7 +237,8 @@ def render(
         right, positives, fp, negatives = runs[0][1]
         lines.append(
             f"| {name} | `{COMMANDS.get(name, COMMANDS['audio-ident'])}` | {wall:.2f} | "
-            f"{cpu:.2f} | {server:.2f} | {1000 * both / queries:.1f} | {rss:.0f} | "
+            f"{cpu:.2f} | {'–' if name.startswith('Olaf') else f'{server:.2f}'} | "
+            f"{1000 * both / queries:.1f} | {rss:.0f} | "
             f"{100 * right / positives:.1f} % ({right}/{positives}) | "
             f"{100 * fp / negatives:.1f} % ({fp}/{negatives}) |"
         )
