@@ -24,6 +24,8 @@ from domain.ports.audio_decoder import AudioDecoder
 # ffmpeg's mono downmix of a stereo pair, which this reader matches; more channels (whose
 # mix ffmpeg weighs per layout) go to the fallback.
 _STEREO_TO_MONO = math.sqrt(0.5)
+# Sample rates read here; a header claiming another goes to the fallback.
+USUAL_RATES = (8_000, 384_000)
 
 
 class NotPlainWav(ValueError):
@@ -53,6 +55,8 @@ class InProcessWavDecoder:
 def _decode_file(path: Path, sample_rate: int, max_seconds: float | None) -> PcmAudio:
     with path.open("rb") as file:
         audio = read_wav(file, max_seconds)[1]
+    if not USUAL_RATES[0] <= audio.sample_rate <= USUAL_RATES[1]:
+        raise NotPlainWav("an unusual sample rate")  # a crafted header: ffmpeg's to judge
     return resampled(audio, sample_rate)
 
 

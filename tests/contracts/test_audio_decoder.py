@@ -131,6 +131,15 @@ async def test_other_files_go_to_the_fallback(audio_dir: Path, codec: str) -> No
     assert audio.duration_seconds == pytest.approx(3.0, abs=0.05)
 
 
+async def test_a_wav_claiming_an_odd_rate_goes_to_the_fallback(audio_dir: Path) -> None:
+    odd = write_wav(audio_dir / "odd.wav", synth_track(seed=10, seconds=2.0, rate=16_000))
+    header = bytearray(odd.read_bytes())
+    header[24:28] = (1_000_000_000).to_bytes(4, "little")  # the fmt chunk's sample rate
+    odd.write_bytes(bytes(header))
+    with pytest.raises(DecodingFailed, match="refused"):
+        await InProcessWavDecoder(_Refusing()).decode(odd, 16_000)
+
+
 class _Refusing:
     """A fallback that refuses everything: what reaches it was not read in process."""
 
