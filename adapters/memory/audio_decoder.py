@@ -3,17 +3,18 @@ from __future__ import annotations
 import asyncio
 import wave
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
+from adapters.wav.decoder import NotPlainWav, read_wav
 from domain.audio import AudioInfo, PcmAudio
 from domain.errors import DecodingFailed, ErrorCode, InvalidAudio
 
 
 class InMemoryAudioDecoder:
     """Serves audio registered by file name, and reads plain 16-bit PCM WAV files itself
-    (the stdlib's `wave`), so uploads under any name decode; anything else is 'not audio'."""
+    (the in-process reader's `read_wav`), so uploads under any name decode; anything else is
+    'not audio'."""
 
     def __init__(self) -> None:
         self.library: dict[str, tuple[AudioInfo, PcmAudio]] = {}
@@ -28,7 +29,7 @@ class InMemoryAudioDecoder:
             return self.library[path.name]
         try:
             return await asyncio.to_thread(_read_wav, path)
-        except (wave.Error, EOFError, OSError, ValueError):
+        except (wave.Error, EOFError, OSError, NotPlainWav):
             raise DecodingFailed(f"not an audio file: {path.name}") from None
 
     async def probe(self, path: Path) -> AudioInfo:
@@ -61,19 +62,6 @@ def _info(audio: PcmAudio, codec: str, rate: int, channels: int) -> AudioInfo:
 def _read_wav(path: Path) -> tuple[AudioInfo, PcmAudio]:
     with path.open("rb") as file:
         return read_wav(file)
-
-
-def read_wav(file: IO[bytes]) -> tuple[AudioInfo, PcmAudio]:
-    """A 16-bit PCM WAV file's audio, downmixed to mono (wave.Error for anything else)."""
-    with wave.open(file, "rb") as handle:
-        if handle.getsampwidth() != 2:
-            raise ValueError("only 16-bit PCM")
-        channels, rate = handle.getnchannels(), handle.getframerate()
-        frames = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
-    frames = frames[: len(frames) - len(frames) % channels]  # a stream cut mid-frame
-    mono = frames.reshape(-1, channels).mean(axis=1) / 32768.0
-    audio = PcmAudio(mono.astype(np.float32), rate)
-    return _info(audio, "pcm_s16le", rate, channels), audio
 
 
 def _is_empty(path: Path) -> bool:

@@ -9,7 +9,8 @@ from typing import IO
 
 import numpy as np
 
-from adapters.memory.audio_decoder import InMemoryAudioDecoder, read_wav, resampled
+from adapters.memory.audio_decoder import InMemoryAudioDecoder, resampled
+from adapters.wav.decoder import read_wav
 from domain.audio import PcmAudio
 from domain.errors import DecodingFailed, InputBrokeOff, SourceUnreachable
 from domain.timeline.audio_source import (

@@ -17,9 +17,6 @@ from entrypoints.cli import data_root_lock
 from entrypoints.cli.data_root_lock import DataRootBusy
 from entrypoints.cli.listening import Address, PortUnavailable, listening_socket
 from entrypoints.cli.tls import TlsFilesError, tls_files
-from entrypoints.http.app import create_app
-from entrypoints.http.header_deadline import with_header_deadline
-from entrypoints.http.providers import ServeOptions
 from entrypoints.logging_setup import announce
 from entrypoints.settings import Settings
 
@@ -76,6 +73,13 @@ async def _serve(
     certfile: str | None,
     keyfile: str | None,
 ) -> int:
+    # Imported here, not at the top: every command's parser imports this module, and the
+    # HTTP app (Litestar, its dishka integration) is a quarter second of start-up that
+    # `identify` and the other commands never use.
+    from entrypoints.http.app import create_app
+    from entrypoints.http.header_deadline import with_header_deadline
+    from entrypoints.http.providers import ServeOptions
+
     options = ServeOptions(run_projections=not args.no_worker, poll_seconds=args.poll)
     app = create_app(settings, options)
     config = uvicorn.Config(

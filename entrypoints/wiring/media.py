@@ -13,6 +13,7 @@ from adapters.filesystem.audio_storage import FilesystemAudioStorage
 from adapters.filesystem.print_store import FilesystemPrintStore
 from adapters.mutagen.metadata_reader import MutagenMetadataReader
 from adapters.system.clock import SystemClock
+from adapters.wav.decoder import InProcessWavDecoder
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.audio_storage import AudioStorage
 from domain.ports.audio_stream import AudioStreamDecoder
@@ -50,7 +51,8 @@ class MediaProvider(Provider):
     @provide
     async def decoder(self) -> AudioDecoder:
         await _require_ffmpeg()  # a missing or too old ffmpeg is said at start, not per file
-        return FfmpegAudioDecoder()
+        # Plain WAV (most clips) without a child process; ffmpeg for everything else.
+        return InProcessWavDecoder(FfmpegAudioDecoder())
 
     @provide
     async def audio_stream(self) -> AudioStreamDecoder:

@@ -1,9 +1,10 @@
-"""Contract of AudioDecoder: in-memory twin and ffmpeg."""
+"""Contract of AudioDecoder: in-memory twin, ffmpeg, and plain WAV in process over ffmpeg."""
 
 from __future__ import annotations
 
 import asyncio
 import subprocess
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +12,14 @@ import pytest
 
 from adapters.ffmpeg.decoder import FfmpegAudioDecoder
 from adapters.memory.audio_decoder import InMemoryAudioDecoder
+from adapters.wav.decoder import InProcessWavDecoder
+from domain.audio import AudioInfo, PcmAudio
 from domain.errors import DecodingFailed
 from domain.ports.audio_decoder import AudioDecoder
 from tests.support.audio_factory import encode, synth_track, write_wav
 
 
-@pytest.fixture(params=["memory", "memory-reading-wav", "ffmpeg"])
+@pytest.fixture(params=["memory", "memory-reading-wav", "ffmpeg", "wav-in-process"])
 def decoder_and_file(request: pytest.FixtureRequest, audio_dir: Path) -> tuple[AudioDecoder, Path]:
     audio = synth_track(seed=4, seconds=4.0, rate=44_100)
     path = write_wav(audio_dir / "tone.wav", audio)
@@ -26,6 +29,8 @@ def decoder_and_file(request: pytest.FixtureRequest, audio_dir: Path) -> tuple[A
         return memory, path
     if request.param == "memory-reading-wav":
         return InMemoryAudioDecoder(), path  # not registered: read from the file itself
+    if request.param == "wav-in-process":
+        return InProcessWavDecoder(FfmpegAudioDecoder()), path
     return FfmpegAudioDecoder(), path
 
 
@@ -88,3 +93,60 @@ async def test_a_cancelled_decode_leaves_no_ffmpeg_behind(audio_dir: Path) -> No
         await task
     running = subprocess.run(["pgrep", "-f", f"ffmpeg.*{long_file}"], capture_output=True)
     assert running.stdout == b""
+
+
+def _stereo_wav(path: Path, seconds: float, rate: int) -> Path:
+    left, right = (synth_track(seed, seconds, rate).as_int16() for seed in (7, 8))
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(2)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(np.stack([left, right], axis=1).tobytes())
+    return path
+
+
+@pytest.mark.parametrize("max_seconds", [None, 2.5])
+async def test_wav_read_in_process_gives_ffmpegs_samples(
+    audio_dir: Path, max_seconds: float | None
+) -> None:
+    # The same downmix and level as ffmpeg's, so fingerprints do not depend on the reader.
+    path = _stereo_wav(audio_dir / "stereo.wav", 6.0, 44_100)
+    ours = await InProcessWavDecoder(_Refusing()).decode(path, 16_000, max_seconds)
+    theirs = await FfmpegAudioDecoder().decode(path, 16_000, max_seconds)
+    assert abs(len(ours.samples) - len(theirs.samples)) <= 2
+    count = min(len(ours.samples), len(theirs.samples))
+    a, b = ours.samples[:count], theirs.samples[:count]
+    assert np.corrcoef(a, b)[0, 1] > 0.9999
+    assert float(np.sqrt(np.mean(a**2))) == pytest.approx(float(np.sqrt(np.mean(b**2))), rel=0.01)
+
+
+@pytest.mark.parametrize("codec", ["pcm_s24le", "pcm_f32le", "flac"])
+async def test_other_files_go_to_the_fallback(audio_dir: Path, codec: str) -> None:
+    wav = write_wav(audio_dir / "plain.wav", synth_track(seed=9, seconds=3.0, rate=22_050))
+    suffix = ".flac" if codec == "flac" else ".wav"
+    other = encode(wav, audio_dir / f"other-{codec}{suffix}", "-c:a", codec)
+    with pytest.raises(DecodingFailed, match="refused"):
+        await InProcessWavDecoder(_Refusing()).decode(other, 16_000)
+    audio = await InProcessWavDecoder(FfmpegAudioDecoder()).decode(other, 16_000)
+    assert audio.duration_seconds == pytest.approx(3.0, abs=0.05)
+
+
+async def test_a_wav_claiming_an_odd_rate_goes_to_the_fallback(audio_dir: Path) -> None:
+    odd = write_wav(audio_dir / "odd.wav", synth_track(seed=10, seconds=2.0, rate=16_000))
+    header = bytearray(odd.read_bytes())
+    header[24:28] = (1_000_000_000).to_bytes(4, "little")  # the fmt chunk's sample rate
+    odd.write_bytes(bytes(header))
+    with pytest.raises(DecodingFailed, match="refused"):
+        await InProcessWavDecoder(_Refusing()).decode(odd, 16_000)
+
+
+class _Refusing:
+    """A fallback that refuses everything: what reaches it was not read in process."""
+
+    async def probe(self, path: Path) -> AudioInfo:
+        raise DecodingFailed("refused")
+
+    async def decode(
+        self, path: Path, sample_rate: int, max_seconds: float | None = None
+    ) -> PcmAudio:
+        raise DecodingFailed("refused")
