@@ -38,7 +38,9 @@ class SegmentPolicy:
     gaps between segments, not unknown segments. `chain`: weak sightings, each of audio
     after the last, that agree on a track, its speed and where in it the stream is, which
     together start a segment (see Segmenter). `alone`: seconds a run that began while
-    another played must be heard past that one's last evidence to count as a new track."""
+    another played must be heard past that one's last evidence to count as a new track.
+    `min_start_seconds`: how long a sighting's evidence must last to start a segment by
+    itself (live windows overlap five times over: more tries for a moment of chance)."""
 
     start_confidence: float = 0.5
     position_tolerance: float = 0.3
@@ -47,6 +49,7 @@ class SegmentPolicy:
     min_unknown: float = 5.0
     chain: int = 3
     alone: float = 2.0
+    min_start_seconds: float = 1.0
 
 
 class Segmenter:
@@ -128,7 +131,10 @@ class Segmenter:
         return all(id(r) in continued for r in self._runs if r.confirmed)
 
     def _starts(self, sighting: Sighting) -> bool:
-        return sighting.confidence >= self._policy.start_confidence
+        # Hits bunched into a moment (a repeated figure that happens to align) can look
+        # confident as if independent; a track that plays is heard over seconds.
+        spread = sighting.last - sighting.first >= self._policy.min_start_seconds
+        return spread and sighting.confidence >= self._policy.start_confidence
 
     def _run_for(self, sighting: Sighting) -> TrackRun | None:
         """The playing run this sighting continues, if any (the nearest in position)."""
@@ -202,7 +208,10 @@ class Segmenter:
             return
         chain.add(sighting)
         added.add(id(chain))
-        if chain.windows >= self._policy.chain:
+        # Overlapping (live) windows see the same moment again: links over a moment only
+        # are one piece of evidence, not a chain.
+        spread = chain.last - chain.first >= self._policy.min_start_seconds
+        if chain.windows >= self._policy.chain and spread:
             self._chains.remove(chain)
             self._start(chain, added)
 

@@ -65,7 +65,13 @@ def test_on_a_terminal_serve_says_it_in_plain_sentences(
     env = {**serve_env, "EMBEDDING_MODEL": "none"}
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [*SERVE, "--port", str(port)], env=env, stdout=follower, stderr=follower
+        [*SERVE, "--port", str(port)],
+        env=env,
+        stdout=follower,
+        stderr=follower,
+        # As on a terminal: a test run started in the background (`.ci/run &`) passes its
+        # children SIGINT ignored, and then Ctrl-C rightly does nothing to serve.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(follower)
     screen = ""

@@ -389,3 +389,15 @@ def test_a_track_heard_past_the_outgoing_ones_last_evidence_counts_at_once() -> 
     # The window [24, 34): A heard until 31, B until 33.8.
     assert [s.track_id for s in timeline.started()] == [A, B]
     assert window == 24.0
+
+
+def test_a_moment_seen_by_overlapping_windows_starts_nothing() -> None:
+    """Live windows overlap: five of them see the same 0.1 s where some figure happens to
+    align with B, confidently or weakly; one moment is no track playing."""
+    for confidence in (0.99, 0.3):
+        timeline = Timeline()
+        for window in np.arange(0.0, 10.0, 2.0):
+            moment = seen(B, window, 40.0 + (11.0 - window), first=11.0, last=11.1,
+                          confidence=confidence)  # fmt: skip
+            timeline.window(window, moment)
+        assert timeline.finish(25.0) == [Segment(0.0, 25.0, None)]
