@@ -1,10 +1,13 @@
 """Is the scale check's synthetic filler as hard as real music? Compared at a size where both
-exist: one LMDB holds a background corpus's real tracks, another the same hours of synthetic
-entries (exact_scale.grow_synthetic, as the scale check fills them); both then get the query
-corpus's tracks. The same real clips are probed in each.
+exist: one LMDB holds half of a background corpus's real tracks, others the same hours of
+synthetic entries (exact_scale.grow_synthetic, as the scale check fills them; the joint model
+draws from the background's other half); all then get the query corpus's tracks. The same
+real clips are probed in each. `--project-hours` instead projects each model's postings to
+larger sizes from its expected key counts (checked against the built indexes at small size).
 
     .venv/bin/python -m bench.exact_realism [--corpus DEV] [--background UNSEEN]
                                             [--synthetic independent,joint] [--work DIR]
+                                            [--project-hours 3.6,1300]
 
 Printed per index: entries per key (quantiles, and the share of entries under the top 1 % of
 keys), per family (pairs, triplets); and per query group the entries under the query's keys,
@@ -19,6 +22,7 @@ import asyncio
 import shutil
 import time
 import uuid
+from itertools import product
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +31,10 @@ from adapters.landmarks.fingerprinter import CffiLandmarkFingerprinter
 from adapters.lmdb_index.environment import close_environment, open_environment
 from adapters.lmdb_index.fingerprint_index import LmdbFingerprintIndex
 from adapters.lmdb_index.layout import HASHES
+from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from bench.exact import _clean_clips, _hard_clips, _manifest, store
-from bench.exact_scale import corpus_rates, grow_synthetic, timed
+from bench.exact_scale import corpus_rates, grow_synthetic, joint_weights, key_weights, timed
+from bench.exact_scale_triplets import triplet_weights
 from domain.exact.fingerprint import SCALE_FREE, LandmarkFingerprint
 from domain.exact.hits import join_hits, query_keys, specific_keys
 from domain.ports.fingerprint_index import IndexSnapshot
@@ -83,25 +89,101 @@ async def query_row(label: str, index: LmdbFingerprintIndex, group: Clips) -> st
     )
 
 
+def expectation(model: str, source: np.ndarray, rates: tuple[float, float], hours: float):
+    """keys -> each key's expected synthetic entries after `hours` of `model` drawn from the
+    corpus keys `source` (see exact_scale.synthetic_chunks)."""
+    drawn = source < SCALE_FREE
+    weights = key_weights if model == "independent" else joint_weights
+    pair_odds = weights(source[drawn]) * hours * 3600 * rates[0]
+    pool = np.sort(source[~drawn])
+
+    def expected(keys: np.ndarray) -> np.ndarray:
+        pairs = keys < SCALE_FREE
+        out = np.zeros(len(keys))
+        out[pairs] = pair_odds[keys[pairs]]
+        triplets = keys[~pairs]
+        if model == "independent":
+            odds = triplet_weights(triplets, pool)
+        else:
+            found = np.searchsorted(pool, triplets, "right") - np.searchsorted(pool, triplets)
+            odds = found / max(1, len(pool))
+        out[~pairs] = odds * hours * 3600 * rates[1]
+        return out
+
+    return expected
+
+
+def projected_row(label: str, group: Clips, expected, own: tuple[np.ndarray, np.ndarray]) -> str:
+    """Entries under each query's keys and postings read (match_print's cut) in an index of
+    Poisson draws around `expected(keys)` plus the query corpus's own entries (`own`)."""
+    rng = np.random.default_rng(23)
+    under, read = [], []
+    for _, query in group:
+        keys = query_keys(query)
+        at = np.minimum(np.searchsorted(own[0], keys), len(own[0]) - 1)
+        counts = rng.poisson(expected(keys)) + np.where(own[0][at] == keys, own[1][at], 0)
+        under.append(counts.sum())
+        read.append(counts[specific_keys(counts)].sum())
+    return (
+        f"| {label} | {len(group)} | {np.median(under):,.0f} / {np.percentile(under, 95):,.0f} "
+        f"| {np.median(read):,.0f} / {np.percentile(read, 95):,.0f} |"
+    )
+
+
+async def project(args, prints, stats, background, clips) -> None:
+    """Postings read per query at each of `args.project_hours` under each model, from the
+    models' expected key counts (no index is built: a cheap look ahead of a scale run)."""
+    dev_keys = np.concatenate([fp.hashes for fp in prints.values()])
+    sources = {
+        "independent": dev_keys,
+        "joint": np.concatenate([fp.hashes for fp in background.values()]),
+    }
+    rates = corpus_rates(prints, stats["hashes_per_second_audio"])
+    own = np.unique(dev_keys, return_counts=True)
+    print("\nProjected, synthetic hours + the query corpus:\n")
+    print("| hours, model, queries | n | entries under keys p50 / p95 | postings read p50 / p95 |")
+    print("|---|---|---|---|")
+    sizes: list[float] = [float(h) for h in args.project_hours.split(",")]
+    models: list[str] = args.synthetic.split(",")
+    for hours, model in product(sizes, models):
+        expected = expectation(model, sources[model], rates, hours)
+        for label, group in clips.items():
+            print(projected_row(f"{hours:.0f} h, {model}, {label}", group, expected, own))
+
+
+def halves(ids: dict[uuid.UUID, str], prints: dict[uuid.UUID, LandmarkFingerprint]):
+    """The background's tracks in name order, alternately into the real index and into the
+    joint model's source: the model is judged on music it did not draw from."""
+    ordered = sorted(prints, key=ids.__getitem__)
+    return {t: prints[t] for t in ordered[::2]}, {t: prints[t] for t in ordered[1::2]}
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description="Synthetic filler against real music")
     parser.add_argument("--corpus", type=Path, default=Path("/var/tmp/audio-ident-corpus"))
     parser.add_argument("--background", type=Path, default=Path("/var/tmp/audio-ident-unseen"))
     parser.add_argument("--synthetic", default="independent", help="comma-separated models")
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/exact-realism"))
+    parser.add_argument(
+        "--project-hours", default="", help="only project the models to these sizes (a,b)"
+    )
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     printer = CffiLandmarkFingerprinter()
 
     started = time.perf_counter()
+    bg_ids, everything, _ = await store(args.background, InMemoryFingerprintIndex(), printer)
+    held, source = halves(bg_ids, everything)
     real_path = args.work / "real"
     real = LmdbFingerprintIndex(real_path, key_shift=0)
-    _, background, bg_stats = await store(args.background, real, printer)
+    for track_id, fingerprint in held.items():
+        await real.put(track_id, fingerprint)
     ids, prints, stats = await store(args.corpus, real, printer)
-    hours = bg_stats["audio_hours"]
+    hours = sum(fp.frames * fp.frame_seconds for fp in held.values()) / 3600
     print(
-        f"real: {bg_stats['tracks']} background tracks, {hours:.2f} h, + query corpus "
-        f"{stats['audio_hours']:.2f} h ({time.perf_counter() - started:.0f} s)"
+        f"real: {len(held)} of the background's {len(everything)} tracks, {hours:.2f} h, + the "
+        f"query corpus {stats['audio_hours']:.2f} h; the joint model draws from the other "
+        f"{len(source)} ({time.perf_counter() - started:.0f} s)"
     )
     clips = {
         "first pass, clean 10 s": await _clean_clips(
@@ -111,10 +193,13 @@ async def main() -> None:
             args.corpus, _manifest(args.corpus / "queries-hard", False), printer, ids
         ),
     }
+    if args.project_hours:
+        await project(args, prints, stats, source, clips)
+        return
     indexes = {"real": (real_path, real)}
     dev_keys = np.concatenate([fp.hashes for fp in prints.values()])
     rates = corpus_rates(prints, stats["hashes_per_second_audio"])
-    other_keys = np.concatenate([fp.hashes for fp in background.values()])
+    other_keys = np.concatenate([fp.hashes for fp in source.values()])
     for model in args.synthetic.split(","):
         path = args.work / model
         grow_synthetic(path, hours, rates, dev_keys, model=model, other_keys=other_keys)

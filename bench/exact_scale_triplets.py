@@ -61,6 +61,15 @@ def triplet_chunks(
             yield chunk[fresh], values[fresh]
 
 
+def triplet_weights(keys: np.ndarray, real_keys: np.ndarray) -> np.ndarray:
+    """P(key) of each of `keys` under the field-by-field model of `real_keys` (as drawn above)."""
+    keys, real = keys.astype(np.int64), real_keys.astype(np.int64)
+    weights = np.ones(len(keys))
+    for shift, cells in FIELDS:
+        weights *= _histogram((real >> shift) & (cells - 1), cells)[(keys >> shift) & (cells - 1)]
+    return weights
+
+
 def _draw_fields(rng, count: int, odds: list[np.ndarray], band: int, span: int) -> np.ndarray:
     """`count` keys of one (band, span) chunk, the lower fields drawn independently."""
     drawn = [
