@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/exact.py [--corpus DIR] [--queries regular|hard|both] [--quick]
                                     [--index lmdb|memory] [--scale-hours 1000]
+                                    [--synthetic-model joint --synthetic-from OTHER_CORPUS]
+                                    [--timeline-mix /var/tmp/tl-audio-ident-corpus/dj-1]
                                     [--write bench/RESULTS.md]
 
 Indexes every reference track (decode + fingerprint + put, timed on one core), runs each
@@ -34,7 +36,8 @@ from adapters.memory.fingerprint_index import InMemoryFingerprintIndex
 from application.identify.exact_lookup import match_exact
 from application.identify.identify_exact import IdentifyExact
 from bench.exact_report import Outcome, render_report
-from bench.exact_scale import scale_check
+from bench.exact_scale import MODELS, scale_check
+from bench.exact_scale_windows import mix_windows
 from domain.audio import FINGERPRINT_RATE, PcmAudio
 from domain.exact.analysis import INDEXED, STRETCHABLE
 from domain.exact.fingerprint import LandmarkFingerprint
@@ -135,6 +138,13 @@ async def main() -> None:
     parser.add_argument("--quick", action="store_true", help="every third query only")
     parser.add_argument("--index", choices=["lmdb", "memory"], default="lmdb")
     parser.add_argument("--scale-hours", type=float, default=0.0)
+    parser.add_argument(
+        "--synthetic-model", choices=MODELS, default="independent", help="see exact_scale.py"
+    )
+    parser.add_argument(
+        "--synthetic-from", type=Path, help="corpus whose keys a joint model draws (not --corpus)"
+    )
+    parser.add_argument("--timeline-mix", type=Path, help="a mix folder: time its 10 s windows")
     parser.add_argument("--key-shift", type=int, default=0, help="LMDB layout (see layout.py)")
     parser.add_argument("--write", type=Path, help="write the report (markdown) here")
     args = parser.parse_args()
@@ -170,12 +180,21 @@ async def main() -> None:
                 clips["hard 5 s clips, stretched pass"] = await _hard_clips(
                     args.corpus, sets["hard"], printer, ids
                 )
+            if args.timeline_mix:
+                clips |= await mix_windows(args.timeline_mix, printer, ids, decode)
+            other_keys = None
+            if args.synthetic_from:
+                _, other, _ = await store(args.synthetic_from, InMemoryFingerprintIndex(), printer)
+                other_keys = np.concatenate([fp.hashes for fp in other.values()])
             scale = await scale_check(
                 Path(scratch) / "scale",
                 args.scale_hours,
                 stats["hashes_per_second_audio"],
                 prints,
                 clips,
+                small=index,
+                model=args.synthetic_model,
+                other_keys=other_keys,
             )
         report = render_report(outcomes, stats, near, scale, args.corpus, args.quick)
     print(report)

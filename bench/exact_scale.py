@@ -45,6 +45,20 @@ def key_weights(real_keys: np.ndarray) -> np.ndarray:
     return joint.reshape(KEY_SPACE)
 
 
+def joint_weights(other_keys: np.ndarray) -> np.ndarray:
+    """P(key) as the joint pair-key histogram of a corpus other than the query corpus.
+
+    Each key's expected entry count is then what that corpus predicts for music at large
+    (unbiased key by key, since the query's keys are not drawn from it), and the fields'
+    correlations (a low note with a short gap) are music's own, which independent fields lose.
+    """
+    counts = np.bincount(other_keys.astype(np.int64), minlength=KEY_SPACE)[:KEY_SPACE]
+    return counts / max(1, counts.sum())
+
+
+MODELS = ("independent", "joint")
+
+
 def fake_track_count(hours: float) -> int:
     return max(1, int(hours * 3600 / 240))
 
@@ -56,15 +70,23 @@ def synthetic_chunks(
     fake_tracks: int,
     first: int = 1,
     step: int = 0,
+    model: str = "independent",
+    other_keys: np.ndarray | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Synthetic entries as (keys, values) chunks, pairs then triplets at their own rates
     (`per_second`): each chunk sorted and distinct, chunks in rising key order and never
     sharing a key (what LMDB's append mode needs, and a store written key by key). The
-    fake tracks are numbered from `first`; each `step` of a growing index draws anew."""
-    pair_keys = real_keys[real_keys < SCALE_FREE]
+    fake tracks are numbered from `first`; each `step` of a growing index draws anew.
+    Keys follow `model`: "independent" field histograms of `real_keys` (key_weights), or
+    "joint", the joint histogram of `other_keys`, another corpus (joint_weights)."""
+    source = real_keys if model == "independent" else other_keys
+    if model not in MODELS or source is None:
+        raise ValueError(f"model {model!r} needs its keys (models: {', '.join(MODELS)})")
+    pair_keys = source[source < SCALE_FREE]
     rng = np.random.default_rng(2026 + 2 * step)
     total = hours * 3600 * per_second[0]
-    expected = key_weights(pair_keys) * total
+    weights = key_weights(pair_keys) if model == "independent" else joint_weights(pair_keys)
+    expected = weights * total
     for start in range(0, KEY_SPACE, CHUNK_KEYS):
         counts = rng.poisson(expected[start : start + CHUNK_KEYS])
         keys = np.repeat(np.arange(start, start + CHUNK_KEYS, dtype=np.uint32), counts)
@@ -76,8 +98,9 @@ def synthetic_chunks(
         fresh = np.ones(len(keys), bool)
         fresh[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
         yield keys[fresh], values[fresh]
-    triplets = real_keys[real_keys >= SCALE_FREE]
-    yield from triplet_chunks(hours, per_second[1], triplets, (first, fake_tracks), step)
+    triplets = source[source >= SCALE_FREE]
+    joint = model == "joint"
+    yield from triplet_chunks(hours, per_second[1], triplets, (first, fake_tracks), step, joint)
 
 
 def corpus_rates(
@@ -89,13 +112,6 @@ def corpus_rates(
     return per_second * (1 - share), per_second * share
 
 
-def fill_synthetic(
-    path: Path, hours: float, per_second: tuple[float, float], real_keys: np.ndarray
-) -> int:
-    """Bulk-load the synthetic entries into LMDB (append mode); returns the fake tracks."""
-    return grow_synthetic(path, hours, per_second, real_keys)[0]
-
-
 def grow_synthetic(
     path: Path,
     hours: float,
@@ -103,18 +119,23 @@ def grow_synthetic(
     real_keys: np.ndarray,
     step: int = 0,
     enough_memory: Callable[[], bool] = lambda: True,
+    model: str = "independent",
+    other_keys: np.ndarray | None = None,
 ) -> tuple[int, int]:
     """Add `hours` of synthetic entries to the LMDB index at `path` (made if absent), its
     fake tracks numbered after every track it holds, so each key's new values sort after
     its old ones and append mode (APPENDDUP) still takes them. Stops early, between
-    chunks, once `enough_memory()` says no. Returns (fake tracks, entries written)."""
+    chunks, once `enough_memory()` says no. `model` and `other_keys`: see synthetic_chunks.
+    Returns (fake tracks, entries written)."""
     fake_tracks = fake_track_count(hours)
     env = open_environment(path, readonly=False)
     db = env.open_db(HASHES, dupsort=True, dupfixed=True)
     with env.begin(db=env.open_db(META)) as txn:
         first = int.from_bytes(txn.get(NEXT, u32(1)), "big")
     entries = 0
-    chunks = synthetic_chunks(hours, per_second, real_keys, fake_tracks, first, step)
+    chunks = synthetic_chunks(
+        hours, per_second, real_keys, fake_tracks, first, step, model, other_keys
+    )
     for keys, values in chunks:
         if not enough_memory():
             break
@@ -152,25 +173,54 @@ async def scale_check(
     per_second: float,
     real: dict[uuid.UUID, LandmarkFingerprint],
     queries: dict[str, list[tuple[uuid.UUID, LandmarkFingerprint]]],
+    small: FingerprintIndex | None = None,
+    model: str = "independent",
+    other_keys: np.ndarray | None = None,
 ) -> list[str]:
-    """Fill `hours` of synthetic entries, add the corpus, time each group of query prints."""
-    started = time.perf_counter()
+    """Fill `hours` of synthetic entries (`model`, see synthetic_chunks), add the corpus, time
+    each group of query prints; on the `small` index (the corpus alone) first, if given."""
+    lines = []
+    if small is not None:
+        lines.append("The same query prints on the corpus's own index, for comparison:")
+        for label, group in queries.items():
+            lines.append(await time_group(small, label, group))
+    started, cpu = time.perf_counter(), time.process_time()
     keys = np.concatenate([fp.hashes for fp in real.values()])
-    fake = fill_synthetic(path, hours, corpus_rates(real, per_second), keys)
-    fill_seconds = time.perf_counter() - started
+    rates = corpus_rates(real, per_second)
+    fake, entries = grow_synthetic(path, hours, rates, keys, model=model, other_keys=other_keys)
+    fill_seconds, fill_cpu = time.perf_counter() - started, time.process_time() - cpu
     index = LmdbFingerprintIndex(path, key_shift=0)
     for track_id, fingerprint in real.items():
         await index.put(track_id, fingerprint)
     size = disk_bytes(path)
-    lines = [
-        f"Scale check: {hours:.0f} h of synthetic entries ({fake} fake tracks, pairs and "
-        f"triplets at the corpus's rates, filled in {fill_seconds:.0f} s, "
-        f"{size / 1e9:.2f} GB on disk = {size / 1e6 / hours:.1f} MB/h) + the corpus:"
-    ]
+    lines.append(
+        f"Scale check: {hours:.0f} h of synthetic entries ({model} keys; {fake} fake tracks, "
+        f"{entries:,} entries, pairs and triplets at the corpus's rates, filled in "
+        f"{fill_seconds:.0f} s wall / {fill_cpu:.0f} s CPU, {size / 1e9:.2f} GB on disk = "
+        f"{size / 1e6 / hours:.1f} MB/h) + the corpus:"
+    )
     for label, group in queries.items():
         lines.append(await time_group(index, label, group))
+    lines.append(memory_line())
     close_environment(path)
     return lines
+
+
+def memory_line() -> str:
+    """This process's resident memory, split: anonymous (its own heap) against file pages
+    (the LMDB map's pages it has touched, which are the kernel's page cache, shared)."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    meminfo = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+
+    def mb(table: dict[str, str], name: str) -> float:
+        return int(table[name].split()[0]) / 1024
+
+    return (
+        f"- Memory after the queries: RSS {mb(status, 'VmRSS'):.0f} MB = "
+        f"{mb(status, 'RssAnon'):.0f} MB anonymous + {mb(status, 'RssFile'):.0f} MB file "
+        f"pages (the LMDB map, page cache); peak RSS {mb(status, 'VmHWM'):.0f} MB; machine "
+        f"page cache {mb(meminfo, 'Cached'):.0f} MB of {mb(meminfo, 'MemTotal'):.0f} MB."
+    )
 
 
 def disk_bytes(path: Path) -> int:
