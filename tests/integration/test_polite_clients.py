@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.audio_factory import synth_track, write_wav
+from tests.support.audio_factory import encode, synth_track, write_wav
 from tests.support.serve_process import spawn_serve
 
 CLIENTS, SEARCHES, MAX_TRIES = 48, 1, 10
@@ -74,9 +74,12 @@ async def test_polite_clients_all_get_answers_and_read_every_refusal(
     small_server: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
     url, _ = small_server
-    # 12 s at 44.1 kHz (1 MB): still being sent when an early refusal comes.
-    body = write_wav(tmp_path / "clip.wav", synth_track(5, 12.0, 44_100)).read_bytes()
-    assert len(body) > 1_000_000
+    # 12 s at 44.1 kHz (1.6 MB): still being sent when an early refusal comes. 24-bit, so
+    # that ffmpeg decodes it: a 16-bit WAV is read in process so fast that the whole crowd
+    # drains within a second, and "1 s" is then the right turn for everyone.
+    plain = write_wav(tmp_path / "plain.wav", synth_track(5, 12.0, 44_100))
+    body = encode(plain, tmp_path / "clip.wav", "-c:a", "pcm_s24le").read_bytes()
+    assert len(body) > 1_500_000
     # Two long clips take the one slot and the one place in the queue first, so the crowd
     # meets a full queue as it arrives (refused before its upload has been read).
     long_body = write_wav(tmp_path / "long.wav", synth_track(6, 60.0)).read_bytes()
