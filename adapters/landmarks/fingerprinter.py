@@ -46,6 +46,14 @@ QUERY = Density(
     PairParams(fanout=6),
     TripletParams(fanout=5, tolerant=True),
 )
+# The noise pass (Side.NOISY): smaller neighbourhoods keep more of the reference's peaks that
+# noise did not bury, and twice the targets per anchor let the survivors, no longer each
+# other's nearest peaks, still pair up. Measured on held-back noisy clips (bench/RESULTS.md).
+NOISY = Density(
+    PeakParams(half_t=12, half_f=12, min_prominence=1.5),
+    PairParams(fanout=12),
+    TripletParams(fanout=5, tolerant=True),
+)
 
 
 SLOWEST_SPEED = 0.8  # the framing holds for assumed speeds down to this
@@ -62,10 +70,12 @@ class CffiLandmarkFingerprinter:
         self,
         reference: Density = REFERENCE,
         query: Density = QUERY,
+        noisy: Density = NOISY,
         peak_finder: PeakFinder = find_peaks,
     ) -> None:
         self._reference = reference
         self._query = query
+        self._noisy = noisy
         self._peaks = PeakMemo(peak_finder)
 
     @property
@@ -73,8 +83,9 @@ class CffiLandmarkFingerprinter:
         # A peak is decided by half_t frames either side; a pair's target lies up to dt_max
         # frames after its anchor on the reference's axis (dt_max / speed in the audio); the
         # last frame needs a whole analysis window.
-        half_t = max(d.peaks.half_t for d in (self._reference, self._query))
-        dt_max = max(d.pairs.dt_max for d in (self._reference, self._query))
+        densities = (self._reference, self._query, self._noisy)
+        half_t = max(d.peaks.half_t for d in densities)
+        dt_max = max(d.pairs.dt_max for d in densities)
         after_frames = half_t + dt_max / SLOWEST_SPEED + 1
         return LandmarkFraming(
             frame_seconds=HOP / FINGERPRINT_RATE,
@@ -92,7 +103,7 @@ class CffiLandmarkFingerprinter:
     def _prints(
         self, samples: npt.NDArray[np.float32], analyses: tuple[LandmarkAnalysis, ...]
     ) -> list[LandmarkFingerprint]:
-        sides = {Side.INDEX: self._reference, Side.QUERY: self._query}
+        sides = {Side.INDEX: self._reference, Side.QUERY: self._query, Side.NOISY: self._noisy}
         return [make_print(samples, a, sides, self._peaks) for a in analyses]
 
 

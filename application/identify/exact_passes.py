@@ -6,9 +6,10 @@ Three passes, each only when the ones before did not settle the question. The fi
 the index's own (sparse) analysis: a clean clip then yields the very hashes the index
 holds, with few lookups, which is what keeps large indexes fast. The second adds probed
 scale-free triplets and fits the time scale, so tempo, pitch and speed changes cost one
-lookup; the last, for heavy noise, retries dense pairs at every assumed speed with hashes
-tolerant of peaks moved by a frame. Both the first two fit a slope, so a match's `speed`
-is the fitted time scale whichever pass found it.
+lookup; the last, for heavy noise, retries pairs of still denser peaks, more of them per
+anchor (Side.NOISY), at every assumed speed, with hashes tolerant of peaks moved by a frame.
+Both the first two fit a slope, so a match's `speed` is the fitted time scale whichever
+pass found it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 
 from application.identify.exact_lookup import match_exact
-from domain.exact.analysis import INDEXED, STRETCHABLE, LandmarkAnalysis, dense
+from domain.exact.analysis import INDEXED, STRETCHABLE, LandmarkAnalysis, noisy
 from domain.exact.fingerprint import MAX_STRETCH, LandmarkFingerprint
 from domain.matches import ExactMatch
 from domain.ports.fingerprint_index import FingerprintIndex
@@ -39,7 +40,7 @@ def exact_passes(
     return (
         (dataclasses.replace(INDEXED, stretch=stretch),),
         (dataclasses.replace(STRETCHABLE, stretch=stretch),),
-        tuple(dense(speed, tolerant=True) for speed in speeds),
+        tuple(noisy(speed) for speed in speeds),
     )
 
 

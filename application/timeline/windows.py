@@ -3,12 +3,13 @@
 Every window gets the first pass (the index's own sparse analysis, pairs and triplets, with
 a fitted slope), which is what a library track yields as it is, and any tempo, pitch or
 speed change that leaves its triplets. The later passes (exact_passes: dense pairs and
-probed triplets with a slope fit, then tolerant dense pairs) run when that did not settle
-the window: a playing track that the window did not continue, or a stretch of the window
-that nothing explains (a track found in part of it may hold more: a pitch-shifted track
-leaves few of the sparse hashes); the latter at most once per `search_every_seconds` of
-stream (see TimelinePacing). The tolerant pass is also made as each playing track it did
-not continue is played (its speed, and its pitch once measured).
+probed triplets with a slope fit, then the noise pass's tolerant pairs) run when that did
+not settle the window: a playing track that the window did not continue, or a stretch of
+the window that nothing explains (a track found in part of it may hold more: a
+pitch-shifted track leaves few of the sparse hashes); the latter at most once per
+`search_every_seconds` of stream (see TimelinePacing). A tolerant pass of dense pairs is
+also made as each playing track it did not continue is played (its speed, and its pitch
+once measured).
 Each print is a try: confidences are corrected for the tries made on the window (k tries:
 confidence ** k), as for a clip, and a sighting's speed is its match's fitted slope.
 

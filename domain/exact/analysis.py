@@ -24,6 +24,11 @@ class Side(StrEnum):
 
     INDEX = "index"
     QUERY = "query"
+    # The last pass, for a clip the others did not settle (heavy noise, a loudspeaker in a
+    # room): peaks denser still and twice the targets per anchor. Noise takes most of the
+    # reference's peaks and adds its own, so the few that survive are rarely each other's
+    # nearest neighbours; more pairs per anchor still joins them.
+    NOISY = "noisy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,12 @@ def dense(speed: float = 1.0, tolerant: bool = False) -> LandmarkAnalysis:
     """A query's dense pairs as if the clip were the reference played `speed` times faster
     (tempo and pitch together), so a sped-up clip still yields the reference's hashes."""
     return LandmarkAnalysis(pairs=Side.QUERY, speed=speed, tolerant=tolerant)
+
+
+def noisy(speed: float = 1.0) -> LandmarkAnalysis:
+    """The noise pass's pairs (Side.NOISY) as if played `speed` times faster, tolerant of
+    peaks moved by a frame."""
+    return LandmarkAnalysis(pairs=Side.NOISY, speed=speed, tolerant=True)
 
 
 def pitched(speed: float, frequency_ratio: float, tolerant: bool = False) -> LandmarkAnalysis:
