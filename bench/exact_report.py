@@ -19,6 +19,7 @@ class Outcome:
     latency: float
     match_only: float = 0.0
     speed: float | None = None  # the fitted time-scale factor of the top answer
+    repeat: bool = False  # the right track where the clip's passage recurs (a loop)
 
 
 def verdict(outcome: Outcome, near: list[list[str]]) -> str:
@@ -58,8 +59,8 @@ def render_report(outcomes: dict[str, list[Outcome]], stats, near, scale, corpus
 
 def _table(outcomes: list[Outcome], near) -> list[str]:
     lines = [
-        "| degradation | len | n | recall@1 | wrong | none | offset err median / p95 (ms) "
-        "| speed err median (%) |",
+        "| degradation | len | n | recall@1 | wrong (of them a repeat) | none "
+        "| offset err median / p95 (ms) | speed err median (%) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     positives = [o for o in outcomes if o.row["true_track"] is not None]
@@ -134,8 +135,10 @@ def _row(degradation: str, length: float, cell: list[Outcome], near) -> str:
     ]
     speed = f"{np.median(speeds):.1f}" if speeds else "-"
     n = len(cell)
+    repeats = sum(v == "wrong" and o.repeat for o, v in zip(cell, verdicts, strict=True))
+    wrong = f"{verdicts.count('wrong')}" + (f" ({repeats})" if repeats else "")
     return (
         f"| {degradation} | {f'{length:.0f} s' if length else 'all'} | {n} "
-        f"| {100 * len(right) / n:.1f} % | {verdicts.count('wrong')} | {verdicts.count('none')} "
+        f"| {100 * len(right) / n:.1f} % | {wrong} | {verdicts.count('none')} "
         f"| {offset} | {speed} |"
     )
