@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import asyncio
 
-import chromaprint  # type: ignore[import-untyped]
-
 from domain.audio import PcmAudio
 from domain.exact.fingerprint import Chromaprint
 
@@ -15,6 +13,10 @@ class ChromaprintDedupFingerprinter:
         return await asyncio.to_thread(self._fingerprint, audio)
 
     def _fingerprint(self, audio: PcmAudio) -> Chromaprint:
+        # Imported at first use: loading the library (ctypes) is 0.02 s of every command's
+        # start-up, and only ingesting needs it.
+        import chromaprint  # type: ignore[import-untyped]
+
         printer = chromaprint.Fingerprinter()
         printer.start(audio.sample_rate, 1)
         printer.feed(audio.as_int16().tobytes())

@@ -7,9 +7,10 @@ more than the asking (at 1,000 hours, reading the triplet keys first doubled the
 pass's p95). In a small index no key holds many, and the asking (a round trip through
 Python per key: a stretched query has ~10,000 keys, mostly triplets) was most of the
 lookup's cost: there the triplet keys are read in one call, counted from what came back,
-and kept for `postings`. An index whose keys hold several hashes (key shift > 0, for small
-libraries) reads every key at once and counts per hash. The counts are the same whichever
-way; only the cost differs.
+and kept for `postings`; in a smaller index still the pair keys too (asked for counts
+first, most of them were then read anyway). An index whose keys hold several hashes (key
+shift > 0, for small libraries) reads every key at once and counts per hash. The counts
+are the same whichever way; only the cost differs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ KEY_LIMIT = 1 << 32  # keys are 4 bytes: no larger hash is ever stored
 # Below this many entries (about 35 hours of audio) reading every triplet key costs less
 # than asking each for its count: measured 6-14 ms saved at 3.4 h, 2x lost at 1,000 h.
 COUNT_FIRST_ENTRIES = 20_000_000
+# Below this many entries the pair keys are read at once too: at 3.7 million (7.5 hours) that
+# saved a tenth of the matching's CPU (the count round trips, then reading most of the same
+# keys again); the dropped keys' entries grow with the index, so only about twice that.
+PAIRS_FIRST_ENTRIES = 8_000_000
 
 
 class LmdbSnapshot:
@@ -48,7 +53,13 @@ class LmdbSnapshot:
         self._frames = int.from_bytes(txn.get(FRAMES, bytes(8), db=dbs[META]), "big")
         self._rows: dict[int, bytes | memoryview | None] = {}
         empty = np.zeros(0, np.uint64)
-        self._read: tuple[U64, U64, U64] = (empty, empty, empty)  # hashes asked, entries
+        # Read by `counts`: the hashes asked, their entry counts, and the entries.
+        self._read: tuple[U64, npt.NDArray[np.int64], U64, U64] = (
+            empty,
+            np.zeros(0, np.int64),
+            empty,
+            empty,
+        )
 
     @property
     def total_frames(self) -> int:
@@ -57,7 +68,7 @@ class LmdbSnapshot:
     def counts(self, hashes: U64) -> npt.NDArray[np.int64]:
         counts = np.zeros(len(hashes), np.int64)
         stored = hashes < np.uint64(KEY_LIMIT)
-        if self._shift:
+        if self._shift or self._held < min(self._count_first, PAIRS_FIRST_ENTRIES):
             read_first = stored
         elif self._held < self._count_first:
             read_first = stored & (hashes >= np.uint64(SCALE_FREE))
@@ -65,17 +76,19 @@ class LmdbSnapshot:
             read_first = np.zeros(len(hashes), np.bool_)
         early = hashes[read_first]
         found, values = self._entries(early)
-        self._read = (early, found, values)
-        held, per_hash = np.unique(found, return_counts=True)
-        counts[np.searchsorted(hashes, held)] = per_hash
+        # `found` is sorted and holds only hashes asked, each one's entries in one run: a
+        # key's count is its run's length, found by bisection (np.unique would sort again).
+        runs = np.searchsorted(found, early, "right") - np.searchsorted(found, early, "left")
+        self._read = (early, runs, found, values)
+        counts[read_first] = runs
         asked = np.flatnonzero(stored & ~read_first)
         counts[asked] = [self._count(key) for key in hashes[asked].tolist()]
         return counts
 
     def postings(self, hashes: U64) -> tuple[U64, U64]:
-        early, found, values = self._read
-        known = np.isin(hashes, early)
-        kept = np.isin(found, hashes[known])
+        early, runs, found, values = self._read
+        known = _within(hashes, early)
+        kept = np.repeat(_within(early, hashes), runs)  # the runs of the keys still wanted
         fresh_hashes, fresh_values = self._entries(hashes[~known & (hashes < np.uint64(KEY_LIMIT))])
         all_hashes = np.concatenate([fresh_hashes, found[kept]])
         all_values = np.concatenate([fresh_values, values[kept]])
@@ -120,3 +133,11 @@ class LmdbSnapshot:
             order = np.argsort(full, kind="stable")
             full, values = full[order], values[order]
         return full, values
+
+
+def _within(values: U64, sorted_set: U64) -> npt.NDArray[np.bool_]:
+    """np.isin for a sorted set of distinct values, by bisection (isin sorts both)."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), np.bool_)
+    position = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[position] == values

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import TypeVar
+from uuid import UUID
 
 from application.capacity.admission import CpuAdmission
 from application.identify.identify_exact import IdentifyExact
@@ -15,6 +16,7 @@ from application.identify.search_policy import SearchPolicy
 from application.identify.vibe_search import VibeSearch
 from domain.audio import EMBEDDING_RATE, FINGERPRINT_RATE, PcmAudio
 from domain.errors import ErrorCode, InvalidAudio
+from domain.library.track import Track
 from domain.matches import ExactMatch, VibeMatch
 from domain.ports.audio_decoder import AudioDecoder
 from domain.ports.unit_of_work_factory import UnitOfWorkFactory
@@ -48,6 +50,8 @@ class IdentifyClip:
     `policy.exact_clip_seconds`. A lane that fails or times out does not: the other lane's
     matches come back, and `lanes` tells which lane failed and why. Decoding and the lanes
     run inside one `admission` slot; past its queue the search is refused (`Overloaded`).
+    A track is read once per object (one request, or one CLI command's files), so a track
+    edited or deleted meanwhile shows as it was when first joined.
     """
 
     def __init__(
@@ -61,6 +65,9 @@ class IdentifyClip:
     ) -> None:
         self._decoder, self._exact, self._vibe = decoder, exact, vibe
         self._uow, self._policy, self._admission = uow, policy, admission
+        # Tracks joined so far: this object lives for one request, or one CLI command's
+        # batch, where most clips name tracks that an earlier clip already named.
+        self._tracks: dict[UUID, Track] = {}
 
     async def __call__(
         self, path: Path, mode: SearchMode, limit: int, exclude_exact_from_vibe: bool = False
@@ -129,8 +136,11 @@ class IdentifyClip:
         seconds: float,
     ) -> IdentifyResult:
         ids = [m.track_id for m in exact] + [m.track_id for m in vibe]
-        async with self._uow() as uow:
-            tracks = await uow.tracks.get_many(ids)
+        missing = [i for i in ids if i not in self._tracks]
+        if missing:  # a clip without matches, or only tracks joined before, asks nothing
+            async with self._uow() as uow:
+                self._tracks.update(await uow.tracks.get_many(missing))
+        tracks = self._tracks
         # A track deleted since the index saw it is left out until its projection catches up.
         return IdentifyResult(
             exact=[(m, tracks[m.track_id]) for m in exact if m.track_id in tracks],

@@ -101,8 +101,13 @@ def neighbour_counts(bins: Int64Array, counts: npt.NDArray[np.intp], step: int) 
 
 
 def hits_per_track(tracks: Int64Array) -> dict[int, int]:
+    if len(tracks) and int(tracks.max()) < max(1 << 16, len(tracks)):
+        # Track numbers are small integers: counting them costs less than sorting the hits.
+        counts = np.bincount(tracks)
+        values = np.flatnonzero(counts)
+        return dict(zip(values.tolist(), counts[values].tolist(), strict=True))
     values, counts = np.unique(tracks, return_counts=True)
-    return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
 def _verify(

@@ -78,10 +78,11 @@ def join_hits(
     empty = np.zeros(0, np.int64)
     if len(entry_hashes) == 0 or len(query.hashes) == 0:
         return Hits(empty, empty, empty, np.zeros(0, np.uint64))
-    keys, per_key = np.unique(entry_hashes, return_counts=True)
-    common = keys[per_key > MAX_HITS_PER_HASH]
-    if len(common):
-        keep = ~np.isin(entry_hashes, common)
+    # The entries come sorted by hash (the port's promise): each hash is one run of them.
+    starts = np.flatnonzero(np.concatenate([[True], entry_hashes[1:] != entry_hashes[:-1]]))
+    per_key = np.diff(starts, append=len(entry_hashes))
+    if (per_key > MAX_HITS_PER_HASH).any():
+        keep = np.repeat(per_key <= MAX_HITS_PER_HASH, per_key)
         entry_hashes, entry_values = entry_hashes[keep], entry_values[keep]
     order = np.argsort(query.hashes, kind="stable")
     sorted_hashes = query.hashes[order]

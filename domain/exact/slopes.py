@@ -76,11 +76,16 @@ def align_scaled(
     windows = len(slopes) * (index_frames + len(per_track) * query_frames) / (2 * TOLERANCE + 1)
     middle = query_frames / 2
     found: list[Alignment] = []
+    q = hits.query_times.astype(np.float64)
+    r = hits.ref_times.astype(np.float64)
     for track, slope, centre in _cells(hits, voters, slopes, middle, limit):
-        fitted = _fit(hits, track, slope, centre - slope * middle, stretch)
+        rows = np.flatnonzero(hits.tracks == track)  # the track's hits, in their order
+        fitted = _fit(q[rows], r[rows], hits.hashes[rows], slope, centre - slope * middle, stretch)
         if fitted is None:
             continue
-        slope, offset, aligned_mask, count = fitted
+        slope, offset, aligned, count = fitted
+        aligned_mask = np.zeros(len(hits.tracks), np.bool_)
+        aligned_mask[rows[aligned]] = True
         span = max(1, track_frames(track) + query_frames)
         rate = per_track[track] * (2 * TOLERANCE + 1) / span
         confidence = chance_confidence(count, rate, max(1.0, windows))
@@ -156,25 +161,29 @@ def _cells(
 
 
 def _fit(
-    hits: Hits, track: int, slope: float, centre: float, stretch: float
+    q: npt.NDArray[np.float64],
+    r: npt.NDArray[np.float64],
+    hashes: npt.NDArray[np.uint64],
+    slope: float,
+    centre: float,
+    stretch: float,
 ) -> tuple[float, float, npt.NDArray[np.bool_], int] | None:
-    """Least-squares line through the hits near a cell, then the hits within TOLERANCE."""
-    q = hits.query_times.astype(np.float64)
-    r = hits.ref_times.astype(np.float64)
+    """Least-squares line through one track's hits (query and reference times, hashes)
+    near a cell, then which of them lie within TOLERANCE of it. Given the track's hits
+    only, not all of them: the candidates of a print are up to 16 tracks."""
     residual = r - slope * q
-    mine = hits.tracks == track
-    near = mine & (residual >= centre - OFFSET_BIN) & (residual < centre + 2 * OFFSET_BIN)
+    near = (residual >= centre - OFFSET_BIN) & (residual < centre + 2 * OFFSET_BIN)
     if not near.any():
         return None
     offset = float(np.median(residual[near]))
     for _ in range(2):
-        aligned = mine & (np.abs(r - slope * q - offset) <= TOLERANCE + 1)
+        aligned = np.abs(r - slope * q - offset) <= TOLERANCE + 1
         if len(np.unique(q[aligned])) >= MIN_ALIGNED and np.ptp(q[aligned]) > 0:
             fitted_slope, offset = np.polyfit(q[aligned], r[aligned], 1)
             slope = float(np.clip(fitted_slope, 1.0 - stretch, 1.0 + stretch))
             offset = float(np.mean(r[aligned] - slope * q[aligned]))
-    aligned = mine & (np.abs(r - slope * q - offset) <= TOLERANCE)
-    count = min(len(np.unique(q[aligned])), len(np.unique(hits.hashes[aligned])))
+    aligned = np.abs(r - slope * q - offset) <= TOLERANCE
+    count = min(len(np.unique(q[aligned])), len(np.unique(hashes[aligned])))
     if count < MIN_ALIGNED:
         return None
     return slope, offset, aligned, count

@@ -7,10 +7,7 @@ import argparse
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-
-import uvicorn
 
 from application.identify.vibe_model import VibeModel, vibe_state
 from entrypoints.cli import data_root_lock
@@ -75,7 +72,10 @@ async def _serve(
 ) -> int:
     # Imported here, not at the top: every command's parser imports this module, and the
     # HTTP app (Litestar, its dishka integration) is a quarter second of start-up that
-    # `identify` and the other commands never use.
+    # `identify` and the other commands never use; uvicorn another 0.06 s.
+    import uvicorn
+
+    from entrypoints.cli.announcing_server import AnnouncingServer
     from entrypoints.http.app import create_app
     from entrypoints.http.header_deadline import with_header_deadline
     from entrypoints.http.providers import ServeOptions
@@ -115,7 +115,7 @@ async def _serve(
             **({"vibe_reason": reason} if reason else {}),
         )
 
-    server = _AnnouncingServer(config, ready)
+    server = AnnouncingServer(config, ready)
     # SIGINT/SIGTERM: uvicorn stops accepting, finishes requests, then the lifespan stops
     # the projectors and closes the container. uvicorn then raises the signal again for
     # the handler it found; with the default SIGTERM action the process would die there,
@@ -128,16 +128,3 @@ async def _serve(
         if server.started:
             announce("stopped", "stopped", url=address.url)
     return 0 if server.started else 1
-
-
-class _AnnouncingServer(uvicorn.Server):
-    """uvicorn's server, saying when it accepts requests (after the lifespan started)."""
-
-    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], Awaitable[None]]) -> None:
-        super().__init__(config)
-        self._on_ready = on_ready
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        if self.started:
-            await self._on_ready()
