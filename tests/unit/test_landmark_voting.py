@@ -28,6 +28,16 @@ def test_specific_keys_skips_only_the_common_quarter_of_a_big_index() -> None:
     assert kept[:75].all() and not kept[76:].any()
 
 
+def test_past_its_budget_a_print_reads_its_rarest_keys() -> None:
+    counts = np.array([500, 10, 300, 10, 200, 100, 900, 2_000], np.int64)
+    # The quarter's cut leaves 10, 10, 100, 200, 300, 500 (1,120 entries); 700 fit up to 300.
+    kept = specific_keys(counts, budget=700)
+    assert counts[kept].tolist() == [10, 300, 10, 200, 100]
+    assert specific_keys(counts, budget=5).sum() == 0
+    # Under the budget the cut is the quarter's alone.
+    assert (specific_keys(counts, budget=10_000) == specific_keys(counts)).all()
+
+
 def test_aligned_hits_beat_scattered_ones() -> None:
     rng = np.random.default_rng(1)
     query_times = np.arange(40, dtype=np.int64) * 7
