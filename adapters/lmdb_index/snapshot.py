@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from adapters.lmdb_index.layout import ENTRY, FRAMES, HASHES, META, NUMBERS, split_entries, u32
 from domain.exact.fingerprint import SCALE_FREE
+from domain.exact.hits import in_sorted
 
 U64 = npt.NDArray[np.uint64]
 KEY_LIMIT = 1 << 32  # keys are 4 bytes: no larger hash is ever stored
@@ -87,8 +88,8 @@ class LmdbSnapshot:
 
     def postings(self, hashes: U64) -> tuple[U64, U64]:
         early, runs, found, values = self._read
-        known = _within(hashes, early)
-        kept = np.repeat(_within(early, hashes), runs)  # the runs of the keys still wanted
+        known = in_sorted(hashes, early)
+        kept = np.repeat(in_sorted(early, hashes), runs)  # the runs of the keys still wanted
         fresh_hashes, fresh_values = self._entries(hashes[~known & (hashes < np.uint64(KEY_LIMIT))])
         all_hashes = np.concatenate([fresh_hashes, found[kept]])
         all_values = np.concatenate([fresh_values, values[kept]])
@@ -133,11 +134,3 @@ class LmdbSnapshot:
             order = np.argsort(full, kind="stable")
             full, values = full[order], values[order]
         return full, values
-
-
-def _within(values: U64, sorted_set: U64) -> npt.NDArray[np.bool_]:
-    """np.isin for a sorted set of distinct values, by bisection (isin sorts both)."""
-    if len(sorted_set) == 0:
-        return np.zeros(len(values), np.bool_)
-    position = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[position] == values

@@ -8,6 +8,7 @@ are contiguous (what lets an index delete a track exactly).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +55,14 @@ def distinct_entries(
     first = np.ones(len(keys), np.bool_)
     first[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
     return keys[first], values[first]
+
+
+def in_sorted(values: npt.NDArray[Any], sorted_set: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """np.isin for a sorted array of distinct values, by bisection (isin sorts both)."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), np.bool_)
+    position = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[position] == values
 
 
 def query_keys(query: LandmarkFingerprint) -> npt.NDArray[np.uint64]:

@@ -21,7 +21,6 @@ from domain.exact.alignment import (
     OFFSET_BIN,
     TOLERANCE,
     Alignment,
-    Int64Array,
     align,
     chance_confidence,
     hits_per_track,
@@ -29,7 +28,7 @@ from domain.exact.alignment import (
     thinned_points,
 )
 from domain.exact.fingerprint import LandmarkFingerprint
-from domain.exact.hits import Hits
+from domain.exact.hits import Hits, in_sorted
 
 MAX_TRACKS = 16  # tracks voted over: those with the densest coarse clump of hits
 
@@ -123,12 +122,7 @@ def _clumped(hits: Hits, query_frames: int, stretch: float) -> npt.NDArray[np.bo
     best = np.sort(best[merged[np.searchsorted(cells, best)] >= MIN_ALIGNED])
     if len(best) == 0:
         return np.zeros(len(keys), np.bool_)
-    return _member(keys, best) | _member(keys - 1, best)
-
-
-def _member(values: Int64Array, sorted_set: Int64Array) -> npt.NDArray[np.bool_]:
-    position = np.clip(np.searchsorted(sorted_set, values), 0, len(sorted_set) - 1)
-    return sorted_set[position] == values
+    return in_sorted(keys, best) | in_sorted(keys - 1, best)
 
 
 def _cells(
